@@ -1,0 +1,54 @@
+// The two seams the workflows talk through. Everything behind them is replaceable: the real Pulumi
+// Automation API (`LocalWorkspace`) and AWS SDK v3 clients in production, an in-memory engine with fault
+// injection and scripted health in tests.
+import type {
+  ConfigMap,
+  DestroyOptions,
+  DestroyResult,
+  OutputMap,
+  PreviewOptions,
+  PreviewResult,
+  RefreshOptions,
+  RefreshResult,
+  UpOptions,
+  UpResult,
+} from "@pulumi/pulumi/automation";
+import type { Role } from "../programs/contract";
+
+/** One stack, shaped like the Automation API's `Stack` (same option, event and result types). */
+export interface EngineStack {
+  readonly name: string;
+  setAllConfig(config: ConfigMap): Promise<void>;
+  preview(opts?: PreviewOptions): Promise<PreviewResult>;
+  up(opts?: UpOptions): Promise<UpResult>;
+  refresh(opts?: RefreshOptions): Promise<RefreshResult>;
+  destroy(opts?: DestroyOptions): Promise<DestroyResult>;
+  outputs(): Promise<OutputMap>;
+}
+
+/** The stacks of one Pulumi project (all app/envs share it). */
+export interface Engine {
+  /** Names of the stacks that exist. */
+  listStacks(): Promise<string[]>;
+  /** Select the stack, creating it (empty) when it does not exist; it runs the program of `role`. */
+  createOrSelectStack(name: string, role: Role): Promise<EngineStack>;
+  /** Remove an (empty, destroyed) stack and its config. */
+  removeStack(name: string): Promise<void>;
+}
+
+/** Health of one target group, from ELBv2 `DescribeTargetHealth`. */
+export interface TargetGroupHealth {
+  targetGroupArn: string;
+  healthy: number;
+  /** Every registered target by state (`healthy`, `initial`, `unhealthy`, `draining`, …). */
+  byState: Record<string, number>;
+}
+
+/** The AWS calls the workflows need; real clients in production, scripted doubles in tests. */
+export interface CloudProbe {
+  targetGroupHealth(targetGroupArn: string, signal?: AbortSignal): Promise<TargetGroupHealth>;
+  /** Desired capacity of an auto scaling group (Auto Scaling `DescribeAutoScalingGroups`). */
+  desiredCapacity(autoScalingGroupName: string, signal?: AbortSignal): Promise<number>;
+  /** The names among `alarmNames` that are in state ALARM (CloudWatch `DescribeAlarms`). */
+  alarmsInAlarm(alarmNames: string[], signal?: AbortSignal): Promise<string[]>;
+}

@@ -1,0 +1,263 @@
+// Release identity: a short, stable hash of the inputs of a fleet that can only change by replacement.
+//
+// The same functions run in three places: the ImmutableFleet component (to put the identity in every
+// physical name), the `immutable-release-identity` policy (to recompute it from the inputs the engine
+// shows and reject a name that does not carry it) and `phoenix check` (offline, on a stack export).
+// They must therefore be pure, cheap, free of any Pulumi import, and robust to how the engine presents
+// inputs: provider defaults filled in, booleans and numbers as strings, secrets, and unknown values.
+import { createHash } from "crypto";
+
+/** Length of an identity: 10 base32 characters = 50 bits, plenty to tell the releases of one fleet apart. */
+export const IDENTITY_LENGTH = 10;
+
+const IDENTITY_SUFFIX = new RegExp(`-([a-z2-7]{${IDENTITY_LENGTH}})$`);
+
+/** Tag keys Phoenix puts on every immutable resource it creates. */
+export const PHOENIX_TAGS = {
+  app: "phoenix:app",
+  release: "phoenix:release",
+  identity: "phoenix:identity",
+} as const;
+
+/** The wire sentinel Pulumi uses for values not known until apply (preview, or outputs of new resources). */
+export const UNKNOWN_SENTINEL = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** The signature key Pulumi puts on secrets when it serialises them (stack exports, gRPC structs). */
+const SECRET_SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+
+/** Thrown by a projection when an input it needs cannot be read: unknown during preview, or encrypted. */
+export class UndecidableInputError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: "unknown" | "secret",
+  ) {
+    super(`input \`${path}\` is ${reason === "unknown" ? "not known until apply" : "an encrypted secret"}`);
+    this.name = "UndecidableInputError";
+  }
+}
+
+/** Inputs of a launch template, as given to `aws.ec2.LaunchTemplate` or as the engine shows them. */
+export interface LaunchTemplateLike {
+  imageId?: unknown;
+  instanceType?: unknown;
+  userData?: unknown;
+  keyName?: unknown;
+  iamInstanceProfile?: unknown;
+  vpcSecurityGroupIds?: unknown;
+  securityGroupNames?: unknown;
+  networkInterfaces?: unknown;
+  metadataOptions?: unknown;
+  blockDeviceMappings?: unknown;
+  ebsOptimized?: unknown;
+  [key: string]: unknown;
+}
+
+/**
+ * Launch template inputs that shape the instance and can only change by a new release. Everything else
+ * (name, description, tags, default-version bookkeeping) is left out, so tags never change the identity.
+ */
+const LAUNCH_TEMPLATE_IMMUTABLE_KEYS = [
+  "imageId",
+  "instanceType",
+  "userData",
+  "keyName",
+  "iamInstanceProfile",
+  "metadataOptions",
+  "blockDeviceMappings",
+  "networkInterfaces",
+  "ebsOptimized",
+  "cpuOptions",
+  "creditSpecification",
+  "enclaveOptions",
+  "hibernationOptions",
+  "instanceMarketOptions",
+  "instanceRequirements",
+  "kernelId",
+  "ramDiskId",
+  "placement",
+  "monitoring",
+  "instanceInitiatedShutdownBehavior",
+  "licenseSpecifications",
+  "maintenanceOptions",
+  "privateDnsNameOptions",
+  "capacityReservationSpecification",
+  "elasticGpuSpecifications",
+  "elasticInferenceAccelerator",
+] as const;
+
+/**
+ * Instance metadata options at their AWS defaults are dropped, so a template that spells a default out
+ * and one whose provider filled it in have the same identity.
+ */
+const METADATA_DEFAULTS: Record<string, unknown> = {
+  httpEndpoint: "enabled",
+  httpTokens: "optional",
+  httpProtocolIpv6: "disabled",
+  httpPutResponseHopLimit: 1,
+  instanceMetadataTags: "disabled",
+};
+
+/** The canonical projection of a launch template's immutable inputs. Throws UndecidableInputError. */
+export function launchTemplateProjection(inputs: LaunchTemplateLike): Record<string, unknown> {
+  const projection: Record<string, unknown> = {};
+  for (const key of LAUNCH_TEMPLATE_IMMUTABLE_KEYS) {
+    const value = canonical(inputs[key], key);
+    if (value !== undefined) projection[key] = value;
+  }
+  const securityGroups = [
+    ...asStringList(inputs.vpcSecurityGroupIds, "vpcSecurityGroupIds"),
+    ...asStringList(inputs.securityGroupNames, "securityGroupNames"),
+  ];
+  if (securityGroups.length > 0) projection.securityGroups = [...new Set(securityGroups)].sort();
+  const metadata = projection.metadataOptions as Record<string, unknown> | undefined;
+  if (metadata) {
+    for (const [key, fallback] of Object.entries(METADATA_DEFAULTS)) {
+      if (metadata[key] === fallback) delete metadata[key];
+    }
+    if (Object.keys(metadata).length === 0) delete projection.metadataOptions;
+  }
+  const devices = projection.blockDeviceMappings as Record<string, unknown>[] | undefined;
+  if (devices) {
+    devices.sort((a, b) => String(a.deviceName ?? "").localeCompare(String(b.deviceName ?? "")));
+  }
+  return projection;
+}
+
+/** The release identity of a launch template's inputs (throws UndecidableInputError when it can't be known). */
+export function launchTemplateIdentity(inputs: LaunchTemplateLike): string {
+  return hashProjection(launchTemplateProjection(inputs));
+}
+
+/**
+ * The release identity of a launch template's inputs, or `undefined` when an input is unknown or secret:
+ * "no verdict", never a false one.
+ */
+export function tryLaunchTemplateIdentity(inputs: LaunchTemplateLike): string | undefined {
+  try {
+    return launchTemplateIdentity(inputs);
+  } catch (e) {
+    if (e instanceof UndecidableInputError) return undefined;
+    throw e;
+  }
+}
+
+/** Hash a canonical projection into an identity: sha256, base32 (RFC 4648, lower case), first 10 chars. */
+export function hashProjection(projection: Record<string, unknown>): string {
+  const digest = createHash("sha256").update(canonicalJson(projection)).digest();
+  return base32(digest).slice(0, IDENTITY_LENGTH);
+}
+
+/** JSON with object keys sorted at every level: equal projections give equal strings. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      const sorted: Record<string, unknown> = {};
+      for (const k of Object.keys(v).sort()) sorted[k] = (v as Record<string, unknown>)[k];
+      return sorted;
+    }
+    return v;
+  });
+}
+
+/**
+ * A physical name that carries an identity: `<base>-<identity>`, the base cut so the whole fits `maxLength`
+ * (launch template names allow 128 characters, auto scaling group names 255).
+ */
+export function nameWithIdentity(base: string, identity: string, maxLength = 128): string {
+  const room = maxLength - identity.length - 1;
+  return `${base.slice(0, room).replace(/-+$/, "")}-${identity}`;
+}
+
+/** The identity a physical name carries, if it ends with one. */
+export function identityOfName(name: unknown): string | undefined {
+  if (typeof name !== "string") return undefined;
+  return IDENTITY_SUFFIX.exec(name)?.[1];
+}
+
+/**
+ * The identity an auto scaling group must carry: the identity of the launch template it runs, read from
+ * the template's name (the group's own immutable input is its template; capacity and tags are not).
+ * Returns undefined when the group names its template by id only, or the name is unknown.
+ */
+export function autoScalingGroupIdentity(inputs: { launchTemplate?: unknown }): string | undefined {
+  const template = inputs.launchTemplate as { name?: unknown } | undefined;
+  if (!template || isUnknown(template.name)) return undefined;
+  return identityOfName(template.name);
+}
+
+/** True for Pulumi's unknown sentinel (what the engine sends for values not known during preview). */
+export function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN_SENTINEL;
+}
+
+/** True for a secret as Pulumi serialises it: `{ "4dabf18193072939515e22adb298388d": "1b47…", … }`. */
+export function isSerializedSecret(value: unknown): boolean {
+  return typeof value === "object" && value !== null && SECRET_SIGNATURE_KEY in value;
+}
+
+/**
+ * Normalise one value for hashing: drop null, undefined and empty collections; "true"/"false" strings to
+ * booleans and numeric strings to numbers (the AWS provider types some booleans and numbers as strings);
+ * sort object keys. Unknown and encrypted values throw UndecidableInputError.
+ */
+function canonical(value: unknown, path: string): unknown {
+  if (value === null || value === undefined) return undefined;
+  if (isUnknown(value)) throw new UndecidableInputError(path, "unknown");
+  if (isSerializedSecret(value)) {
+    const plaintext =
+      (value as { plaintext?: unknown; value?: unknown }).plaintext ?? (value as { value?: unknown }).value;
+    if (plaintext === undefined) throw new UndecidableInputError(path, "secret");
+    return canonical(typeof plaintext === "string" ? safeJsonParse(plaintext) : plaintext, path);
+  }
+  if (typeof value === "string") {
+    if (value === "true") return true;
+    if (value === "false") return false;
+    if (/^-?\d+$/.test(value) && value.length < 16 && !/^0\d/.test(value)) return Number(value);
+    return value;
+  }
+  if (Array.isArray(value)) {
+    const items = value.map((item, i) => canonical(item, `${path}[${i}]`)).filter((v) => v !== undefined);
+    return items.length > 0 ? items : undefined;
+  }
+  if (typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      if (key === "__defaults") continue; // bridge bookkeeping, not an input
+      const v = canonical((value as Record<string, unknown>)[key], `${path}.${key}`);
+      if (v !== undefined) out[key] = v;
+    }
+    return Object.keys(out).length > 0 ? out : undefined;
+  }
+  return value;
+}
+
+function asStringList(value: unknown, path: string): string[] {
+  const list = canonical(value, path);
+  if (list === undefined) return [];
+  return (Array.isArray(list) ? list : [list]).map(String);
+}
+
+function safeJsonParse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+const BASE32_ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
+
+function base32(bytes: Buffer): string {
+  let bits = 0;
+  let buffer = 0;
+  let out = "";
+  for (const byte of bytes) {
+    buffer = (buffer << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += BASE32_ALPHABET[(buffer >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+    buffer &= (1 << bits) - 1;
+  }
+  return out;
+}

@@ -1,0 +1,20 @@
+// Lint with the rules the Pulumi TypeScript world uses: eslint recommended + typescript-eslint recommended.
+// Formatting belongs to prettier (`npm run lint` checks both).
+import js from "@eslint/js";
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.d.ts", "bin/**"] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "no-console": "error",
+    },
+  },
+  {
+    files: ["cli/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
+    rules: { "no-console": "off" },
+  },
+);

@@ -1,0 +1,146 @@
+// The contract between the stacks of one app/env: roles, stack names, config keys and stack outputs.
+// Programs produce it, the workflows (automation/) and `phoenix plan` consume it. Pure: no Pulumi import.
+
+/** Stack roles; the stack config `phoenix:role` names one. */
+export const ROLES = ["network", "fleet", "router", "golden-ami"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The two fleet colours of a blue/green deployment. */
+export const COLOURS = ["blue", "green"] as const;
+export type Colour = (typeof COLOURS)[number];
+
+/** The other colour. */
+export function otherColour(colour: Colour): Colour {
+  return colour === "blue" ? "green" : "blue";
+}
+
+/** Config namespace of every Phoenix key (`phoenix:role`, `phoenix:app`, …). */
+export const CONFIG_NAMESPACE = "phoenix";
+
+/** A name safe in a stack name, an AWS resource name and a DNS label: lower case, digits, inner dashes. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+/** The stack of one part of an app/env: `<app>-<env>-network`, `-blue`, `-green`, `-router`, `-ami`. */
+export type StackPart = "network" | "router" | "ami" | Colour;
+
+export function stackName(app: string, env: string, part: StackPart): string {
+  return `${app}-${env}-${part}`;
+}
+
+/** The role of the program that runs in each part's stack. */
+export function roleOfPart(part: StackPart): Role {
+  if (part === "blue" || part === "green") return "fleet";
+  if (part === "ami") return "golden-ami";
+  return part;
+}
+
+/** Outputs of the `network` stack. */
+export interface NetworkOutputs {
+  vpcId: string;
+  publicSubnetIds: string[];
+  privateSubnetIds: string[];
+  albArn: string;
+  albDnsName: string;
+  albSecurityGroupId: string;
+  fleetSecurityGroupId: string;
+  blueTargetGroupArn: string;
+  greenTargetGroupArn: string;
+  appPort: number;
+}
+
+/** Outputs of a `fleet` stack (one colour, one release). */
+export interface FleetOutputs {
+  colour: Colour;
+  release: string;
+  imageId: string;
+  identity: string;
+  autoScalingGroupName: string;
+  launchTemplateName: string;
+  targetGroupArn: string;
+  desiredCapacity: number;
+}
+
+/** Outputs of the `router` stack. */
+export interface RouterOutputs {
+  listenerArn: string;
+  weights: Record<Colour, number>;
+  url: string;
+}
+
+/** Outputs of the `golden-ami` stack. */
+export interface GoldenAmiOutputs {
+  imageId: string;
+  imageArn: string;
+  pipelineArn?: string;
+}
+
+// Config of each role, as set with `pulumi config set phoenix:<key>` or the Automation API's
+// `setAllConfig({ "phoenix:<key>": { value } })`. Objects and lists are JSON (`--path` or a JSON string).
+
+/** Config every role reads. */
+export interface CommonConfig {
+  /** Which program this stack runs. */
+  role: Role;
+  /** Application name (NAME_PATTERN). */
+  app: string;
+  /** Environment name (NAME_PATTERN). */
+  env: string;
+}
+
+/** Config of the `network` role (all optional but the common keys). */
+export interface NetworkConfig extends CommonConfig {
+  /** Port the application listens on. @default 8080 */
+  appPort?: number;
+  /** Health check path of the target groups. @default "/health" */
+  healthCheckPath?: string;
+  /** CIDR of the VPC Phoenix creates. @default "10.0.0.0/16" */
+  vpcCidr?: string;
+  /** Use an existing VPC instead of creating one (then both subnet lists are required). */
+  vpcId?: string;
+  publicSubnetIds?: string[];
+  privateSubnetIds?: string[];
+}
+
+/** Config of a `fleet` role stack: one release of the app in one colour. */
+export interface FleetConfig extends CommonConfig {
+  colour: Colour;
+  release: string;
+  /** AMI id; when absent, the `imageId` output of the `<app>-<env>-ami` stack. */
+  imageId?: string;
+  /** @default "t3.micro" */
+  instanceType?: string;
+  /** @default 1 */
+  minSize?: number;
+  /** @default 3 */
+  maxSize?: number;
+  /** @default 2 */
+  desiredCapacity?: number;
+  /** Plain-text user data (cloud-init); Phoenix encodes it. */
+  userData?: string;
+}
+
+/** Config of the `router` role. */
+export interface RouterConfig extends CommonConfig {
+  /** Percent of traffic to blue; the rest goes to green. @default 100 */
+  blueWeight?: number;
+  /** Percent of traffic to green. @default 100 - blueWeight */
+  greenWeight?: number;
+  /** Listener port. @default 80 (443 when certificateArn is set) */
+  listenerPort?: number;
+  /** ACM certificate for an HTTPS listener. */
+  certificateArn?: string;
+  /** Stickiness duration in seconds across the two target groups; 0 turns it off. @default 0 */
+  stickinessSeconds?: number;
+}
+
+/** Config of the `golden-ami` role. */
+export interface GoldenAmiConfig extends CommonConfig {
+  /** Parent image (AMI id or Image Builder image ARN). */
+  parentImage: string;
+  /** Shell commands run while baking. */
+  buildSteps?: string[];
+  /** @default ["t3.small"] */
+  instanceTypes?: string[];
+  /** Image Builder cron schedule for a pipeline; no pipeline when absent. */
+  schedule?: string;
+}

@@ -1,0 +1,126 @@
+// Pulumi's mock runtime, made fit for running Phoenix programs offline (for `phoenix plan --offline` and the
+// tests): records every registered resource, answers from the fake cloud, and gives the SDK's mock monitor the
+// resource-hook RPCs it lacks (without them, a resource with `hooks` dies with an unhandled rejection).
+import * as pulumi from "@pulumi/pulumi";
+import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
+import { fakeCloudMocks, type StackOutputsLookup } from "./fakeCloud";
+
+/** A resource as the program registered it: the same fields a policy or a plan needs. */
+export interface RecordedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Inputs as the program gave them, with outputs of other resources resolved to the fake cloud's values. */
+  inputs: Record<string, unknown>;
+  /** False for component resources (and the stack itself). */
+  custom: boolean;
+  /** Name of the parent's type (`pulumi:pulumi:Stack` for top-level resources), for drawing trees. */
+  parentUrn?: string;
+}
+
+export interface MockRuntimeOptions {
+  project: string;
+  stack: string;
+  organization?: string;
+  /** Plan as a preview (unknowns stay unknown) or as an update. @default false */
+  preview?: boolean;
+  /** Stack config, `namespace:key` → string value (objects JSON-encoded), as `pulumi config` stores it. */
+  config?: Record<string, string>;
+  /** Outputs of other stacks, for StackReference. */
+  lookupStack?: StackOutputsLookup;
+  /** Called for every registered resource, in registration order. */
+  onResource?: (resource: RecordedResource) => void;
+}
+
+interface RegisterRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+}
+
+interface MonitorPrototype {
+  registerResourceHook?: unknown;
+  registerErrorHook?: unknown;
+  registerResource(req: RegisterRequest, callback: unknown): Promise<void>;
+  newUrn(parent: string, type: string, name: string): string;
+}
+
+/** Resource hooks registered under mocks, by name (the mock engine never calls them). */
+export const registeredHooks = new Set<string>();
+
+/** URN and parent of resources being registered, by `type::name` (mock `newResource` is not told them). */
+const registrations = new Map<string, { urn: string; parentUrn: string }>();
+
+let hooksPatched = false;
+
+/** Give the SDK's MockMonitor the hook RPCs it lacks. Idempotent. */
+function patchMockMonitorHooks(): void {
+  if (hooksPatched) return;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+    MockMonitor: { prototype: MonitorPrototype };
+  };
+  const accept = (req: { getName(): string }, callback: (err: null, resp: object) => void) => {
+    registeredHooks.add(req.getName());
+    callback(null, {});
+  };
+  const proto = MockMonitor.prototype;
+  proto.registerResourceHook ??= accept;
+  proto.registerErrorHook ??= accept;
+  const registerResource = proto.registerResource;
+  proto.registerResource = function (this: MonitorPrototype, req: RegisterRequest, callback: unknown) {
+    const parentUrn = req.getParent();
+    registrations.set(`${req.getType()}::${req.getName()}`, {
+      // The mock monitor qualifies top-level types with the stack's type; the engine does not.
+      urn: this.newUrn(parentUrn, req.getType(), req.getName()).replace("::pulumi:pulumi:Stack$", "::"),
+      parentUrn,
+    });
+    return registerResource.call(this, req, callback);
+  };
+  hooksPatched = true;
+}
+
+/**
+ * Point the Pulumi runtime at a fresh mock monitor for one stack. Code that registers resources must run
+ * after this call (resources registered before it never reach the mocks).
+ */
+export async function installMockRuntime(options: MockRuntimeOptions): Promise<void> {
+  patchMockMonitorHooks();
+  const cloud = fakeCloudMocks(options.lookupStack);
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args: MockResourceArgs) {
+        const result = cloud.newResource(args);
+        const registration = registrations.get(`${args.type}::${args.name}`);
+        options.onResource?.({
+          urn:
+            registration?.urn ??
+            `urn:pulumi:${options.stack}::${options.project}::${args.type}::${args.name}`,
+          parentUrn: registration?.parentUrn || undefined,
+          type: args.type,
+          name: args.name,
+          inputs: args.inputs as Record<string, unknown>,
+          custom: args.custom !== false,
+        });
+        return result;
+      },
+      call: (args) => cloud.call(args),
+    },
+    options.project,
+    options.stack,
+    options.preview ?? false,
+    options.organization ?? "organization",
+  );
+  pulumi.runtime.setAllConfig(options.config ?? {});
+}
+
+/**
+ * Run a program as the root of a stack under the mock runtime and return its outputs, fully resolved.
+ * `installMockRuntime` must have been called for this stack first.
+ */
+export async function runProgram(
+  program: () => Promise<Record<string, unknown> | void>,
+): Promise<Record<string, unknown>> {
+  const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
+  return (outputs ?? {}) as Record<string, unknown>;
+}
