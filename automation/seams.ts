@@ -19,6 +19,8 @@ import type { Role } from "../programs/contract";
 export interface EngineStack {
   readonly name: string;
   setAllConfig(config: ConfigMap): Promise<void>;
+  /** The stack's whole config (heal redeploys the live colour's exact fleet config from it). */
+  getAllConfig(): Promise<ConfigMap>;
   preview(opts?: PreviewOptions): Promise<PreviewResult>;
   up(opts?: UpOptions): Promise<UpResult>;
   refresh(opts?: RefreshOptions): Promise<RefreshResult>;
