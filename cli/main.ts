@@ -4,8 +4,7 @@ import { COMMANDS } from "./commands";
 import { CliError, EXIT } from "./exitCodes";
 import { processIo, type CliIo } from "./io";
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { version } = require("../package.json") as { version: string };
+import { packageVersion } from "./packageInfo";
 
 /** The command tree, writing through `io` (tests pass an in-memory one). */
 export function buildProgram(io: CliIo = processIo): Command {
@@ -13,7 +12,7 @@ export function buildProgram(io: CliIo = processIo): Command {
     .description(
       "Immutable infrastructure on AWS with Pulumi: golden AMIs, immutable fleets, blue/green releases.",
     )
-    .version(version)
+    .version(packageVersion())
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr });

@@ -20,6 +20,12 @@ export const CONFIG_NAMESPACE = "phoenix";
 /** A name safe in a stack name, an AWS resource name and a DNS label: lower case, digits, inner dashes. */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
+/** A release name: safe in resource names and tags (`v1.2.3`, `2026-11-22.1`, `build-481`). */
+export const RELEASE_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,38}[a-z0-9])?$/;
+
+/** An AMI id: `ami-` and 8 or 17 hex digits. */
+export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
 /** The stack of one part of an app/env: `<app>-<env>-network`, `-blue`, `-green`, `-router`, `-ami`. */
 export type StackPart = "network" | "router" | "ami" | Colour;
 

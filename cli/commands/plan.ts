@@ -1,0 +1,105 @@
+// `phoenix plan --offline`: what every stack of an app/env would create, with no Pulumi CLI and no AWS.
+import { Option, type Command } from "commander";
+import { AMI_ID_PATTERN, COLOURS, NAME_PATTERN, RELEASE_PATTERN, type Colour } from "../../programs/contract";
+import { PLAN_DEFAULTS } from "../../programs/offline/planner";
+import { CliError, EXIT } from "../exitCodes";
+import type { CliIo } from "../io";
+import { planDocument } from "../plan/document";
+import { renderPlanMermaid, renderPlanText } from "../plan/render";
+
+interface PlanFlags {
+  offline?: boolean;
+  app: string;
+  env: string;
+  release: string;
+  imageId: string;
+  colour: Colour;
+  json?: boolean;
+  format: "text" | "mermaid" | "json";
+}
+
+/** Every bad option at once, each naming the option, the value and what is allowed. */
+export function validatePlanFlags(flags: PlanFlags): void {
+  const problems: string[] = [];
+  const check = (ok: boolean, option: string, value: string, allowed: string) => {
+    if (!ok) problems.push(`\`${option}\` (${JSON.stringify(value)}) ${allowed}`);
+  };
+  check(
+    NAME_PATTERN.test(flags.app),
+    "--app",
+    flags.app,
+    "must be 2–32 lower-case letters, digits or inner dashes, starting with a letter",
+  );
+  check(
+    NAME_PATTERN.test(flags.env),
+    "--env",
+    flags.env,
+    "must be 2–32 lower-case letters, digits or inner dashes, starting with a letter",
+  );
+  check(
+    RELEASE_PATTERN.test(flags.release),
+    "--release",
+    flags.release,
+    "must be 1–40 lower-case letters, digits, dots or inner dashes",
+  );
+  check(
+    AMI_ID_PATTERN.test(flags.imageId),
+    "--image-id",
+    flags.imageId,
+    "must be an AMI id: ami- and 8 or 17 hex digits",
+  );
+  if (problems.length > 0) throw new CliError(problems.join("\n"), EXIT.badInput);
+}
+
+export function registerPlan(program: Command, io: CliIo): void {
+  program
+    .command("plan")
+    .summary("show what every stack of an app/env would create")
+    .description(
+      "Runs every stack role's program (golden AMI, network, fleet, router) for one app/env under Pulumi's mock\n" +
+        "runtime and shows what each stack would create and how traffic would flow. With --offline nothing needs\n" +
+        "the Pulumi CLI, AWS credentials or a network.",
+    )
+    .option("--offline", "plan without the Pulumi CLI or AWS (the only mode so far)")
+    .option("--app <name>", "application name", PLAN_DEFAULTS.app)
+    .option("--env <name>", "environment name", PLAN_DEFAULTS.env)
+    .option("--release <name>", "release to deploy", PLAN_DEFAULTS.release)
+    .option("--image-id <ami>", "AMI of the release", PLAN_DEFAULTS.imageId)
+    .addOption(
+      new Option("--colour <colour>", "colour that gets the release and the traffic")
+        .choices(COLOURS)
+        .default(PLAN_DEFAULTS.colour),
+    )
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "mermaid", "json"]).default("text"),
+    )
+    .option("--json", "same as --format json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  phoenix plan --offline\n  phoenix plan --offline --app api --env staging --release v2.3.0 --colour green\n" +
+        "  phoenix plan --offline --format mermaid > plan.mmd\n  phoenix plan --offline --json | jq '.stacks[].name'\n",
+    )
+    .action(async (flags: PlanFlags) => {
+      if (!flags.offline) {
+        throw new CliError(
+          "`phoenix plan` needs --offline for now: a plan against real stacks is `pulumi preview` on each stack (see `phoenix up`)",
+          EXIT.badInput,
+        );
+      }
+      validatePlanFlags(flags);
+      // Loaded here, not at start-up: the programs pull in @pulumi/aws, which other commands do not need.
+      const { planOffline } = await import("../../programs/offline/planner");
+      const { PROGRAMS } = await import("../../programs");
+      const plan = await planOffline(PROGRAMS, {
+        app: flags.app,
+        env: flags.env,
+        release: flags.release,
+        imageId: flags.imageId,
+        colour: flags.colour,
+      });
+      const format = flags.json ? "json" : flags.format;
+      if (format === "json") io.stdout(JSON.stringify(planDocument(plan), null, 2) + "\n");
+      else if (format === "mermaid") io.stdout(renderPlanMermaid(plan));
+      else io.stdout(renderPlanText(plan));
+    });
+}

@@ -1,0 +1,87 @@
+// The traffic path of a planned (or live) app/env: ALB → listener weights → blue and green fleets.
+// One model, two drawings: terminal text and Mermaid.
+import { COLOURS, type Colour } from "../../programs/contract";
+import type { Plan } from "../../programs/offline/planner";
+
+export interface FleetView {
+  release: string;
+  imageId?: string;
+  instanceType?: string;
+  capacity?: number;
+  autoScalingGroupName?: string;
+  /** e.g. "2/2 healthy" (status) or "planned" (plan). */
+  health?: string;
+}
+
+export interface TrafficView {
+  albDnsName?: string;
+  listener: string;
+  weights: Record<Colour, number>;
+  fleets: Partial<Record<Colour, FleetView>>;
+}
+
+export function trafficOfPlan(plan: Plan): TrafficView {
+  const network = plan.stacks.find((s) => s.role === "network");
+  const router = plan.stacks.find((s) => s.role === "router");
+  const fleets: Partial<Record<Colour, FleetView>> = {};
+  for (const stack of plan.stacks.filter((s) => s.role === "fleet")) {
+    const template = stack.resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
+    fleets[stack.outputs.colour as Colour] = {
+      release: String(stack.outputs.release),
+      imageId: String(stack.outputs.imageId),
+      instanceType: template ? String(template.inputs.instanceType) : undefined,
+      capacity: Number(stack.outputs.desiredCapacity),
+      autoScalingGroupName: String(stack.outputs.autoScalingGroupName),
+      health: "planned",
+    };
+  }
+  const weights = (router?.outputs.weights as Record<Colour, number> | undefined) ?? { blue: 0, green: 0 };
+  const listenerPort = router?.resources.find((r) => r.type === "aws:lb/listener:Listener")?.inputs.port;
+  return {
+    albDnsName: network?.outputs.albDnsName as string | undefined,
+    listener: `listener :${listenerPort ?? "?"}`,
+    weights,
+    fleets,
+  };
+}
+
+function describeFleet(fleet: FleetView | undefined): string {
+  if (!fleet) return "(no fleet)";
+  const size =
+    fleet.capacity !== undefined ? `${fleet.capacity} × ${fleet.instanceType ?? "?"}` : fleet.instanceType;
+  return [`release ${fleet.release}`, size, fleet.imageId, fleet.health].filter(Boolean).join(" · ");
+}
+
+/** Terminal drawing. */
+export function drawTraffic(view: TrafficView): string {
+  const lines = [
+    `  clients ──▶ ALB ${view.albDnsName ?? ""}`.trimEnd(),
+    `               └─ ${view.listener}`,
+  ];
+  COLOURS.forEach((colour, i) => {
+    const branch = i === COLOURS.length - 1 ? "└" : "├";
+    const weight = `${String(view.weights[colour]).padStart(3)}%`;
+    lines.push(
+      `                   ${branch}── ${weight} ──▶ ${colour.padEnd(5)}  ${describeFleet(view.fleets[colour])}`,
+    );
+  });
+  return lines.join("\n");
+}
+
+/** Mermaid drawing of the same path. */
+export function mermaidTraffic(view: TrafficView): string[] {
+  const lines = [
+    `  clients((clients)) --> alb["ALB ${escape(view.albDnsName ?? "")}"]`,
+    `  alb --> listener{{"${escape(view.listener)}"}}`,
+  ];
+  for (const colour of COLOURS) {
+    lines.push(
+      `  listener -- "${view.weights[colour]}%" --> ${colour}["${colour}: ${escape(describeFleet(view.fleets[colour]))}"]`,
+    );
+  }
+  return lines;
+}
+
+export function escape(text: string): string {
+  return text.replace(/"/g, "#quot;");
+}

@@ -1,0 +1,22 @@
+// The `golden-ami` role: the EC2 Image Builder pipeline that bakes the app's golden AMI.
+import { GoldenAmi } from "../components";
+import { parseGoldenAmiConfig } from "./config";
+import type { GoldenAmiOutputs } from "./contract";
+import type { Outputs } from "./outputs";
+import { commonTags, stackConfigLookup } from "./stackConfig";
+
+export async function goldenAmiProgram(): Promise<Outputs<GoldenAmiOutputs>> {
+  const config = parseGoldenAmiConfig(stackConfigLookup());
+  const ami = new GoldenAmi(`${config.app}-${config.env}`, {
+    parentImage: config.parentImage,
+    buildSteps: config.buildSteps,
+    instanceTypes: config.instanceTypes,
+    schedule: config.schedule ? { cron: config.schedule } : undefined,
+    tags: commonTags(config.app, config.env),
+  });
+  return {
+    imageId: ami.imageId,
+    imageArn: ami.imageArn,
+    ...(ami.pipeline ? { pipelineArn: ami.pipeline.arn } : {}),
+  };
+}

@@ -1,0 +1,125 @@
+// `phoenix plan --offline`: run every role's program for one app/env under Pulumi's mock runtime, stack after
+// stack in one process, each StackReference answered from the upstream stack's planned outputs. No Pulumi CLI,
+// no AWS, no network: the fake cloud supplies realistic ids and ARNs.
+import { stackName, type Colour, type Role, type StackPart } from "../contract";
+import type { Program } from "..";
+import { installMockRuntime, runProgram, type RecordedResource } from "./mockRuntime";
+
+export interface PlanOptions {
+  /** @default "shop" */
+  app?: string;
+  /** @default "demo" */
+  env?: string;
+  /** Release deployed to `colour`. @default "v1.0.0" */
+  release?: string;
+  /** AMI of the release. @default a plausible Amazon Linux 2023 AMI id */
+  imageId?: string;
+  /** Colour the release is deployed to; the router sends it all traffic. @default "blue" */
+  colour?: Colour;
+  /** Also plan the golden AMI stack. @default true */
+  goldenAmi?: boolean;
+}
+
+export const PLAN_DEFAULTS = {
+  app: "shop",
+  env: "demo",
+  release: "v1.0.0",
+  imageId: "ami-0fa3fe0fa7920f68e",
+  colour: "blue" as Colour,
+  parentImage: "ami-0c02fb55956c7d316",
+};
+
+/** What one stack would create. */
+export interface PlannedStack {
+  name: string;
+  role: Role;
+  part: StackPart;
+  /** Resources the program registers, in order (the stack root and stack references left out). */
+  resources: RecordedResource[];
+  /** Stacks this one reads through StackReference. */
+  reads: string[];
+  outputs: Record<string, unknown>;
+}
+
+export interface Plan {
+  app: string;
+  env: string;
+  release: string;
+  imageId: string;
+  colour: Colour;
+  stacks: PlannedStack[];
+}
+
+const NOT_CREATED = new Set(["pulumi:pulumi:Stack", "pulumi:pulumi:StackReference"]);
+
+/** Plan every stack of one app/env. Programs are passed in so tests can plan variants. */
+export async function planOffline(programs: Record<Role, Program>, options: PlanOptions = {}): Promise<Plan> {
+  const app = options.app ?? PLAN_DEFAULTS.app;
+  const env = options.env ?? PLAN_DEFAULTS.env;
+  const release = options.release ?? PLAN_DEFAULTS.release;
+  const imageId = options.imageId ?? PLAN_DEFAULTS.imageId;
+  const colour = options.colour ?? PLAN_DEFAULTS.colour;
+  const common = { role: "", app, env };
+  const stackConfigs: Array<{ part: StackPart; config: Record<string, unknown> }> = [
+    ...(options.goldenAmi === false
+      ? []
+      : [
+          {
+            part: "ami" as const,
+            config: { ...common, role: "golden-ami", parentImage: PLAN_DEFAULTS.parentImage },
+          },
+        ]),
+    { part: "network", config: { ...common, role: "network" } },
+    { part: colour, config: { ...common, role: "fleet", colour, release, imageId } },
+    {
+      part: "router",
+      config: {
+        ...common,
+        role: "router",
+        blueWeight: colour === "blue" ? 100 : 0,
+        greenWeight: colour === "green" ? 100 : 0,
+      },
+    },
+  ];
+
+  const outputsByStack = new Map<string, Record<string, unknown>>();
+  const stacks: PlannedStack[] = [];
+  for (const { part, config } of stackConfigs) {
+    const name = stackName(app, env, part);
+    const role = config.role as Role;
+    const recorded: RecordedResource[] = [];
+    const reads: string[] = [];
+    await installMockRuntime({
+      project: "phoenix",
+      stack: name,
+      config: toPulumiConfig(config),
+      lookupStack: (qualified) => {
+        const short = qualified.split("/").pop() ?? qualified;
+        reads.push(short);
+        return outputsByStack.get(short);
+      },
+      onResource: (resource) => recorded.push(resource),
+    });
+    const outputs = await runProgram(programs[role]);
+    outputsByStack.set(name, outputs);
+    stacks.push({
+      name,
+      role,
+      part,
+      resources: recorded.filter((r) => !NOT_CREATED.has(r.type)),
+      reads,
+      outputs,
+    });
+  }
+  return { app, env, release, imageId, colour, stacks };
+}
+
+/** `{ role: "fleet" }` → `{ "phoenix:role": "fleet" }`, values as `pulumi config` stores them. */
+function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (value === undefined) continue;
+    out[`phoenix:${key}`] = typeof value === "string" ? value : JSON.stringify(value);
+  }
+  return out;
+}
