@@ -1,0 +1,305 @@
+// GoldenAmi: bakes the AMI an immutable fleet boots from, with EC2 Image Builder. Changes to servers are
+// made here, at bake time, and reach production only as a new release of the fleet.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  amiName,
+  amiOfRegion,
+  componentDocument,
+  contentHash,
+  resolveGoldenAmiSettings,
+  updateLinuxComponentArn,
+  GOLDEN_AMI_TAG,
+} from "./goldenAmiSettings";
+import { assumeRolePolicy } from "./iam";
+
+export interface GoldenAmiArgs {
+  /**
+   * The image to start from: an AMI id, an Image Builder image ARN, or an SSM parameter as
+   * "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64".
+   */
+  parentImage: pulumi.Input<string>;
+  /**
+   * Shell commands run on the build instance, in order, stopping at the first failure (they become one
+   * Image Builder component). Install and configure the application here: fleets are never changed after.
+   * @default [] - only the operating system update (see `updateOs`)
+   */
+  buildSteps?: string[];
+  /**
+   * Shell commands run by the image tests on an instance launched from the new image; a failure fails the
+   * bake and no AMI is distributed.
+   * @default [] - the image tests run only Image Builder's own checks
+   */
+  testSteps?: string[];
+  /**
+   * Run the AWS-managed `update-linux` component before the build steps, so each bake carries the latest
+   * OS patches. With `false`, `buildSteps` must not be empty.
+   * @default true
+   */
+  updateOs?: boolean;
+  /**
+   * Instance types of the build instance (Image Builder picks the first available).
+   * @default ["t3.small"]
+   */
+  instanceTypes?: string[];
+  /**
+   * Regions the AMI is distributed to.
+   * @default - the current region
+   */
+  distributionRegions?: string[];
+  /**
+   * Semantic version of the recipe and component ("1.0.0"). Image Builder versions are immutable; Phoenix
+   * names them after a hash of their content, so the version need not change when the content does.
+   * @default "1.0.0"
+   */
+  version?: string;
+  /**
+   * Root volume of the build instance and of the image, always encrypted.
+   * @default { sizeGiB: 20, type: "gp3", deviceName: "/dev/xvda" }
+   */
+  rootVolume?: { sizeGiB?: number; type?: string; deviceName?: string };
+  /**
+   * Minutes the image tests may run (60–1440).
+   * @default 60
+   */
+  imageTestsTimeoutMinutes?: number;
+  /**
+   * Subnet of the build instance; needs `securityGroupIds`.
+   * @default - the default VPC
+   */
+  subnetId?: pulumi.Input<string>;
+  /**
+   * Security groups of the build instance (egress only is enough: no one logs in to it).
+   * @default - the default security group of the VPC
+   */
+  securityGroupIds?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Bake on a schedule with an Image Builder pipeline: an AWS cron expression of six fields, like
+   * "0 4 ? * MON *" (04:00 UTC every Monday). The pipeline runs only when the parent image or a component
+   * has a newer version.
+   * @default - no pipeline: the image is baked once, when the stack is deployed
+   */
+  schedule?: { cron: string };
+  /**
+   * Deprecate this GoldenAmi's AMIs older than `deprecateAfterDays`, keeping at least `retainAtLeast`
+   * (default 1), with an Image Builder lifecycle policy.
+   * @default - no lifecycle policy
+   */
+  lifecycle?: { deprecateAfterDays: number; retainAtLeast?: number };
+  /**
+   * Tags of every resource and of the AMIs. Phoenix adds `phoenix:golden-ami: <name>`.
+   * @default {}
+   */
+  tags?: Record<string, string>;
+}
+
+/**
+ * A golden AMI baked by EC2 Image Builder: a build component from the user's steps, a recipe with encrypted
+ * block devices, an infrastructure configuration (no key pair, terminate on failure), a distribution
+ * configuration, and the image, built with its tests enabled. Optionally a scheduled pipeline and a lifecycle
+ * policy that deprecates old AMIs. `imageId` feeds `ImmutableFleet`.
+ */
+export class GoldenAmi extends pulumi.ComponentResource {
+  /** Id of the baked AMI in the first distribution region (the current region by default). */
+  readonly imageId: pulumi.Output<string>;
+  /** ARN of the Image Builder image. */
+  readonly imageArn: pulumi.Output<string>;
+  /** The image (one bake). */
+  readonly image: aws.imagebuilder.Image;
+  /** The recipe: parent image, components, encrypted block devices. */
+  readonly recipe: aws.imagebuilder.ImageRecipe;
+  /** The scheduled pipeline, when `schedule` is given. */
+  readonly pipeline?: aws.imagebuilder.ImagePipeline;
+  /** The lifecycle policy, when `lifecycle` is given. */
+  readonly lifecyclePolicy?: aws.imagebuilder.LifecyclePolicy;
+
+  constructor(name: string, args: GoldenAmiArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("phoenix:aws:GoldenAmi", name, {}, opts);
+    const settings = resolveGoldenAmiSettings(name, args);
+    const tags = settings.tags;
+    const region = aws.getRegionOutput({}, { parent: this }).region;
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+
+    // The build instance is driven by Image Builder through SSM; it lives for one bake and is never a
+    // server, so the SSM policy it needs here is not the fleet's concern.
+    const role = new aws.iam.Role(
+      `${name}-build-role`,
+      {
+        description: `Build instances of the Phoenix golden AMI ${name}`,
+        assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
+        tags,
+      },
+      { parent: this },
+    );
+    const attachments = ["EC2InstanceProfileForImageBuilder", "AmazonSSMManagedInstanceCore"].map(
+      (policy) =>
+        new aws.iam.RolePolicyAttachment(
+          `${name}-build-${policy}`,
+          { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
+          { parent: this },
+        ),
+    );
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-build-profile`,
+      { role: role.name, tags },
+      { parent: this },
+    );
+
+    const componentArns: pulumi.Input<string>[] = [];
+    if (settings.updateOs)
+      componentArns.push(pulumi.all([partition, region]).apply(([p, r]) => updateLinuxComponentArn(p, r)));
+    if (settings.buildSteps.length > 0 || settings.testSteps.length > 0) {
+      const data = componentDocument(name, settings.buildSteps, settings.testSteps);
+      const component = new aws.imagebuilder.Component(
+        `${name}-build`,
+        {
+          // Image Builder components are immutable per name and version: name them after their content.
+          name: `${name}-build-${contentHash({ data })}`,
+          platform: "Linux",
+          version: settings.version,
+          data,
+          description: `Phoenix build steps for ${name}`,
+          tags,
+        },
+        { parent: this },
+      );
+      componentArns.push(component.arn);
+    }
+
+    const blockDeviceMappings = [
+      {
+        deviceName: settings.rootVolume.deviceName,
+        ebs: {
+          volumeSize: settings.rootVolume.sizeGiB,
+          volumeType: settings.rootVolume.type,
+          encrypted: "true",
+          deleteOnTermination: "true",
+        },
+      },
+    ];
+    const recipeName = pulumi
+      .all([args.parentImage, componentArns])
+      .apply(([parentImage, arns]) => `${name}-${contentHash({ parentImage, arns, blockDeviceMappings })}`);
+    this.recipe = new aws.imagebuilder.ImageRecipe(
+      `${name}-recipe`,
+      {
+        name: recipeName,
+        version: settings.version,
+        parentImage: args.parentImage,
+        components: componentArns.map((componentArn) => ({ componentArn })),
+        blockDeviceMappings,
+        tags,
+      },
+      { parent: this },
+    );
+
+    const infrastructure = new aws.imagebuilder.InfrastructureConfiguration(
+      `${name}-infra`,
+      {
+        description: `Build instances of the Phoenix golden AMI ${name}: no key pair, IMDSv2`,
+        instanceProfileName: profile.name,
+        instanceTypes: settings.instanceTypes,
+        terminateInstanceOnFailure: true,
+        instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+        ...(args.subnetId !== undefined ? { subnetId: args.subnetId } : {}),
+        ...(args.securityGroupIds !== undefined ? { securityGroupIds: args.securityGroupIds } : {}),
+        resourceTags: tags,
+        tags,
+      },
+      { parent: this, dependsOn: attachments },
+    );
+
+    const regions = settings.distributionRegions ?? [region];
+    const distribution = new aws.imagebuilder.DistributionConfiguration(
+      `${name}-distribution`,
+      {
+        description: `Distribution of the Phoenix golden AMI ${name}`,
+        distributions: regions.map((r) => ({
+          region: r,
+          amiDistributionConfiguration: { name: amiName(name), amiTags: tags },
+        })),
+        tags,
+      },
+      { parent: this },
+    );
+
+    const pipelineInputs = {
+      imageRecipeArn: this.recipe.arn,
+      infrastructureConfigurationArn: infrastructure.arn,
+      distributionConfigurationArn: distribution.arn,
+      imageTestsConfiguration: { imageTestsEnabled: true, timeoutMinutes: settings.imageTestsTimeoutMinutes },
+      tags,
+    };
+    this.image = new aws.imagebuilder.Image(`${name}-image`, pipelineInputs, { parent: this });
+    this.imageArn = this.image.arn;
+    this.imageId = pulumi
+      .all([this.image.outputResources, regions[0]])
+      .apply(([resources, firstRegion]) => amiOfRegion(resources, firstRegion));
+
+    if (settings.scheduleExpression !== undefined) {
+      this.pipeline = new aws.imagebuilder.ImagePipeline(
+        `${name}-pipeline`,
+        {
+          ...pipelineInputs,
+          description: `Scheduled bakes of the Phoenix golden AMI ${name}`,
+          schedule: {
+            scheduleExpression: settings.scheduleExpression,
+            pipelineExecutionStartCondition: "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
+          },
+        },
+        { parent: this },
+      );
+    }
+
+    if (settings.lifecycle !== undefined) {
+      const lifecycleRole = new aws.iam.Role(
+        `${name}-lifecycle-role`,
+        {
+          description: `Image Builder lifecycle of the Phoenix golden AMI ${name}`,
+          assumeRolePolicy: assumeRolePolicy("imagebuilder.amazonaws.com"),
+          tags,
+        },
+        { parent: this },
+      );
+      const lifecycleAttachment = new aws.iam.RolePolicyAttachment(
+        `${name}-lifecycle-policy`,
+        {
+          role: lifecycleRole.name,
+          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy`,
+        },
+        { parent: this },
+      );
+      this.lifecyclePolicy = new aws.imagebuilder.LifecyclePolicy(
+        `${name}-lifecycle`,
+        {
+          description: `Deprecate AMIs of ${name} after ${settings.lifecycle.deprecateAfterDays} days`,
+          executionRole: lifecycleRole.arn,
+          resourceType: "AMI_IMAGE",
+          policyDetails: [
+            {
+              action: { type: "DEPRECATE" },
+              filter: {
+                type: "AGE",
+                value: settings.lifecycle.deprecateAfterDays,
+                unit: "DAYS",
+                retainAtLeast: settings.lifecycle.retainAtLeast,
+              },
+            },
+          ],
+          resourceSelection: { tagMap: { [GOLDEN_AMI_TAG]: name } },
+          tags,
+        },
+        { parent: this, dependsOn: [lifecycleAttachment] },
+      );
+    }
+
+    this.registerOutputs({
+      imageId: this.imageId,
+      imageArn: this.imageArn,
+      image: this.image,
+      recipe: this.recipe,
+      pipeline: this.pipeline,
+      lifecyclePolicy: this.lifecyclePolicy,
+    });
+  }
+}

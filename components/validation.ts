@@ -1,0 +1,107 @@
+// Shared argument validation for the components: a collector that gathers every problem before failing,
+// and the few checks several components need. Pure: no Pulumi import, so tests call it directly.
+
+/** A name safe in a stack name, an AWS resource name and a DNS label: lower case, digits, inner dashes. */
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
+
+/** An AMI id: `ami-` and 8 (older) or 17 hex digits. */
+export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+
+/** Thrown by a component's validation, before any child resource exists, with every problem found. */
+export class ComponentArgsError extends Error {
+  constructor(
+    readonly component: string,
+    readonly resourceName: string,
+    readonly problems: readonly string[],
+  ) {
+    super(
+      `Invalid arguments for ${component} "${resourceName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+    this.name = "ComponentArgsError";
+  }
+}
+
+/** Collects problems so a component reports all of them at once. */
+export class Problems {
+  private readonly found: string[] = [];
+
+  /** Record a problem. */
+  add(problem: string): void {
+    this.found.push(problem);
+  }
+
+  /** Record `problem` when `condition` is false; returns `condition`. */
+  check(condition: boolean, problem: string): boolean {
+    if (!condition) this.add(problem);
+    return condition;
+  }
+
+  get list(): readonly string[] {
+    return this.found;
+  }
+
+  /** Throw a ComponentArgsError when any problem was recorded. */
+  throwIfAny(component: string, resourceName: string): void {
+    if (this.found.length > 0) throw new ComponentArgsError(component, resourceName, this.found);
+  }
+}
+
+/** How a received value is shown in a message: JSON for strings, arrays and objects, plain for the rest. */
+export function show(value: unknown): string {
+  if (typeof value === "number" || typeof value === "boolean" || value === undefined) return String(value);
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** `arg` must be a name-safe string (NAME_PATTERN). */
+export function checkName(problems: Problems, arg: string, value: unknown): void {
+  problems.check(
+    typeof value === "string" && NAME_PATTERN.test(value),
+    `\`${arg}\` (${show(value)}) must be 2–32 characters of lower-case letters, digits and inner dashes, starting with a letter`,
+  );
+}
+
+/** `arg`, when given, must be an integer within [min, max]. Returns true when valid or absent. */
+export function checkInteger(
+  problems: Problems,
+  arg: string,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): boolean {
+  if (value === undefined) return true;
+  const ok = typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+  const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+  return problems.check(ok, `\`${arg}\` (${show(value)}) must be ${range}`);
+}
+
+/** A plain (already known) string, as opposed to a Pulumi output or promise. */
+export function isPlainString(value: unknown): value is string {
+  return typeof value === "string";
+}
+
+/** `arg`, when a plain string, must be an AMI id. Outputs are checked by AWS, not here. */
+export function checkAmiId(problems: Problems, arg: string, value: unknown): void {
+  if (value === undefined || value === null || value === "") {
+    problems.add(`\`${arg}\` is required: an AMI id like "ami-0123456789abcdef0"`);
+    return;
+  }
+  if (!isPlainString(value)) return;
+  problems.check(
+    AMI_ID_PATTERN.test(value),
+    `\`${arg}\` (${show(value)}) must be an AMI id: "ami-" and 8 or 17 lower-case hex digits`,
+  );
+}
+
+/** An IPv4 CIDR block, strictly: four octets 0–255 and a prefix 0–32. */
+export function isIpv4Cidr(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return false;
+  const octets = match.slice(1, 5).map(Number);
+  return octets.every((o) => o <= 255) && Number(match[5]) <= 32;
+}
