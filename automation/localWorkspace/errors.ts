@@ -1,0 +1,76 @@
+// Typed errors of the LocalWorkspace engine. Each message says what went wrong and what to do next;
+// `code` is stable for programs (the CLI maps it to an exit code, services can branch on it).
+
+/** Base class of every error the LocalWorkspace engine raises itself (engine command failures stay the
+ * Automation API's own `CommandError`, `ConcurrentUpdateError`, `StackNotFoundError`, …). */
+export class LocalWorkspaceEngineError extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export const PULUMI_INSTALL_URL = "https://www.pulumi.com/docs/install/";
+
+/** No `pulumi` binary could be started (missing from PATH, or not executable). */
+export class PulumiCliNotFoundError extends LocalWorkspaceEngineError {
+  constructor(
+    readonly command: string,
+    readonly cause?: unknown,
+  ) {
+    super(
+      `The Pulumi CLI (\`${command}\`) was not found on PATH. Phoenix runs every stack operation through it. ` +
+        `Install it (${PULUMI_INSTALL_URL}), make sure \`pulumi version\` works in this shell, then retry.`,
+      "PULUMI_CLI_NOT_FOUND",
+    );
+  }
+}
+
+/** The installed CLI is older than the features Phoenix relies on. */
+export class PulumiCliTooOldError extends LocalWorkspaceEngineError {
+  constructor(
+    readonly found: string,
+    readonly minimum: string,
+  ) {
+    super(
+      `The Pulumi CLI is version ${found}; Phoenix needs ${minimum} or newer (inline programs for refresh and ` +
+        `destroy). Upgrade it (${PULUMI_INSTALL_URL}) and retry.`,
+      "PULUMI_CLI_TOO_OLD",
+    );
+  }
+}
+
+/** A self-managed backend with passphrase secrets, and no passphrase in the environment. */
+export class PassphraseMissingError extends LocalWorkspaceEngineError {
+  constructor(readonly backendUrl: string) {
+    super(
+      `The backend ${backendUrl} encrypts stack secrets with a passphrase, and neither ` +
+        `PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set. Set one of them (in the environment ` +
+        `or in the engine's \`envVars\`; keep the same passphrase for the life of the stacks), or pass a ` +
+        `\`secretsProvider\` such as "awskms://alias/phoenix".`,
+      "PASSPHRASE_MISSING",
+    );
+  }
+}
+
+/** A policy pack directory given to CrossGuard does not hold a `PulumiPolicy.yaml`. */
+export class PolicyPackNotFoundError extends LocalWorkspaceEngineError {
+  constructor(readonly packDir: string) {
+    super(
+      `The policy pack directory ${packDir} has no PulumiPolicy.yaml, so CrossGuard cannot load it. ` +
+        `Pass \`policyPacks\` with the directories of your packs, or \`policyPacks: false\` to run without ` +
+        `CrossGuard (not recommended: nothing would then stop SSH or in-place fleet changes).`,
+      "POLICY_PACK_NOT_FOUND",
+    );
+  }
+}
+
+/** Bad options or arguments, reported all at once before any engine call. */
+export class InvalidEngineInputError extends LocalWorkspaceEngineError {
+  constructor(readonly problems: string[]) {
+    super(`Invalid LocalWorkspace engine input:\n- ${problems.join("\n- ")}`, "INVALID_ENGINE_INPUT");
+  }
+}

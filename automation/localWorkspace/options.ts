@@ -1,0 +1,189 @@
+// Options of the LocalWorkspace engine and their resolution: defaults, validation (every problem at once),
+// and the environment every `pulumi` command line gets. Pure but for reading the file system.
+import * as fs from "fs";
+import * as path from "path";
+import type { PulumiCommand } from "@pulumi/pulumi/automation";
+import { ROLES, type Role } from "../../programs/contract";
+import { InvalidEngineInputError } from "./errors";
+
+/** A role's Pulumi program, run inline by the Automation API; its value becomes the stack outputs. */
+export type RoleProgram = () => Promise<Record<string, unknown>>;
+
+/** The one Pulumi project every Phoenix stack belongs to (DESIGN: "one project"). */
+export const PROJECT_NAME = "phoenix";
+
+/** Directory, under `projectDir`, of the Automation API workspace and (by default) the state. */
+export const PHOENIX_DIR = ".phoenix";
+
+export interface LocalWorkspaceEngineOptions {
+  /**
+   * Directory the deployment belongs to. Phoenix keeps its workspace in `<projectDir>/.phoenix`: a generated
+   * `Pulumi.yaml` (project `phoenix`, runtime nodejs), one `Pulumi.<stack>.yaml` per stack and, with the
+   * default backend, the state in `.phoenix/state`. Nothing outside `.phoenix` is written.
+   * @default - the current working directory
+   */
+  projectDir?: string;
+  /**
+   * Where the state lives: any Pulumi backend URL (`file://…`, `s3://…`, `gs://…`, `azblob://…`,
+   * `https://api.pulumi.com`). Reaches the CLI as `PULUMI_BACKEND_URL`; a `file://` directory is created
+   * when missing.
+   * @default - `file://<projectDir>/.phoenix/state`
+   */
+  backendUrl?: string;
+  /**
+   * Secrets provider of new stacks (`pulumi stack init --secrets-provider`), e.g. `awskms://alias/x`.
+   * Self-managed backends otherwise use a passphrase, which must then be set: see `PassphraseMissingError`.
+   * @default - the backend's default (passphrase for self-managed backends, the service for Pulumi Cloud)
+   */
+  secretsProvider?: string;
+  /**
+   * CrossGuard policy packs run on every `preview` and `up` (`--policy-pack`), before anything the workflow
+   * passes itself. `false` turns CrossGuard off.
+   * @default - the Phoenix pack, `<package>/policies`
+   */
+  policyPacks?: string[] | false;
+  /** Config files of the policy packs (`--policy-pack-config`), in the order of `policyPacks`. */
+  policyPackConfigs?: string[];
+  /**
+   * The CLI to run. Tests pass a recording double; production leaves it unset.
+   * @default - `pulumi` found on PATH
+   */
+  pulumiCommand?: PulumiCommand;
+  /** `PULUMI_HOME` of every command (plugins, credentials). @default - `~/.pulumi` */
+  pulumiHome?: string;
+  /** Extra environment of every command (e.g. `PULUMI_CONFIG_PASSPHRASE`, `AWS_PROFILE`). */
+  envVars?: Record<string, string>;
+  /**
+   * The program of each role.
+   * @default - `PROGRAMS` of `programs/`, loaded on first use (so importing automation does not load @pulumi/aws)
+   */
+  programs?: Record<Role, RoleProgram>;
+}
+
+export interface ResolvedEngineOptions {
+  projectDir: string;
+  /** The Automation API workspace: `<projectDir>/.phoenix`. */
+  workDir: string;
+  backendUrl: string;
+  secretsProvider?: string;
+  policyPacks: string[];
+  policyPackConfigs: string[];
+  pulumiCommand?: PulumiCommand;
+  pulumiHome?: string;
+  /** Environment of every command, backend included. */
+  envVars: Record<string, string>;
+  programs?: Record<Role, RoleProgram>;
+}
+
+const BACKEND_URL_PATTERN = /^[a-z][a-z0-9+.-]*:\/\/.+/i;
+
+/** Validate and default the options; throws `InvalidEngineInputError` listing every problem. */
+export function resolveEngineOptions(options: LocalWorkspaceEngineOptions = {}): ResolvedEngineOptions {
+  const problems: string[] = [];
+  const projectDir = path.resolve(options.projectDir ?? process.cwd());
+  if (options.projectDir !== undefined && !isDirectory(projectDir)) {
+    problems.push(`\`projectDir\` (${JSON.stringify(options.projectDir)}) must be an existing directory`);
+  }
+  const workDir = path.join(projectDir, PHOENIX_DIR);
+  const backendUrl = options.backendUrl ?? defaultBackendUrl(projectDir);
+  if (!BACKEND_URL_PATTERN.test(backendUrl)) {
+    problems.push(
+      `\`backendUrl\` (${JSON.stringify(options.backendUrl)}) must be a backend URL such as ` +
+        `"file:///srv/phoenix-state", "s3://bucket/prefix" or "https://api.pulumi.com"`,
+    );
+  }
+  let policyPacks: string[] = [];
+  if (options.policyPacks === undefined) {
+    policyPacks = [defaultPolicyPackDir()];
+  } else if (options.policyPacks !== false) {
+    if (!Array.isArray(options.policyPacks) || options.policyPacks.some((p) => typeof p !== "string" || !p)) {
+      problems.push(
+        `\`policyPacks\` (${JSON.stringify(options.policyPacks)}) must be a list of policy pack directories, or false`,
+      );
+    } else {
+      policyPacks = options.policyPacks.map((p) => path.resolve(projectDir, p));
+    }
+  }
+  const policyPackConfigs = (options.policyPackConfigs ?? []).map((p) => path.resolve(projectDir, p));
+  // The CLI pairs `--policy-pack-config` with `--policy-pack` by position, so it is all or nothing.
+  if (policyPackConfigs.length > 0 && policyPackConfigs.length !== policyPacks.length) {
+    problems.push(
+      `\`policyPackConfigs\` has ${policyPackConfigs.length} files for ${policyPacks.length} policy packs; ` +
+        `give exactly one config file per pack (the default Phoenix pack counts), or none`,
+    );
+  }
+  if (options.programs !== undefined) {
+    const missing = ROLES.filter((role) => typeof options.programs?.[role] !== "function");
+    if (missing.length > 0) {
+      problems.push(`\`programs\` must give a function for every role; missing: ${missing.join(", ")}`);
+    }
+  }
+  if (problems.length > 0) throw new InvalidEngineInputError(problems);
+  return {
+    projectDir,
+    workDir,
+    backendUrl,
+    secretsProvider: options.secretsProvider,
+    policyPacks,
+    policyPackConfigs,
+    pulumiCommand: options.pulumiCommand,
+    pulumiHome: options.pulumiHome,
+    // The backend goes by environment so that no `pulumi login` (global state in ~/.pulumi) is needed.
+    envVars: { ...options.envVars, PULUMI_BACKEND_URL: backendUrl },
+    programs: options.programs,
+  };
+}
+
+export function defaultBackendUrl(projectDir: string): string {
+  return `file://${path.join(path.resolve(projectDir), PHOENIX_DIR, "state")}`;
+}
+
+/** The local directory of a `file://` backend, or undefined for other backends and `file://~` forms. */
+export function fileBackendDir(backendUrl: string): string | undefined {
+  if (!backendUrl.startsWith("file://")) return undefined;
+  const dir = backendUrl.slice("file://".length);
+  return path.isAbsolute(dir) ? dir : undefined;
+}
+
+/** Self-managed backends encrypt secrets with a passphrase unless another provider is given. */
+export function needsPassphrase(backendUrl: string, secretsProvider: string | undefined): boolean {
+  if (secretsProvider !== undefined && secretsProvider !== "passphrase") return false;
+  return !/^https?:\/\//i.test(backendUrl);
+}
+
+export function hasPassphrase(envVars: Record<string, string>): boolean {
+  const keys = ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"];
+  // An empty passphrase is a deliberate (if weak) choice Pulumi accepts; only an absent one is refused.
+  return keys.some((key) => envVars[key] !== undefined || process.env[key] !== undefined);
+}
+
+/** `<package root>/policies`: the package root is the nearest ancestor with the phoenix-fleet package.json
+ * (this file runs from `automation/localWorkspace/` under ts-node and from `dist/automation/…` compiled). */
+export function defaultPolicyPackDir(): string {
+  let dir = __dirname;
+  for (;;) {
+    const manifest = path.join(dir, "package.json");
+    if (fs.existsSync(manifest) && readPackageName(manifest) === "phoenix-fleet") {
+      return path.join(dir, "policies");
+    }
+    const parent = path.dirname(dir);
+    if (parent === dir) return path.resolve(__dirname, "..", "..", "policies");
+    dir = parent;
+  }
+}
+
+function readPackageName(manifest: string): string | undefined {
+  try {
+    return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name;
+  } catch {
+    return undefined;
+  }
+}
+
+function isDirectory(dir: string): boolean {
+  try {
+    return fs.statSync(dir).isDirectory();
+  } catch {
+    return false;
+  }
+}

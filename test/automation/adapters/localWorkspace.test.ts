@@ -1,0 +1,607 @@
+// Contract tests of the LocalWorkspace engine without a Pulumi CLI: a recording `PulumiCommand` double
+// receives the command lines the Automation API builds and answers like the CLI (see
+// recordingPulumiCommand.ts). They pin the flags that reach `pulumi` (--policy-pack, --expect-no-changes,
+// --target, --stack, the backend, --json …) and that results and engine events are parsed back.
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { CommandError, ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+import {
+  createLocalWorkspaceEngine,
+  defaultPolicyPackDir,
+  InvalidEngineInputError,
+  PassphraseMissingError,
+  PolicyPackNotFoundError,
+  PulumiCliNotFoundError,
+  PulumiCliTooOldError,
+  type LocalWorkspaceEngineOptions,
+  type RoleProgram,
+} from "../../../automation/localWorkspace";
+import type { Role } from "../../../programs/contract";
+import {
+  RecordingPulumiCommand,
+  summary,
+  valueOf,
+  valuesOf,
+  type RecordingPulumiCommandOptions,
+} from "./recordingPulumiCommand";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+
+/** Programs the engine hands to the SDK; the double never runs them (no engine), so calls stay at 0. */
+function recordingPrograms(): { programs: Record<Role, RoleProgram>; runs: Role[] } {
+  const runs: Role[] = [];
+  const program = (role: Role) => async () => {
+    runs.push(role);
+    return { role };
+  };
+  return {
+    runs,
+    programs: {
+      network: program("network"),
+      fleet: program("fleet"),
+      router: program("router"),
+      "golden-ami": program("golden-ami"),
+    },
+  };
+}
+
+interface Harness {
+  cli: RecordingPulumiCommand;
+  projectDir: string;
+  packDir: string;
+  engine: ReturnType<typeof createLocalWorkspaceEngine>;
+}
+
+const tempDirs: string[] = [];
+function tempDir(prefix: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+function policyPack(): string {
+  const dir = tempDir("phoenix-pack-");
+  fs.writeFileSync(path.join(dir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
+  return dir;
+}
+
+function harness(
+  cliOptions: RecordingPulumiCommandOptions = {},
+  engineOptions: LocalWorkspaceEngineOptions = {},
+): Harness {
+  const cli = new RecordingPulumiCommand(cliOptions);
+  const projectDir = tempDir("phoenix-project-");
+  const packDir = policyPack();
+  const engine = createLocalWorkspaceEngine({
+    projectDir,
+    pulumiCommand: cli.asPulumiCommand(),
+    policyPacks: [packDir],
+    envVars: { PULUMI_CONFIG_PASSPHRASE: "contract-test" },
+    programs: recordingPrograms().programs,
+    ...engineOptions,
+  });
+  return { cli, projectDir, packDir, engine };
+}
+
+/** A preview that would update a launch template in place: what the workflow guard looks for. */
+function launchTemplateUpdate(): EngineEvent[] {
+  return [
+    { sequence: 0, timestamp: 0, preludeEvent: { config: { "phoenix:role": "fleet" } } },
+    {
+      sequence: 0,
+      timestamp: 0,
+      resourcePreEvent: {
+        metadata: {
+          op: "update" as never,
+          urn: "urn:pulumi:shop-prod-blue::phoenix::aws:ec2/launchTemplate:LaunchTemplate::lt",
+          type: "aws:ec2/launchTemplate:LaunchTemplate",
+          provider: "",
+          diffs: ["imageId"],
+        },
+      },
+    },
+    { sequence: 0, timestamp: 0, summaryEvent: summary({ update: 1, same: 4 }) },
+  ];
+}
+
+async function withEnv<T>(changes: Record<string, string | undefined>, body: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(changes).map((key) => [key, process.env[key]]));
+  const apply = (values: Record<string, string | undefined>) => {
+    for (const [key, value] of Object.entries(values)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
+  };
+  apply(changes);
+  try {
+    return await body();
+  } finally {
+    apply(saved);
+  }
+}
+
+describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", function () {
+  this.timeout(20_000);
+
+  after(() => {
+    for (const dir of tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe("workspace and stacks", () => {
+    it("creates a missing stack after `stack select` reports it absent, in <projectDir>/.phoenix, with a file backend", async () => {
+      const { cli, engine, projectDir } = harness();
+      const stack = await engine.createOrSelectStack("shop-prod-network", "network");
+      assert.strictEqual(stack.name, "shop-prod-network");
+      assert.deepStrictEqual(
+        cli.calls.map((call) => call.args.slice(0, 2)),
+        [
+          ["stack", "select"],
+          ["stack", "init"],
+        ],
+      );
+      assert.deepStrictEqual(cli.calls[0].args, ["stack", "select", "--stack", "shop-prod-network"]);
+      assert.strictEqual(cli.calls[1].args[2], "shop-prod-network");
+      const workDir = path.join(projectDir, ".phoenix");
+      const backend = `file://${path.join(workDir, "state")}`;
+      for (const call of cli.calls) {
+        assert.strictEqual(call.cwd, workDir);
+        assert.strictEqual(call.env.PULUMI_BACKEND_URL, backend);
+        assert.strictEqual(call.env.PULUMI_CONFIG_PASSPHRASE, "contract-test");
+      }
+      assert.ok(
+        fs.statSync(path.join(workDir, "state")).isDirectory(),
+        "the file backend directory is created",
+      );
+      const project = fs.readFileSync(path.join(workDir, "Pulumi.yaml"), "utf8");
+      assert.match(project, /^name: phoenix$/m);
+      assert.match(project, /^runtime: nodejs$/m);
+      assert.ok(project.includes(`url: ${backend}`), project);
+      assert.strictEqual(engine.backendUrl, backend);
+    });
+
+    it("only selects a stack that exists", async () => {
+      const { cli, engine } = harness({ stacks: ["shop-prod-router"] });
+      await engine.createOrSelectStack("shop-prod-router", "router");
+      assert.deepStrictEqual(
+        cli.calls.map((call) => call.args.join(" ")),
+        ["stack select --stack shop-prod-router"],
+      );
+    });
+
+    it("passes the secrets provider to `stack init` and needs no passphrase then", async () => {
+      const { cli, engine } = harness({}, { secretsProvider: "awskms://alias/phoenix", envVars: {} });
+      await withEnv({ PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: undefined }, () =>
+        engine.createOrSelectStack("shop-prod-blue", "fleet"),
+      );
+      const init = cli.callsOf("stack", "init")[0];
+      assert.strictEqual(valueOf(init.args, "--secrets-provider"), "awskms://alias/phoenix");
+    });
+
+    it("sends any backend URL as PULUMI_BACKEND_URL and creates no local state for it", async () => {
+      const { cli, engine, projectDir } = harness({}, { backendUrl: "s3://phoenix-state/prod" });
+      await engine.createOrSelectStack("shop-prod-network", "network");
+      assert.ok(cli.calls.every((call) => call.env.PULUMI_BACKEND_URL === "s3://phoenix-state/prod"));
+      assert.strictEqual(fs.existsSync(path.join(projectDir, ".phoenix", "state")), false);
+    });
+
+    it("passes PULUMI_HOME and the caller's environment to every command", async () => {
+      const home = tempDir("phoenix-home-");
+      const { cli, engine } = harness(
+        {},
+        { pulumiHome: home, envVars: { PULUMI_CONFIG_PASSPHRASE: "p", AWS_PROFILE: "deploy" } },
+      );
+      await engine.createOrSelectStack("shop-prod-network", "network");
+      for (const call of cli.calls) {
+        assert.strictEqual(call.env.PULUMI_HOME, home);
+        assert.strictEqual(call.env.AWS_PROFILE, "deploy");
+      }
+    });
+
+    it("lists stacks by their short names (`stack ls --json`, qualified names stripped)", async () => {
+      const { cli, engine } = harness({ stacks: ["shop-prod-network", "shop-prod-blue"] });
+      assert.deepStrictEqual(await engine.listStacks(), ["shop-prod-network", "shop-prod-blue"]);
+      assert.deepStrictEqual(cli.calls.at(-1)?.args, ["stack", "ls", "--json"]);
+    });
+
+    it("removes a stack with `stack rm --yes <name>` and surfaces the CLI's refusal for one with resources", async () => {
+      const { cli, engine } = harness({
+        stacks: ["shop-prod-green"],
+        outputsAfterUp: () => ({ x: { value: 1, secret: false } }),
+      });
+      await engine.removeStack("shop-prod-green");
+      assert.deepStrictEqual(cli.calls.at(-1)?.args, ["stack", "rm", "--yes", "shop-prod-green"]);
+      assert.deepStrictEqual(await engine.listStacks(), []);
+
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await stack.up();
+      await assert.rejects(engine.removeStack("shop-prod-blue"), (error: unknown) => {
+        assert.ok(error instanceof CommandError);
+        assert.match(String(error), /still has resources/);
+        return true;
+      });
+    });
+  });
+
+  describe("config", () => {
+    it("sets all config in one `config set-all` with --plaintext/--secret pairs and reads it back", async () => {
+      const { cli, engine } = harness();
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await stack.setAllConfig({
+        "phoenix:role": { value: "fleet" },
+        "phoenix:release": { value: "v42" },
+        "phoenix:userData": { value: "#!/bin/sh", secret: true },
+      });
+      const setAll = cli.callsOf("config", "set-all")[0];
+      assert.deepStrictEqual(setAll.args, [
+        "config",
+        "set-all",
+        "--stack",
+        "shop-prod-blue",
+        "--plaintext",
+        "phoenix:role=fleet",
+        "--plaintext",
+        "phoenix:release=v42",
+        "--secret",
+        "phoenix:userData=#!/bin/sh",
+      ]);
+      const config = await stack.getAllConfig();
+      assert.deepStrictEqual(config["phoenix:release"], { value: "v42", secret: false });
+      assert.deepStrictEqual(config["phoenix:userData"], { value: "#!/bin/sh", secret: true });
+      assert.deepStrictEqual(cli.calls.at(-1)?.args, [
+        "config",
+        "--show-secrets",
+        "--json",
+        "--stack",
+        "shop-prod-blue",
+      ]);
+    });
+  });
+
+  for (const version of ["3.205.0", "3.220.0"]) {
+    const delivery = version === "3.205.0" ? "file" : "grpc";
+    describe(`preview (CLI ${version}: events by ${delivery})`, () => {
+      it("runs the inline program over --client, checks the policy pack, and parses events and the change summary", async () => {
+        const { cli, engine, packDir } = harness({ version, events: () => launchTemplateUpdate() });
+        const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+        const events: EngineEvent[] = [];
+        const result = await stack.preview({ onEvent: (event) => events.push(event) });
+
+        const preview = cli.callsOf("preview")[0];
+        assert.deepStrictEqual(valuesOf(preview.args, "--policy-pack"), [packDir]);
+        assert.strictEqual(valueOf(preview.args, "--stack"), "shop-prod-blue");
+        assert.strictEqual(valueOf(preview.args, "--exec-kind"), "auto.inline");
+        assert.match(valueOf(preview.args, "--client"), /^127\.0\.0\.1:\d+$/);
+        assert.strictEqual(preview.programReachable, true, "the inline program's language runtime answered");
+        assert.strictEqual(preview.eventDelivery, delivery);
+        assert.strictEqual(preview.hadSignal, false);
+
+        assert.deepStrictEqual(result.changeSummary, { update: 1, same: 4 });
+        const pre = events
+          .filter((event) => event.resourcePreEvent)
+          .map((event) => event.resourcePreEvent?.metadata);
+        assert.strictEqual(pre.length, 1);
+        assert.strictEqual(pre[0]?.op, "update");
+        assert.strictEqual(pre[0]?.type, "aws:ec2/launchTemplate:LaunchTemplate");
+        assert.deepStrictEqual(pre[0]?.diffs, ["imageId"]);
+        assert.deepStrictEqual(
+          events.map((event) => event.sequence),
+          [1, 2, 3],
+        );
+      });
+    });
+  }
+
+  describe("up", () => {
+    it("adds the engine's packs before the caller's, and passes --target, --message and the outputs", async () => {
+      const { cli, engine, packDir } = harness({
+        outputsAfterUp: () => ({
+          release: { value: "v42", secret: false },
+          userDataHash: { value: "abc", secret: true },
+        }),
+        events: (operation) =>
+          operation === "up" ? [{ sequence: 0, timestamp: 0, summaryEvent: summary({ create: 5 }) }] : [],
+      });
+      const extraPack = policyPack();
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      const urn = "urn:pulumi:shop-prod-blue::phoenix::aws:autoscaling/group:Group::asg";
+      const events: EngineEvent[] = [];
+      const result = await stack.up({
+        policyPacks: [extraPack, packDir],
+        target: [urn],
+        message: "phoenix up v42",
+        onEvent: (event) => events.push(event),
+      });
+
+      const up = cli.callsOf("up")[0];
+      assert.deepStrictEqual(up.args.slice(0, 3), ["up", "--yes", "--skip-preview"]);
+      assert.deepStrictEqual(
+        valuesOf(up.args, "--policy-pack"),
+        [packDir, extraPack],
+        "each pack once, engine's first",
+      );
+      assert.deepStrictEqual(valuesOf(up.args, "--target"), [urn]);
+      assert.strictEqual(valueOf(up.args, "--message"), "phoenix up v42");
+      assert.strictEqual(valueOf(up.args, "--exec-kind"), "auto.inline");
+      assert.strictEqual(up.programReachable, true);
+      assert.strictEqual(up.eventDelivery, "file");
+      assert.strictEqual(events.length, 1);
+
+      assert.deepStrictEqual(result.outputs, {
+        release: { value: "v42", secret: false },
+        userDataHash: { value: "abc", secret: true },
+      });
+      assert.strictEqual(result.summary.kind, "update");
+      assert.strictEqual(result.summary.result, "succeeded");
+      assert.deepStrictEqual(result.summary.resourceChanges, { create: 5 });
+      assert.ok(result.summary.startTime instanceof Date, "history times are parsed into Dates");
+      // Outputs are read twice (masked, then --show-secrets) to learn which are secret.
+      const outputCalls = cli.callsOf("stack", "output").map((call) => call.args.join(" "));
+      assert.deepStrictEqual(outputCalls, [
+        "stack output --json --stack shop-prod-blue",
+        "stack output --json --show-secrets --stack shop-prod-blue",
+      ]);
+      assert.deepStrictEqual(cli.callsOf("stack", "history")[0].args, [
+        "stack",
+        "history",
+        "--json",
+        "--show-secrets",
+        "--page-size",
+        "1",
+        "--page",
+        "1",
+        "--stack",
+        "shop-prod-blue",
+      ]);
+    });
+
+    it("runs no policy pack when CrossGuard is turned off with `policyPacks: false`", async () => {
+      const { cli, engine } = harness({}, { policyPacks: false });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await stack.up();
+      await stack.preview();
+      assert.deepStrictEqual(engine.policyPacks, []);
+      assert.ok(cli.calls.every((call) => !call.args.includes("--policy-pack")));
+    });
+
+    it("pairs policy pack configs with packs by position", async () => {
+      const config = path.join(os.tmpdir(), "pack-config.json");
+      const { cli, engine, packDir } = harness({}, { policyPackConfigs: [config] });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await stack.up();
+      const up = cli.callsOf("up")[0];
+      assert.deepStrictEqual(valuesOf(up.args, "--policy-pack"), [packDir]);
+      assert.deepStrictEqual(valuesOf(up.args, "--policy-pack-config"), [config]);
+      await assert.rejects(stack.up({ policyPacks: [policyPack()] }), /must pair one to one/);
+    });
+
+    it("surfaces a locked stack as the SDK's ConcurrentUpdateError", async () => {
+      const { engine } = harness({
+        failWhen: (args) =>
+          args[0] === "up" ? { stderr: "error: the stack is currently locked by 1 lock(s): …" } : undefined,
+      });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await assert.rejects(stack.up(), ConcurrentUpdateError);
+    });
+
+    it("refuses an already aborted signal before any command starts", async () => {
+      const { cli, engine } = harness();
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      const controller = new AbortController();
+      controller.abort(new Error("operator cancelled"));
+      await assert.rejects(stack.up({ signal: controller.signal }), /operator cancelled/);
+      await assert.rejects(stack.destroy({ signal: controller.signal }), /operator cancelled/);
+      assert.strictEqual(cli.callsOf("up").length + cli.callsOf("destroy").length, 0);
+    });
+
+    it("hands the signal to the CLI so that an abort mid-command interrupts it", async () => {
+      const { cli, engine } = harness({ hangWhen: (args) => args[0] === "up" });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      const controller = new AbortController();
+      const up = stack.up({ signal: controller.signal });
+      setTimeout(() => controller.abort(), 50);
+      await assert.rejects(
+        up,
+        (error: unknown) => error instanceof CommandError && /SIGINT/.test(String(error)),
+      );
+      assert.strictEqual(cli.callsOf("up")[0].hadSignal, true);
+    });
+  });
+
+  describe("refresh and destroy", () => {
+    it("refresh-preview for drift: --preview-only --expect-no-changes, no policy pack, events parsed", async () => {
+      const drift: EngineEvent[] = [
+        {
+          sequence: 0,
+          timestamp: 0,
+          resourcePreEvent: {
+            metadata: {
+              op: "refresh" as never,
+              urn: "urn:pulumi:shop-prod-blue::phoenix::aws:autoscaling/group:Group::asg",
+              type: "aws:autoscaling/group:Group",
+              provider: "",
+              diffs: ["desiredCapacity"],
+            },
+          },
+        },
+        { sequence: 0, timestamp: 0, summaryEvent: summary({ update: 1 }) },
+      ];
+      const { cli, engine } = harness({ events: () => drift });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      const events: EngineEvent[] = [];
+      await stack.refresh({
+        previewOnly: true,
+        expectNoChanges: true,
+        onEvent: (event) => events.push(event),
+      });
+      const refresh = cli.callsOf("refresh")[0];
+      assert.deepStrictEqual(refresh.args.slice(0, 3), ["refresh", "--preview-only", "--expect-no-changes"]);
+      assert.ok(!refresh.args.includes("--yes"), "a preview-only refresh changes nothing");
+      assert.ok(!refresh.args.includes("--policy-pack"));
+      assert.strictEqual(refresh.programReachable, true);
+      assert.deepStrictEqual(
+        events.flatMap((event) => event.resourcePreEvent?.metadata.diffs ?? []),
+        ["desiredCapacity"],
+      );
+      assert.strictEqual(cli.stacks.get("shop-prod-blue")?.history.length, 0, "a preview leaves no history");
+    });
+
+    it("destroy: --yes --skip-preview, the inline program attached, and the result's summary", async () => {
+      const { cli, engine } = harness({
+        outputsAfterUp: () => ({ release: { value: "v1", secret: false } }),
+      });
+      const stack = await engine.createOrSelectStack("shop-prod-green", "fleet");
+      await stack.up();
+      const result = await stack.destroy();
+      const destroy = cli.callsOf("destroy")[0];
+      assert.deepStrictEqual(destroy.args.slice(0, 3), ["destroy", "--yes", "--skip-preview"]);
+      assert.strictEqual(valueOf(destroy.args, "--exec-kind"), "auto.inline");
+      assert.ok(!destroy.args.includes("--policy-pack"));
+      assert.strictEqual(destroy.eventDelivery, "none", "no onEvent, no event log");
+      assert.strictEqual(result.summary.kind, "destroy");
+      assert.deepStrictEqual(await stack.outputs(), {});
+    });
+  });
+
+  describe("what is checked before any command", () => {
+    it("names every bad option at once", () => {
+      assert.throws(
+        () =>
+          createLocalWorkspaceEngine({
+            projectDir: "/definitely/not/here",
+            backendUrl: "phoenix-state",
+            policyPacks: [policyPack()],
+            policyPackConfigs: ["a.json", "b.json"],
+            programs: { network: async () => ({}) } as unknown as Record<Role, RoleProgram>,
+          }),
+        (error: unknown) => {
+          assert.ok(error instanceof InvalidEngineInputError);
+          assert.strictEqual(error.problems.length, 4, error.message);
+          assert.match(
+            error.message,
+            /`projectDir` \("\/definitely\/not\/here"\) must be an existing directory/,
+          );
+          assert.match(error.message, /`backendUrl` \("phoenix-state"\) must be a backend URL/);
+          assert.match(error.message, /`policyPackConfigs` has 2 files for 1 policy packs/);
+          assert.match(error.message, /missing: fleet, router, golden-ami/);
+          return true;
+        },
+      );
+    });
+
+    it("refuses a bad stack name or role without calling the CLI", async () => {
+      const { cli, engine } = harness();
+      await assert.rejects(
+        engine.createOrSelectStack("shop prod/blue", "fleet"),
+        /stack name \("shop prod\/blue"\)/,
+      );
+      await assert.rejects(
+        engine.createOrSelectStack("shop-prod-blue", "web" as Role),
+        /role \("web"\) must be one of network, fleet, router, golden-ami/,
+      );
+      assert.strictEqual(cli.calls.length, 0);
+    });
+
+    it("says how to install pulumi when it is not on PATH", async () => {
+      const emptyPath = tempDir("phoenix-empty-path-");
+      const engine = createLocalWorkspaceEngine({
+        projectDir: tempDir("phoenix-project-"),
+        policyPacks: false,
+        envVars: { PULUMI_CONFIG_PASSPHRASE: "p" },
+      });
+      await withEnv({ PATH: emptyPath }, async () => {
+        await assert.rejects(engine.listStacks(), (error: unknown) => {
+          assert.ok(error instanceof PulumiCliNotFoundError, String(error));
+          assert.strictEqual(error.code, "PULUMI_CLI_NOT_FOUND");
+          assert.match(error.message, /was not found on PATH/);
+          assert.match(error.message, /https:\/\/www\.pulumi\.com\/docs\/install\//);
+          return true;
+        });
+      });
+    });
+
+    it("refuses a CLI too old for inline refresh and destroy", async () => {
+      const { engine, cli } = harness({ version: "3.150.0" });
+      await assert.rejects(engine.createOrSelectStack("shop-prod-blue", "fleet"), (error: unknown) => {
+        assert.ok(error instanceof PulumiCliTooOldError);
+        assert.match(error.message, /version 3\.150\.0; Phoenix needs 3\.181\.0 or newer/);
+        return true;
+      });
+      assert.strictEqual(cli.calls.length, 0);
+    });
+
+    it("requires a passphrase for a self-managed backend, and none for Pulumi Cloud", async () => {
+      await withEnv(
+        { PULUMI_CONFIG_PASSPHRASE: undefined, PULUMI_CONFIG_PASSPHRASE_FILE: undefined },
+        async () => {
+          const local = harness({}, { envVars: {} });
+          await assert.rejects(local.engine.listStacks(), (error: unknown) => {
+            assert.ok(error instanceof PassphraseMissingError);
+            assert.match(error.message, /PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set/);
+            assert.ok(error.message.includes(local.engine.backendUrl));
+            return true;
+          });
+          assert.strictEqual(local.cli.calls.length, 0);
+
+          const cloud = harness({}, { envVars: {}, backendUrl: "https://api.pulumi.com" });
+          assert.deepStrictEqual(await cloud.engine.listStacks(), []);
+        },
+      );
+      // Once the passphrase is there, the same engine works: a failed preparation is not cached.
+      await withEnv({ PULUMI_CONFIG_PASSPHRASE: "now-set" }, async () => {
+        const local = harness({}, { envVars: {} });
+        await assert.rejects(
+          withEnv({ PULUMI_CONFIG_PASSPHRASE: undefined }, () => local.engine.listStacks()),
+          PassphraseMissingError,
+        );
+        assert.deepStrictEqual(await local.engine.listStacks(), []);
+      });
+    });
+
+    it("refuses a policy pack directory without PulumiPolicy.yaml", async () => {
+      const notAPack = tempDir("phoenix-not-a-pack-");
+      const { engine } = harness({}, { policyPacks: [notAPack] });
+      await assert.rejects(engine.createOrSelectStack("shop-prod-blue", "fleet"), (error: unknown) => {
+        assert.ok(error instanceof PolicyPackNotFoundError);
+        assert.ok(error.message.includes(notAPack));
+        return true;
+      });
+    });
+
+    it("defaults CrossGuard to the package's own pack in <package>/policies", () => {
+      assert.strictEqual(defaultPolicyPackDir(), path.join(REPO, "policies"));
+      const { engine } = harness({}, { policyPacks: undefined });
+      assert.deepStrictEqual(engine.policyPacks, [path.join(REPO, "policies")]);
+    });
+  });
+
+  describe("programs", () => {
+    it("never runs a program itself: only the engine does, through the language runtime", async () => {
+      const { programs, runs } = recordingPrograms();
+      const { engine } = harness({}, { programs });
+      const stack = await engine.createOrSelectStack("shop-prod-network", "network");
+      await stack.preview();
+      await stack.up();
+      assert.deepStrictEqual(runs, []);
+    });
+
+    it("importing the adapter loads neither programs/ nor @pulumi/aws (they load on first stack use)", () => {
+      const script = [
+        "require('./automation/localWorkspace');",
+        "const loaded = Object.keys(require.cache);",
+        "process.stdout.write(JSON.stringify({",
+        "  aws: loaded.some((f) => f.includes(`${require('path').sep}@pulumi${require('path').sep}aws${require('path').sep}`)),",
+        "  programs: loaded.some((f) => /[\\\\/]programs[\\\\/](index|network|fleet)\\.ts$/.test(f)),",
+        "}));",
+      ].join("\n");
+      const out = execFileSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
+        cwd: REPO,
+        encoding: "utf8",
+      });
+      assert.deepStrictEqual(JSON.parse(out), { aws: false, programs: false });
+    });
+  });
+});

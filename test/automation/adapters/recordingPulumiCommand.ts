@@ -1,0 +1,348 @@
+// A `PulumiCommand` double for contract tests of the LocalWorkspace adapter without a Pulumi CLI.
+//
+// The Automation API turns every call into a `pulumi` command line and hands it to
+// `PulumiCommand.run(args, cwd, env, onOutput, onError, signal)` (an @internal method the SDK calls on
+// whatever `pulumiCommand` the workspace was given), then parses what comes back: stdout JSON for
+// `stack output`, `stack history`, `stack ls`, `config`; engine events from the `--event-log` target for
+// preview/up/refresh/destroy (a file of JSON lines for CLIs up to 3.205, a gRPC `Events` stream on
+// `tcp://127.0.0.1:<port>` above); error classes from stderr text. This double records each call and
+// answers like the CLI, from a small in-memory backend (stacks, config, outputs, history).
+//
+// What it cannot do is run the program: with an inline program the SDK serves it as a language runtime on
+// `--client=127.0.0.1:<port>`, and only a real engine (resource monitor, providers) can execute it. The
+// double checks that the runtime answers there (`GetRequiredPlugins`, as the engine does first) and records
+// that; the contract under test is the command line and the parsing of results and events.
+import * as fs from "fs";
+import * as grpc from "@grpc/grpc-js";
+import { SemVer } from "semver";
+import type { EngineEvent, OutputValue, PulumiCommand } from "@pulumi/pulumi/automation";
+import { EventsClient } from "@pulumi/pulumi/proto/events_grpc_pb";
+import { EventRequest } from "@pulumi/pulumi/proto/events_pb";
+import { LanguageRuntimeClient } from "@pulumi/pulumi/proto/language_grpc_pb";
+import { GetRequiredPluginsRequest } from "@pulumi/pulumi/proto/language_pb";
+
+// The SDK's own result class and stderr → error-class mapping (`no stack named … found` becomes a
+// `StackNotFoundError`, a lock message a `ConcurrentUpdateError`), so the double fails exactly as `exec` does.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { CommandResult } = require("@pulumi/pulumi/automation/cmd") as {
+  CommandResult: new (stdout: string, stderr: string, code: number, err?: Error) => CommandResultLike;
+};
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { createCommandError } = require("@pulumi/pulumi/automation/errors") as {
+  createCommandError: (result: CommandResultLike) => Error;
+};
+
+interface CommandResultLike {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export type Operation = "preview" | "up" | "refresh" | "destroy";
+
+/** One `run` call as the SDK made it. */
+export interface RecordedCommand {
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  /** Whether the SDK passed an AbortSignal. */
+  hadSignal: boolean;
+  /** For engine operations with `--client`: the inline program's language runtime answered there. */
+  programReachable?: boolean;
+  /** For engine operations: how the events were delivered. */
+  eventDelivery?: "file" | "grpc" | "none";
+}
+
+/** A command line the test wants to fail, with the CLI's exit code and stderr. */
+export interface ScriptedFailure {
+  code?: number;
+  stderr: string;
+}
+
+export interface RecordingPulumiCommandOptions {
+  /** Version the CLI reports. Above 3.205.0 the SDK receives events over gRPC instead of a file.
+   * @default "3.205.0" */
+  version?: string;
+  /** Stacks that exist before the test. */
+  stacks?: string[];
+  /** Engine events an operation reports (sequence and timestamp are filled in). */
+  events?: (operation: Operation, stack: string, args: string[]) => EngineEvent[];
+  /** Outputs a successful `up` leaves on the stack. */
+  outputsAfterUp?: (stack: string) => Record<string, OutputValue>;
+  /** Return a failure to make that command line exit non-zero. */
+  failWhen?: (args: string[]) => ScriptedFailure | undefined;
+  /** Keep the command running until its signal aborts it. */
+  hangWhen?: (args: string[]) => boolean;
+}
+
+interface FakeStack {
+  config: Record<string, { value: string; secret: boolean }>;
+  outputs: Record<string, OutputValue>;
+  history: Record<string, unknown>[];
+}
+
+export class RecordingPulumiCommand {
+  readonly command = "pulumi";
+  readonly version: SemVer;
+  readonly calls: RecordedCommand[] = [];
+  readonly stacks = new Map<string, FakeStack>();
+  private currentStack: string | undefined;
+
+  constructor(private readonly options: RecordingPulumiCommandOptions = {}) {
+    this.version = new SemVer(options.version ?? "3.205.0");
+    for (const name of options.stacks ?? []) this.stacks.set(name, emptyStack());
+  }
+
+  /** The double, typed as what LocalWorkspace accepts (its class has a private constructor). */
+  asPulumiCommand(): PulumiCommand {
+    return this as unknown as PulumiCommand;
+  }
+
+  /** Recorded calls whose leading words are `words` (e.g. `"stack", "output"`). */
+  callsOf(...words: string[]): RecordedCommand[] {
+    return this.calls.filter((call) => words.every((word, i) => call.args[i] === word));
+  }
+
+  async run(
+    args: string[],
+    cwd: string,
+    env: Record<string, string>,
+    onOutput?: (data: string) => void,
+    _onError?: (data: string) => void,
+    signal?: AbortSignal,
+  ): Promise<CommandResultLike> {
+    const call: RecordedCommand = { args: [...args], cwd, env: { ...env }, hadSignal: signal !== undefined };
+    this.calls.push(call);
+    const failure = this.options.failWhen?.(args);
+    if (failure) throw createCommandError(new CommandResult("", failure.stderr, failure.code ?? 255));
+    if (this.options.hangWhen?.(args)) await untilAborted(signal);
+    const stdout = await this.answer(args, call, onOutput);
+    return new CommandResult(stdout, "", 0);
+  }
+
+  private async answer(
+    args: string[],
+    call: RecordedCommand,
+    onOutput?: (data: string) => void,
+  ): Promise<string> {
+    const [first, second] = args;
+    if (first === "stack" && second === "select") return this.select(valueOf(args, "--stack"));
+    if (first === "stack" && second === "init") return this.init(args[2]);
+    if (first === "stack" && second === "ls") return this.list();
+    if (first === "stack" && second === "rm") return this.remove(args);
+    if (first === "stack" && second === "output") return this.outputs(args);
+    if (first === "stack" && second === "history") return this.history(args);
+    if (first === "config" && second === "set-all") return this.setAll(args);
+    if (first === "config") return this.getAll(args);
+    if (first === "preview" || first === "up" || first === "refresh" || first === "destroy") {
+      return this.operate(first, args, call, onOutput);
+    }
+    throw createCommandError(new CommandResult("", `error: unknown command "${args.join(" ")}"`, 255));
+  }
+
+  private select(name: string): string {
+    if (!this.stacks.has(name)) fail(`error: no stack named '${name}' found`);
+    this.currentStack = name;
+    return "";
+  }
+
+  private init(name: string): string {
+    if (this.stacks.has(name)) fail(`error: stack '${name}' already exists`);
+    this.stacks.set(name, emptyStack());
+    this.currentStack = name;
+    return `Created stack '${name}'\n`;
+  }
+
+  private list(): string {
+    // DIY backends qualify names with the organization and project; the engine must strip them.
+    const rows = [...this.stacks.keys()].map((name) => ({
+      name: `organization/phoenix/${name}`,
+      current: name === this.currentStack,
+      updateInProgress: false,
+      url: `file:///state/.pulumi/stacks/phoenix/${name}.json`,
+    }));
+    return JSON.stringify(rows);
+  }
+
+  private remove(args: string[]): string {
+    const name = args.filter((arg) => !arg.startsWith("--")).slice(2)[0];
+    const stack = this.stacks.get(name);
+    if (!stack) fail(`error: no stack named '${name}' found`);
+    if (Object.keys(stack.outputs).length > 0 && !args.includes("--force")) {
+      fail(`error: '${name}' still has resources; removal rejected. Possible actions: …`);
+    }
+    this.stacks.delete(name);
+    return `Stack '${name}' has been removed!\n`;
+  }
+
+  private outputs(args: string[]): string {
+    const stack = this.stackOf(args);
+    const showSecrets = args.includes("--show-secrets");
+    const shown = Object.entries(stack.outputs).map(([key, output]) => [
+      key,
+      output.secret && !showSecrets ? "[secret]" : output.value,
+    ]);
+    return JSON.stringify(Object.fromEntries(shown));
+  }
+
+  private history(args: string[]): string {
+    const stack = this.stackOf(args);
+    const pageSize = Number(valueOf(args, "--page-size", "0"));
+    const newestFirst = [...stack.history].reverse();
+    return JSON.stringify(pageSize > 0 ? newestFirst.slice(0, pageSize) : newestFirst);
+  }
+
+  private setAll(args: string[]): string {
+    const stack = this.stackOf(args);
+    for (let i = 0; i < args.length; i++) {
+      if (args[i] !== "--plaintext" && args[i] !== "--secret") continue;
+      const pair = args[i + 1];
+      const eq = pair.indexOf("=");
+      stack.config[pair.slice(0, eq)] = { value: pair.slice(eq + 1), secret: args[i] === "--secret" };
+    }
+    return "";
+  }
+
+  private getAll(args: string[]): string {
+    const stack = this.stackOf(args);
+    return JSON.stringify(stack.config);
+  }
+
+  private async operate(
+    operation: Operation,
+    args: string[],
+    call: RecordedCommand,
+    onOutput?: (data: string) => void,
+  ): Promise<string> {
+    const name = valueOf(args, "--stack");
+    const stack = this.stackOf(args);
+    const client = args.find((arg) => arg.startsWith("--client="));
+    if (client) call.programReachable = await languageRuntimeAnswers(client.slice("--client=".length));
+    const events = (this.options.events?.(operation, name, args) ?? defaultEvents(operation)).map(
+      (event, i) => ({
+        ...event,
+        sequence: i + 1,
+        timestamp: Math.floor(Date.now() / 1000),
+      }),
+    );
+    call.eventDelivery = await deliverEvents(valueOf(args, "--event-log", ""), events);
+    onOutput?.(`${operation} of ${name}: done\n`);
+    const previewOnly = operation === "preview" || args.includes("--preview-only");
+    if (!previewOnly) {
+      const summary = events.find((event) => event.summaryEvent)?.summaryEvent;
+      if (operation === "up") stack.outputs = this.options.outputsAfterUp?.(name) ?? {};
+      if (operation === "destroy") stack.outputs = {};
+      const now = new Date().toISOString();
+      stack.history.push({
+        version: stack.history.length + 1,
+        kind: operation === "up" ? "update" : operation,
+        startTime: now,
+        endTime: now,
+        message: valueOf(args, "--message", ""),
+        environment: { "exec.kind": valueOf(args, "--exec-kind", "") },
+        config: stack.config,
+        result: "succeeded",
+        resourceChanges: summary?.resourceChanges ?? {},
+      });
+    }
+    return `${operation} of ${name}: done\n`;
+  }
+
+  private stackOf(args: string[]): FakeStack {
+    const name = valueOf(args, "--stack");
+    const stack = this.stacks.get(name);
+    if (!stack) fail(`error: no stack named '${name}' found`);
+    return stack;
+  }
+}
+
+/** The value after `flag` (`--stack x`) or of `flag=value`. */
+export function valueOf(args: string[], flag: string, fallback?: string): string {
+  const at = args.lastIndexOf(flag);
+  if (at >= 0 && at + 1 < args.length) return args[at + 1];
+  const joined = args.find((arg) => arg.startsWith(`${flag}=`));
+  if (joined) return joined.slice(flag.length + 1);
+  if (fallback !== undefined) return fallback;
+  throw new Error(`command line has no ${flag}: ${args.join(" ")}`);
+}
+
+/** Every value of a repeated flag (`--policy-pack a --policy-pack b`). */
+export function valuesOf(args: string[], flag: string): string[] {
+  return args.flatMap((arg, i) => (arg === flag && i + 1 < args.length ? [args[i + 1]] : []));
+}
+
+function fail(stderr: string): never {
+  throw createCommandError(new CommandResult("", stderr, 255));
+}
+
+function emptyStack(): FakeStack {
+  return { config: {}, outputs: {}, history: [] };
+}
+
+function defaultEvents(operation: Operation): EngineEvent[] {
+  return [
+    { sequence: 0, timestamp: 0, preludeEvent: { config: {} } },
+    {
+      sequence: 0,
+      timestamp: 0,
+      summaryEvent: summary(operation === "destroy" ? { delete: 1 } : { same: 1 }),
+    },
+  ];
+}
+
+export function summary(resourceChanges: Record<string, number>): NonNullable<EngineEvent["summaryEvent"]> {
+  return { maybeCorrupt: false, durationSeconds: 1, resourceChanges, policyPacks: {} };
+}
+
+async function deliverEvents(
+  target: string,
+  events: EngineEvent[],
+): Promise<RecordedCommand["eventDelivery"]> {
+  if (!target) return "none";
+  if (target.startsWith("tcp://")) {
+    await streamEvents(target.slice("tcp://".length), events);
+    return "grpc";
+  }
+  // The SDK tails this file (polling) and reads the rest when the command returns.
+  fs.appendFileSync(target, events.map((event) => `${JSON.stringify(event)}\n`).join(""));
+  return "file";
+}
+
+function streamEvents(address: string, events: EngineEvent[]): Promise<void> {
+  const client = new EventsClient(address, grpc.credentials.createInsecure());
+  return new Promise<void>((resolve, reject) => {
+    const call = client.streamEvents((error) => {
+      client.close();
+      if (error) reject(error);
+      else resolve();
+    });
+    for (const event of events) call.write(new EventRequest().setEvent(JSON.stringify(event)));
+    call.end();
+  });
+}
+
+function languageRuntimeAnswers(address: string): Promise<boolean> {
+  const client = new LanguageRuntimeClient(address, grpc.credentials.createInsecure());
+  return new Promise<boolean>((resolve) => {
+    client.getRequiredPlugins(
+      new GetRequiredPluginsRequest(),
+      new grpc.Metadata(),
+      { deadline: Date.now() + 5000 },
+      (error) => {
+        client.close();
+        resolve(!error);
+      },
+    );
+  });
+}
+
+function untilAborted(signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_, reject) => {
+    const abort = () =>
+      // What the SDK's exec turns a killed process into: a CommandError with code -2 (unknown).
+      reject(createCommandError(new CommandResult("", "Command was killed with SIGINT (Interrupt)", -2)));
+    if (!signal) return; // nothing will ever end it: the test's own timeout reports the hang
+    if (signal.aborted) abort();
+    else signal.addEventListener("abort", abort, { once: true });
+  });
+}
