@@ -1,0 +1,158 @@
+// Policy pack config in the format `pulumi up --policy-pack-config <file>` takes:
+//   { "all": "<level>", "<policy>": "<level>" | { "enforcementLevel": "<level>", "<prop>": <value> } }
+// resolved the way the engine resolves it before `Configure`: per policy, its own entry over `all` over
+// the policy's default level; properties over the schema's defaults. Validated with messages that name
+// the key, the value received and what is allowed.
+import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
+
+export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
+  "advisory",
+  "mandatory",
+  "remediate",
+  "disabled",
+];
+
+export interface ResolvedPolicyConfig {
+  enforcementLevel: EnforcementLevel;
+  properties: Record<string, unknown>;
+}
+
+export class PolicyConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid policy config:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+    this.name = "PolicyConfigError";
+  }
+}
+
+/** Resolve and validate pack config for `policies`; throws PolicyConfigError listing every problem. */
+export function resolvePackConfig(
+  raw: unknown,
+  policies: Policies,
+  packLevel: EnforcementLevel = "advisory",
+): Map<string, ResolvedPolicyConfig> {
+  const problems: string[] = [];
+  const config = raw === undefined || raw === null ? {} : raw;
+  if (typeof config !== "object" || Array.isArray(config)) {
+    throw new PolicyConfigError([
+      `the config must be a JSON object of policy names, got ${describe(config)}`,
+    ]);
+  }
+  const entries = config as Record<string, unknown>;
+  const names = new Set(policies.map((p) => p.name));
+  for (const key of Object.keys(entries)) {
+    if (key !== "all" && !names.has(key)) {
+      problems.push(`\`${key}\` is not a policy of this pack (policies: all, ${[...names].join(", ")})`);
+    }
+  }
+  const allLevel = entries.all === undefined ? undefined : level(entries.all, "all", problems);
+  const resolved = new Map<string, ResolvedPolicyConfig>();
+  for (const policy of policies) {
+    const entry = entries[policy.name];
+    let enforcementLevel = allLevel ?? policy.enforcementLevel ?? packLevel;
+    let given: Record<string, unknown> = {};
+    if (typeof entry === "string") {
+      enforcementLevel = level(entry, policy.name, problems) ?? enforcementLevel;
+    } else if (entry !== undefined) {
+      if (typeof entry !== "object" || entry === null || Array.isArray(entry)) {
+        problems.push(
+          `\`${policy.name}\` must be an enforcement level or an object of properties, got ${describe(entry)}`,
+        );
+      } else {
+        const { enforcementLevel: ownLevel, ...props } = entry as Record<string, unknown>;
+        if (ownLevel !== undefined) {
+          enforcementLevel = level(ownLevel, `${policy.name}.enforcementLevel`, problems) ?? enforcementLevel;
+        }
+        given = props;
+      }
+    }
+    resolved.set(policy.name, {
+      enforcementLevel,
+      properties: withSchema(policy.name, given, policy.configSchema, problems),
+    });
+  }
+  if (problems.length > 0) throw new PolicyConfigError(problems);
+  return resolved;
+}
+
+function level(value: unknown, key: string, problems: string[]): EnforcementLevel | undefined {
+  if (typeof value === "string" && (ENFORCEMENT_LEVELS as string[]).includes(value))
+    return value as EnforcementLevel;
+  problems.push(`\`${key}\` must be one of ${ENFORCEMENT_LEVELS.join(", ")}, got ${describe(value)}`);
+  return undefined;
+}
+
+/** Properties over the schema's defaults, each checked against its schema (the subset the pack uses). */
+function withSchema(
+  policy: string,
+  given: Record<string, unknown>,
+  schema: PolicyConfigSchema | undefined,
+  problems: string[],
+): Record<string, unknown> {
+  const properties = schema?.properties ?? {};
+  const result: Record<string, unknown> = {};
+  for (const [key, prop] of Object.entries(properties)) {
+    if (prop.default !== undefined) result[key] = prop.default;
+  }
+  for (const [key, value] of Object.entries(given)) {
+    const prop = properties[key];
+    if (!prop) {
+      const known = Object.keys(properties);
+      problems.push(
+        `\`${policy}.${key}\` is not a property of ${policy} (${known.length ? `properties: ${known.join(", ")}` : "it takes none"})`,
+      );
+      continue;
+    }
+    const problem = checkValue(value, prop);
+    if (problem) problems.push(`\`${policy}.${key}\` ${problem}, got ${describe(value)}`);
+    else result[key] = value;
+  }
+  return result;
+}
+
+type JsonSchema = PolicyConfigSchema["properties"][string];
+
+function checkValue(value: unknown, schema: JsonSchema): string | undefined {
+  if (schema.enum && !schema.enum.some((allowed) => allowed === value)) {
+    return `must be one of ${schema.enum.map((v) => JSON.stringify(v)).join(", ")}`;
+  }
+  const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
+  if (types.length > 0 && !types.some((t) => isOfType(value, t))) return `must be ${types.join(" or ")}`;
+  if (typeof value === "number") {
+    if (schema.minimum !== undefined && value < schema.minimum) return `must be at least ${schema.minimum}`;
+    if (schema.maximum !== undefined && value > schema.maximum) return `must be at most ${schema.maximum}`;
+  }
+  if (
+    Array.isArray(value) &&
+    schema.items &&
+    typeof schema.items === "object" &&
+    !Array.isArray(schema.items)
+  ) {
+    for (const [i, item] of value.entries()) {
+      const problem = checkValue(item, schema.items);
+      if (problem) return `item [${i}] ${problem}`;
+    }
+  }
+  return undefined;
+}
+
+function isOfType(value: unknown, type: string): boolean {
+  switch (type) {
+    case "integer":
+      return Number.isInteger(value);
+    case "number":
+      return typeof value === "number" && Number.isFinite(value);
+    case "array":
+      return Array.isArray(value);
+    case "object":
+      return typeof value === "object" && value !== null && !Array.isArray(value);
+    case "null":
+      return value === null;
+    default:
+      return typeof value === type;
+  }
+}
+
+function describe(value: unknown): string {
+  const text = JSON.stringify(value);
+  return text === undefined ? String(value) : text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

@@ -1,0 +1,92 @@
+// Resource type tokens and the typed-validation helpers the policies use.
+//
+// The pack never imports `@pulumi/aws`: loading it costs seconds on every `pulumi preview`, and a policy
+// only needs the type token to pick its resources. `resourceType(token)` gives the SDK's
+// `validateResourceOfType` what it looks for (a `__pulumiType`), so the engine's fast type filter works.
+import type { Resource } from "@pulumi/pulumi";
+import {
+  validateResourceOfType,
+  type ResourceValidation,
+  type ResourceValidationArgs,
+  type ReportViolation,
+} from "@pulumi/policy";
+
+/** The AWS type tokens the policies look at. */
+export const AWS = {
+  securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+  securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+  securityGroupIngressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+  launchTemplate: "aws:ec2/launchTemplate:LaunchTemplate",
+  instance: "aws:ec2/instance:Instance",
+  spotInstanceRequest: "aws:ec2/spotInstanceRequest:SpotInstanceRequest",
+  spotFleetRequest: "aws:ec2/spotFleetRequest:SpotFleetRequest",
+  keyPair: "aws:ec2/keyPair:KeyPair",
+  autoScalingGroup: "aws:autoscaling/group:Group",
+  ssmAssociation: "aws:ssm/association:Association",
+  patchBaseline: "aws:ssm/patchBaseline:PatchBaseline",
+  defaultPatchBaseline: "aws:ssm/defaultPatchBaseline:DefaultPatchBaseline",
+  patchGroup: "aws:ssm/patchGroup:PatchGroup",
+  maintenanceWindowTask: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
+  instanceConnectEndpoint: "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
+} as const;
+export type AwsType = (typeof AWS)[keyof typeof AWS];
+
+/** What messages call each resource type: "<Resource> must …". */
+const LABELS: Record<string, string> = {
+  [AWS.securityGroup]: "Security group",
+  [AWS.securityGroupRule]: "Security group rule",
+  [AWS.securityGroupIngressRule]: "Security group ingress rule",
+  [AWS.launchTemplate]: "Launch template",
+  [AWS.instance]: "Instance",
+  [AWS.spotInstanceRequest]: "Spot instance request",
+  [AWS.spotFleetRequest]: "Spot fleet request",
+  [AWS.keyPair]: "Key pair",
+  [AWS.autoScalingGroup]: "Auto scaling group",
+  [AWS.ssmAssociation]: "SSM association",
+  [AWS.patchBaseline]: "Patch baseline",
+  [AWS.defaultPatchBaseline]: "Default patch baseline",
+  [AWS.patchGroup]: "Patch group",
+  [AWS.maintenanceWindowTask]: "Maintenance window task",
+  [AWS.instanceConnectEndpoint]: "EC2 Instance Connect endpoint",
+};
+
+/** `Launch template "web-lt"`: how a message names the resource it is about. */
+export function describeResource(type: string, name: string): string {
+  return `${LABELS[type] ?? `Resource of type ${type}`} "${name}"`;
+}
+
+/** A stand-in for a resource class that carries only its type token (what the SDK's type filter reads). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own signature
+type ResourceClassOf<TProps> = new (name: string, args: TProps, ...rest: any[]) => Resource;
+
+export function resourceType<TProps>(token: string): ResourceClassOf<TProps> {
+  // The SDK only reads `__pulumiType` (policy.getPulumiType); it never constructs the class.
+  const stand = function () {
+    throw new Error(`${token} is a type token for policies, not a constructible resource`);
+  };
+  Object.defineProperty(stand, "__pulumiType", { value: token });
+  return stand as unknown as ResourceClassOf<TProps>;
+}
+
+export type TypedValidation<TProps> = (
+  props: TProps,
+  args: ResourceValidationArgs,
+  reportViolation: ReportViolation,
+) => void;
+
+/** One SDK `validateResourceOfType` per token: the engine skips the others without calling them. */
+export function validateTypes<TProps>(
+  tokens: readonly string[],
+  validate: TypedValidation<TProps>,
+): ResourceValidation | ResourceValidation[] {
+  const validations = tokens.map((token) =>
+    validateResourceOfType(resourceType<TProps>(token), validate as never),
+  );
+  return validations.length === 1 ? validations[0] : validations;
+}
+
+/** The `__pulumiType` a validation or remediation was built for, if any (same rule as the SDK's). */
+export function pulumiTypeOf(fn: unknown): string | undefined {
+  const token = (fn as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  return typeof token === "string" && token.length > 0 ? token : undefined;
+}

@@ -1,0 +1,81 @@
+// IMDSv2 only: session tokens for the instance metadata service (or no metadata endpoint at all).
+import type {
+  ReportViolation,
+  ResourceRemediation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+} from "@pulumi/policy";
+import { configOf, schemaWithDefaults } from "./lib/config";
+import { AWS, describeResource, validateTypes } from "./lib/types";
+import { asRecord } from "./lib/values";
+
+export interface Imdsv2RequiredConfig {
+  /** When true (the default), a disabled metadata endpoint passes: it can't leak credentials at all. */
+  allowDisabledEndpoint: boolean;
+}
+
+export const IMDSV2_REQUIRED_DEFAULTS: Imdsv2RequiredConfig = { allowDisabledEndpoint: true };
+
+const COVERED_TYPES = [AWS.launchTemplate, AWS.instance];
+
+/** Whether metadata options require IMDSv2 (or, when allowed, disable the endpoint). */
+export function requiresImdsv2(metadataOptions: unknown, allowDisabledEndpoint: boolean): boolean {
+  const options = asRecord(metadataOptions);
+  const lower = (v: unknown) => String(v ?? "").toLowerCase();
+  if (allowDisabledEndpoint && lower(options.httpEndpoint) === "disabled") return true;
+  return lower(options.httpTokens) === "required";
+}
+
+function validateMetadata(
+  props: Record<string, unknown>,
+  args: ResourceValidationArgs,
+  report: ReportViolation,
+) {
+  const { allowDisabledEndpoint } = configOf(args, IMDSV2_REQUIRED_DEFAULTS);
+  if (requiresImdsv2(props.metadataOptions, allowDisabledEndpoint)) return;
+  const tokens = asRecord(props.metadataOptions).httpTokens;
+  report(
+    `${describeResource(args.type, args.name)} must require IMDSv2: set \`metadataOptions.httpTokens\` ` +
+      `to "required" (it is ${tokens === undefined ? "unset, which AWS reads as optional" : `"${String(tokens)}"`}).`,
+  );
+}
+
+/**
+ * `remediate`: set `metadataOptions.httpTokens: "required"`, keeping every other input as it is.
+ * It reads and writes through the SDK proxy's raw target, so an input unknown during preview (an AMI
+ * id from a lookup) is passed back untouched instead of aborting the remediation.
+ */
+const remediateMetadata: ResourceRemediation = (args) => {
+  if (!COVERED_TYPES.includes(args.type as (typeof COVERED_TYPES)[number])) {
+    return args.notApplicable(`Policy only applies to ${COVERED_TYPES.join(" and ")}`);
+  }
+  const { allowDisabledEndpoint } = configOf(args, IMDSV2_REQUIRED_DEFAULTS);
+  const props = args.props;
+  const raw = (props[PROXY_TARGET] as Record<string, unknown> | undefined) ?? props;
+  if (requiresImdsv2(raw.metadataOptions, allowDisabledEndpoint)) return undefined;
+  props.metadataOptions = { ...asRecord(raw.metadataOptions), httpTokens: "required" };
+  return props;
+};
+
+/** The key under which the SDK's property proxies hand out their target (`@pulumi/policy/proxy`). */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
+export const imdsv2Required: ResourceValidationPolicy = {
+  name: "imdsv2-required",
+  description:
+    'Checks that launch templates and instances require IMDSv2 (`metadataOptions.httpTokens: "required"`), ' +
+    "so a server-side request forgery can't read instance credentials.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  remediationSteps:
+    'Set `metadataOptions: { httpTokens: "required" }` on the launch template or instance, ' +
+    'or run the pack with this policy at enforcement level "remediate" to have it set.',
+  configSchema: schemaWithDefaults(IMDSV2_REQUIRED_DEFAULTS, {
+    allowDisabledEndpoint: {
+      type: "boolean",
+      description: 'Let `metadataOptions.httpEndpoint: "disabled"` pass without `httpTokens`.',
+    },
+  }),
+  validateResource: validateTypes<Record<string, unknown>>(COVERED_TYPES, validateMetadata),
+  remediateResource: remediateMetadata,
+};
