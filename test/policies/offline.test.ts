@@ -1,0 +1,184 @@
+import { strict as assert } from "assert";
+import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
+import { AWS } from "../../policies/lib/types";
+import { PolicyConfigError, evaluateResources, type OfflineResource } from "../../policies/offline";
+import { UNKNOWN } from "./harness";
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+const TEMPLATE = {
+  imageId: "ami-0abc",
+  instanceType: "t3.small",
+  metadataOptions: { httpTokens: "required" },
+};
+const IDENTITY = launchTemplateIdentity(TEMPLATE);
+
+/** A compliant fleet stack: its launch template and the group running it. */
+function fleetStack(): OfflineResource[] {
+  const templateName = nameWithIdentity("shop-web", IDENTITY);
+  return [
+    {
+      urn: `urn:pulumi:shop-dev-blue::phoenix::${AWS.launchTemplate}::web-lt`,
+      type: AWS.launchTemplate,
+      inputs: { ...TEMPLATE, name: templateName, tags: { "phoenix:identity": IDENTITY } },
+    },
+    {
+      urn: `urn:pulumi:shop-dev-blue::phoenix::${AWS.autoScalingGroup}::web-asg`,
+      type: AWS.autoScalingGroup,
+      inputs: {
+        name: nameWithIdentity("shop-web", IDENTITY, 255),
+        launchTemplate: { name: templateName, version: "1" },
+        targetGroupArns: ["arn:tg"],
+        healthCheckType: "ELB",
+        tags: [{ key: "phoenix:identity", value: IDENTITY }],
+      },
+    },
+  ];
+}
+const sshRule = (cidr: unknown): OfflineResource => ({
+  urn: `urn:pulumi:shop-dev-network::phoenix::${AWS.securityGroupRule}::ssh`,
+  type: AWS.securityGroupRule,
+  inputs: { type: "ingress", protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: [cidr] },
+});
+
+describe("evaluateResources (offline)", () => {
+  it("finds nothing in a compliant fleet stack", () => {
+    assert.deepEqual(evaluateResources(fleetStack()), []);
+  });
+
+  it("reports a violation with its policy, level, resource and message", () => {
+    const [verdict, ...rest] = evaluateResources([sshRule("0.0.0.0/0")]);
+    assert.equal(rest.length, 0);
+    assert.deepEqual(
+      { ...verdict, description: undefined },
+      {
+        policy: "no-ssh-access",
+        kind: "violation",
+        enforcementLevel: "mandatory",
+        urn: sshRule("").urn,
+        type: AWS.securityGroupRule,
+        name: "ssh",
+        message:
+          'Security group rule "ssh" must not admit remote access: the rule (protocol tcp) admits port 22 from 0.0.0.0/0.',
+        description: undefined,
+        severity: "critical",
+      },
+    );
+  });
+
+  it("gives an advisory 'undecided' verdict, not a violation, for an unknown input", () => {
+    const verdicts = evaluateResources([sshRule(UNKNOWN)]);
+    assert.equal(verdicts.length, 1);
+    assert.equal(verdicts[0].kind, "undecided");
+    assert.equal(verdicts[0].enforcementLevel, "advisory");
+    assert.match(verdicts[0].message, /no verdict: input `cidrBlocks\[0\]` is not known until apply/);
+  });
+
+  it("gives no verdict on an encrypted secret and judges a secret that carries its plaintext", () => {
+    const encrypted = evaluateResources([sshRule({ [SECRET_SIG]: SECRET_VALUE, ciphertext: "v1:abc" })]);
+    assert.deepEqual(
+      encrypted.map((v) => [v.kind, v.message]),
+      [["undecided", "no verdict: input `cidrBlocks[0]` is an encrypted secret"]],
+    );
+    const plaintext = evaluateResources([sshRule({ [SECRET_SIG]: SECRET_VALUE, plaintext: '"0.0.0.0/0"' })]);
+    assert.deepEqual(
+      plaintext.map((v) => v.kind),
+      ["violation"],
+    );
+  });
+
+  it("catches a launch template whose AMI changed under its old name", () => {
+    const [template, group] = fleetStack();
+    const mutated = { ...template, inputs: { ...template.inputs, imageId: "ami-0new" } };
+    const verdicts = evaluateResources([mutated, group]);
+    assert.deepEqual(
+      verdicts.map((v) => [v.policy, v.name]),
+      [
+        ["immutable-release-identity", "web-lt"],
+        ["immutable-release-identity", "web-lt"],
+      ],
+    );
+  });
+
+  it("runs stack policies over outputs, reporting on the offending resource", () => {
+    const [, group] = fleetStack();
+    const verdicts = evaluateResources([{ ...group, outputs: group.inputs }]);
+    assert.deepEqual(
+      verdicts.map((v) => [v.policy, v.name, v.urn]),
+      [["fleet-template-in-same-stack", "web-asg", group.urn]],
+    );
+  });
+
+  it("passes resource options to policies (ignoreChanges)", () => {
+    const [template, group] = fleetStack();
+    const verdicts = evaluateResources([
+      template,
+      { ...group, options: { ignoreChanges: ["launchTemplate"] } },
+    ]);
+    assert.deepEqual(
+      verdicts.map((v) => v.policy),
+      ["no-ignore-changes-on-immutable"],
+    );
+  });
+
+  describe("config, as `pulumi up --policy-pack-config` takes it", () => {
+    it("lowers a policy to advisory", () => {
+      const verdicts = evaluateResources([sshRule("0.0.0.0/0")], { config: { "no-ssh-access": "advisory" } });
+      assert.deepEqual(
+        verdicts.map((v) => v.enforcementLevel),
+        ["advisory"],
+      );
+    });
+    it("disables a policy, also through `all`", () => {
+      assert.deepEqual(
+        evaluateResources([sshRule("0.0.0.0/0")], { config: { "no-ssh-access": "disabled" } }),
+        [],
+      );
+      assert.deepEqual(evaluateResources([sshRule("0.0.0.0/0")], { config: { all: "disabled" } }), []);
+    });
+    it("lets a policy's own entry win over `all`", () => {
+      const verdicts = evaluateResources([sshRule("0.0.0.0/0")], {
+        config: { all: "disabled", "no-ssh-access": { enforcementLevel: "mandatory" } },
+      });
+      assert.deepEqual(
+        verdicts.map((v) => v.policy),
+        ["no-ssh-access"],
+      );
+    });
+    it("reports remediate as mandatory", () => {
+      const verdicts = evaluateResources([sshRule("0.0.0.0/0")], { config: { all: "remediate" } });
+      assert.deepEqual(
+        verdicts.map((v) => v.enforcementLevel),
+        ["mandatory"],
+      );
+    });
+    it("passes properties to the policy", () => {
+      const config = { "no-ssh-access": { allowPrivateSources: true } };
+      assert.deepEqual(evaluateResources([sshRule("10.0.0.0/8")], { config }), []);
+      assert.equal(evaluateResources([sshRule("100.64.0.0/10")], { config }).length, 1);
+    });
+    it("names every problem: unknown policy, bad level, unknown property, wrong type", () => {
+      const config = {
+        "no-telnet": "mandatory",
+        all: "strict",
+        "no-ssh-access": { ports: ["22"], allowPublic: true },
+        "immutable-release-identity": { scope: "some" },
+      };
+      assert.throws(
+        () => evaluateResources([], { config }),
+        (error: unknown) => {
+          assert.ok(error instanceof PolicyConfigError);
+          assert.deepEqual(error.problems, [
+            "`no-telnet` is not a policy of this pack (policies: all, no-ssh-access, no-key-pairs, imdsv2-required, immutable-release-identity, launch-template-version-pinned, no-ignore-changes-on-immutable, no-in-place-config-agents, instance-replace-on-user-data, fleet-replaces-unhealthy-instances, fleet-template-in-same-stack)",
+            '`all` must be one of advisory, mandatory, remediate, disabled, got "strict"',
+            '`no-ssh-access.ports` item [0] must be integer, got ["22"]',
+            "`no-ssh-access.allowPublic` is not a property of no-ssh-access (properties: ports, allowPrivateSources)",
+            '`immutable-release-identity.scope` must be one of "phoenix", "all", got "some"',
+          ]);
+          return true;
+        },
+      );
+    });
+  });
+});

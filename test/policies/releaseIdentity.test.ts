@@ -1,0 +1,216 @@
+import { strict as assert } from "assert";
+import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
+import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
+import { AWS, pulumiTypeOf } from "../../policies/lib/types";
+import { fleetTemplateInSameStack, immutableReleaseIdentity } from "../../policies/releaseIdentity";
+import { UNKNOWN, runPolicy } from "./harness";
+
+const TEMPLATE_INPUTS = {
+  imageId: "ami-0abc",
+  instanceType: "t3.small",
+  userData: "IyEvYmluL3NoCg==",
+  vpcSecurityGroupIds: ["sg-fleet"],
+  metadataOptions: { httpTokens: "required" },
+};
+const IDENTITY = launchTemplateIdentity(TEMPLATE_INPUTS);
+
+describe("immutable-release-identity", () => {
+  describe("launch templates", () => {
+    /** A Phoenix launch template whose name and tag carry the identity of its inputs. */
+    function happyPathArgs(): Record<string, unknown> {
+      return {
+        ...TEMPLATE_INPUTS,
+        name: nameWithIdentity("shop-web-v1", IDENTITY),
+        tags: { "phoenix:app": "shop", "phoenix:identity": IDENTITY },
+      };
+    }
+    const run = (props: Record<string, unknown>, config?: Record<string, unknown>) =>
+      runPolicy(immutableReleaseIdentity, AWS.launchTemplate, props, { name: "web", config });
+
+    it("passes the happy path", () => {
+      assert.deepEqual(run(happyPathArgs()).violations, []);
+    });
+    it("passes with provider defaults filled in and numbers as strings", () => {
+      const props = {
+        ...happyPathArgs(),
+        metadataOptions: { httpTokens: "required", httpEndpoint: "enabled", httpPutResponseHopLimit: "1" },
+        blockDeviceMappings: [],
+        description: "changed in place: not part of the identity",
+      };
+      assert.deepEqual(run(props).violations, []);
+    });
+    it("passes a changed tag (tags are outside the identity)", () => {
+      const props = { ...happyPathArgs(), tags: { ...(happyPathArgs().tags as object), team: "web" } };
+      assert.deepEqual(run(props).violations, []);
+    });
+    it("fails a changed AMI under the old name: a mutation in place", () => {
+      const { violations } = run({ ...happyPathArgs(), imageId: "ami-0def" });
+      assert.equal(violations.length, 2);
+      assert.match(
+        violations[0],
+        new RegExp(
+          `"web" must carry the release identity of its inputs in its name: .* carries "${IDENTITY}"`,
+        ),
+      );
+      assert.match(violations[1], /must tag `phoenix:identity` with the identity of its inputs/);
+    });
+    it("fails a changed instance type", () => {
+      assert.equal(run({ ...happyPathArgs(), instanceType: "t3.large" }).violations.length, 2);
+    });
+    it("fails a name without any identity", () => {
+      const { violations } = run({ ...happyPathArgs(), name: "shop-web" });
+      assert.match(violations[0], /carries none, the inputs hash to/);
+    });
+    it("fails an auto-named template (namePrefix)", () => {
+      const { violations } = run({ ...happyPathArgs(), name: undefined, namePrefix: "shop-web-" });
+      assert.match(violations[0], /must have a physical `name` ending in the release identity/);
+    });
+    it("ignores a template without Phoenix tags by default", () => {
+      assert.deepEqual(run({ ...TEMPLATE_INPUTS, name: "someone-elses" }).violations, []);
+    });
+    it('checks every template with scope: "all", where no identity is a violation', () => {
+      assert.equal(run({ ...TEMPLATE_INPUTS, name: "someone-elses" }, { scope: "all" }).violations.length, 1);
+    });
+    it("gives no verdict when an immutable input is unknown during preview", () => {
+      const result = run({ ...happyPathArgs(), imageId: UNKNOWN });
+      assert.deepEqual(result.violations, []);
+      assert.match(String(result.unknown?.message), /imageId/);
+    });
+    it("gives no verdict when the name is unknown during preview", () => {
+      const result = run({ ...happyPathArgs(), name: UNKNOWN });
+      assert.deepEqual(result.violations, []);
+      assert.ok(result.unknown);
+    });
+  });
+
+  describe("auto scaling groups", () => {
+    const templateName = nameWithIdentity("shop-web-v1", IDENTITY);
+    function happyPathArgs(): Record<string, unknown> {
+      return {
+        name: nameWithIdentity("shop-web-v1", IDENTITY, 255),
+        launchTemplate: { name: templateName, version: "1" },
+        minSize: 2,
+        maxSize: 4,
+        tags: [
+          { key: "phoenix:app", value: "shop", propagateAtLaunch: true },
+          { key: "phoenix:identity", value: IDENTITY, propagateAtLaunch: true },
+        ],
+      };
+    }
+    const run = (props: Record<string, unknown>, config?: Record<string, unknown>) =>
+      runPolicy(immutableReleaseIdentity, AWS.autoScalingGroup, props, { name: "web", config });
+
+    it("passes the happy path", () => {
+      assert.deepEqual(run(happyPathArgs()).violations, []);
+    });
+    it("passes a capacity change (capacity is outside the identity)", () => {
+      assert.deepEqual(run({ ...happyPathArgs(), minSize: 6, maxSize: 12 }).violations, []);
+    });
+    it("passes a template referenced through a mixed instances policy", () => {
+      const props = {
+        ...happyPathArgs(),
+        launchTemplate: undefined,
+        mixedInstancesPolicy: {
+          launchTemplate: { launchTemplateSpecification: { launchTemplateName: templateName, version: "3" } },
+        },
+      };
+      assert.deepEqual(run(props).violations, []);
+    });
+    it("fails a group switched to another release's template in place", () => {
+      const other = nameWithIdentity("shop-web-v2", "abcdefghij");
+      const { violations } = run({ ...happyPathArgs(), launchTemplate: { name: other, version: "1" } });
+      assert.match(violations[0], /must carry the release identity of its launch template in its name/);
+      assert.match(violations[1], /must tag `phoenix:identity` with its template's identity/);
+    });
+    it("fails a template referenced by id only", () => {
+      const { violations } = run({ ...happyPathArgs(), launchTemplate: { id: "lt-0123", version: "1" } });
+      assert.deepEqual(violations, [
+        'Auto scaling group "web" must reference its launch template by name (`launchTemplate`): the name carries the release identity, an id does not.',
+      ]);
+    });
+    it("fails a template whose name carries no identity", () => {
+      const { violations } = run({ ...happyPathArgs(), launchTemplate: { name: "shop-web", version: "1" } });
+      assert.match(violations[0], /"shop-web" carries none/);
+    });
+    it("gives no verdict when the template name is unknown during preview", () => {
+      const result = run({ ...happyPathArgs(), launchTemplate: { name: UNKNOWN, version: UNKNOWN } });
+      assert.deepEqual(result.violations, []);
+      assert.ok(result.unknown);
+    });
+    it("ignores untagged groups by default and checks them with scope: all", () => {
+      const props = { ...happyPathArgs(), tags: [], name: "legacy" };
+      assert.deepEqual(run(props).violations, []);
+      assert.equal(run(props, { scope: "all" }).violations.length, 1);
+    });
+  });
+});
+
+describe("fleet-template-in-same-stack", () => {
+  const templateName = nameWithIdentity("shop-web-v1", IDENTITY);
+  function resource(type: string, name: string, props: Record<string, unknown>): PolicyResource {
+    return {
+      type,
+      name,
+      urn: `urn:pulumi:dev::shop::${type}::${name}`,
+      props,
+      opts: {
+        protect: false,
+        ignoreChanges: [],
+        aliases: [],
+        additionalSecretOutputs: [],
+        customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+      },
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (cls) => pulumiTypeOf(cls) === type,
+      asType: () => undefined,
+    };
+  }
+  /** A fleet stack: its template and the group that runs it. */
+  function happyPathArgs(): PolicyResource[] {
+    return [
+      resource(AWS.launchTemplate, "web-lt", { id: "lt-1", name: templateName }),
+      resource(AWS.autoScalingGroup, "web-asg", {
+        launchTemplate: { id: "lt-1", name: templateName, version: "1" },
+        tags: [{ key: "phoenix:app", value: "shop" }],
+      }),
+    ];
+  }
+  function run(resources: PolicyResource[], config: Record<string, unknown> = {}) {
+    const violations: Array<{ message: string; urn?: string }> = [];
+    const args: StackValidationArgs = {
+      resources,
+      stackTags: new Map(),
+      getConfig: <T extends object>() => config as T,
+      notApplicable: (reason?: string): never => {
+        throw new Error(reason);
+      },
+    };
+    void fleetTemplateInSameStack.validateStack(
+      args,
+      (message, urn) => void violations.push({ message, urn }),
+    );
+    return violations;
+  }
+
+  it("passes a group running its own stack's template", () => {
+    assert.deepEqual(run(happyPathArgs()), []);
+  });
+  it("fails a group running a template from elsewhere, on the group's URN", () => {
+    const [, group] = happyPathArgs();
+    const violations = run([group]);
+    assert.equal(violations.length, 1);
+    assert.equal(violations[0].urn, group.urn);
+    assert.match(
+      violations[0].message,
+      /"web-asg" must run a launch template of its own stack: `launchTemplate` names ".*", which this stack does not declare/,
+    );
+  });
+  it("ignores an untagged group unless scope is all", () => {
+    const group = resource(AWS.autoScalingGroup, "legacy", {
+      launchTemplate: { name: "elsewhere", version: "1" },
+    });
+    assert.deepEqual(run([group]), []);
+    assert.equal(run([group], { scope: "all" }).length, 1);
+  });
+});
