@@ -1,0 +1,46 @@
+// Reading drift out of a refresh preview's engine events: a resource whose cloud state differs from the
+// stack's state shows as a `refresh` (or `update`) step with diffs, or differing old/new outputs; one that
+// is gone from the cloud shows as a `delete` step.
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { canonicalJson } from "../components/immutability/identity";
+import type { DriftedResource } from "./types";
+
+function changedOutputs(
+  old: Record<string, unknown> | undefined,
+  next: Record<string, unknown> | undefined,
+): string[] {
+  if (!old || !next) return [];
+  return [...new Set([...Object.keys(old), ...Object.keys(next)])].filter(
+    (key) => canonicalJson(old[key]) !== canonicalJson(next[key]),
+  );
+}
+
+export function driftedResources(events: EngineEvent[]): DriftedResource[] {
+  const drifted = new Map<string, DriftedResource>();
+  for (const event of events) {
+    const metadata = event.resourcePreEvent?.metadata;
+    if (!metadata) continue;
+    const name = metadata.urn.split("::").pop() ?? metadata.urn;
+    if (metadata.op === "delete") {
+      drifted.set(metadata.urn, {
+        urn: metadata.urn,
+        type: metadata.type,
+        name,
+        properties: [],
+        deleted: true,
+      });
+      continue;
+    }
+    if (metadata.op !== "refresh" && metadata.op !== "update") continue;
+    const properties = [
+      ...new Set([
+        ...(metadata.diffs ?? []),
+        ...Object.keys(metadata.detailedDiff ?? {}),
+        ...changedOutputs(metadata.old?.outputs, metadata.new?.outputs),
+      ]),
+    ].sort();
+    if (properties.length > 0)
+      drifted.set(metadata.urn, { urn: metadata.urn, type: metadata.type, name, properties, deleted: false });
+  }
+  return [...drifted.values()];
+}

@@ -1,0 +1,194 @@
+// The typed errors of the workflows. Every message says what went wrong and what to do next; callers
+// (the CLI, a deploy bot) branch on the class and read the structured fields, never parse the text.
+import type { Colour } from "../programs/contract";
+
+/** Base class of every error a workflow throws on purpose. */
+export class WorkflowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad options: every problem at once, before any engine call. */
+export class InvalidInputError extends WorkflowError {
+  constructor(readonly problems: string[]) {
+    super(`Invalid input:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+}
+
+/** Who holds an app/env lock, as written next to the lock when it was taken. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  workflow: string;
+  /** ISO time the lock was taken. */
+  since: string;
+}
+
+/** Another workflow holds the app/env lock. */
+export class LockedError extends WorkflowError {
+  constructor(
+    readonly lockPath: string,
+    readonly holder: LockHolder | undefined,
+  ) {
+    const who = holder
+      ? `\`${holder.workflow}\` (pid ${holder.pid} on ${holder.host}, since ${holder.since})`
+      : "another workflow (holder unknown)";
+    super(
+      `${who} holds the lock ${lockPath}: wait for it to finish and retry. ` +
+        `A lock whose holder died is recognised as stale and taken over automatically.`,
+    );
+  }
+}
+
+/** The lock was lost while the workflow ran (its file removed or not refreshed in time). */
+export class LockCompromisedError extends WorkflowError {}
+
+/** The network or router stack does not exist yet. */
+export class NotBootstrappedError extends WorkflowError {
+  constructor(
+    readonly app: string,
+    readonly env: string,
+    readonly missing: string[],
+  ) {
+    super(
+      `${app}/${env} is not bootstrapped (missing stacks: ${missing.join(", ")}): run \`phoenix bootstrap --app ${app} --env ${env}\` first`,
+    );
+  }
+}
+
+/** A preview showed an in-place update of a resource type that may only be replaced. */
+export class ImmutableUpdateError extends WorkflowError {
+  constructor(readonly updates: { urn: string; type: string; keys: string[] }[]) {
+    super(
+      `Refusing an in-place update of immutable resources:\n` +
+        updates.map((u) => `  - ${u.urn} (${u.type}): ${u.keys.join(", ") || "unknown keys"}`).join("\n") +
+        `\nNothing was changed. Give the release a new identity (its name must change with its AMI, instance ` +
+        `type or user data) so the engine replaces the fleet instead of mutating it.`,
+    );
+  }
+}
+
+/** The colour to replace or destroy is the rollback target and still inside its keep-warm window. */
+export class KeepWarmError extends WorkflowError {
+  constructor(
+    readonly colour: Colour,
+    readonly release: string,
+    readonly remainingMs: number,
+  ) {
+    super(
+      `The ${colour} colour (release ${release}) is the rollback target for another ${Math.ceil(remainingMs / 60000)} min ` +
+        `(keep-warm window): wait, or pass \`force\` (\`--force\`) to give up the rollback.`,
+    );
+  }
+}
+
+/** A colour with traffic (or the live colour) cannot be destroyed or replaced. */
+export class ColourInUseError extends WorkflowError {
+  constructor(
+    readonly colour: Colour,
+    readonly weight: number,
+  ) {
+    super(
+      `The ${colour} colour has ${weight} % of the traffic: swap the traffic away first (\`phoenix swap\` or \`phoenix rollback\`), then destroy it.`,
+    );
+  }
+}
+
+/** The colour a workflow needs holds no fleet. */
+export class ColourMissingError extends WorkflowError {
+  constructor(
+    readonly colour: Colour,
+    what: string,
+  ) {
+    super(
+      `The ${colour} colour has no fleet, so ${what}: deploy one with \`phoenix up --release <name> --image <ami>\`.`,
+    );
+  }
+}
+
+/** Target health did not reach the desired count before the deadline. */
+export class UnhealthyError extends WorkflowError {
+  constructor(
+    readonly colour: Colour,
+    readonly healthy: number,
+    readonly desired: number,
+    readonly byState: Record<string, number>,
+    reason: string,
+  ) {
+    const states = Object.entries(byState)
+      .map(([state, n]) => `${n} ${state}`)
+      .join(", ");
+    super(
+      `The ${colour} colour is not healthy (${healthy}/${desired} healthy targets${states ? `: ${states}` : ""}; ${reason}). ` +
+        `Check the instances' health check endpoint and boot logs (console output) before retrying.`,
+    );
+  }
+}
+
+/** A swap (or heal's swap) failed at one step; traffic was put back. */
+export class SwapFailedError extends WorkflowError {
+  constructor(
+    readonly step: number,
+    readonly weight: number,
+    readonly reason: string,
+    readonly restoredTo: Colour | undefined,
+    override readonly cause?: unknown,
+  ) {
+    super(
+      `Swap failed at step ${step} (${weight} %): ${reason}. ` +
+        (restoredTo ? `Traffic is back at 100 % on ${restoredTo}. ` : "") +
+        `Fix the new colour and run \`phoenix swap\` again, or destroy it.`,
+    );
+  }
+}
+
+/** A verify step after a swap step found a problem. */
+export class VerifyFailedError extends WorkflowError {}
+
+/** `up` failed; what it had created was destroyed (or, if not, `leftBehind` says what remains). */
+export class DeployFailedError extends WorkflowError {
+  constructor(
+    readonly colour: Colour,
+    readonly release: string,
+    readonly reason: string,
+    readonly cleanedUp: boolean,
+    override readonly cause?: unknown,
+  ) {
+    super(
+      `Deploying ${release} to ${colour} failed: ${reason}. Traffic was not touched. ` +
+        (cleanedUp
+          ? `What this call created was destroyed; fix the cause and run \`phoenix up\` again.`
+          : `Cleaning up failed too: the next workflow (or \`phoenix destroy --colour ${colour}\`) removes the ${colour} stack.`),
+    );
+  }
+}
+
+/** Putting traffic back failed even after retries: the journal holds what to undo; the next workflow does it. */
+export class TrafficRestoreError extends WorkflowError {
+  constructor(
+    readonly intended: Colour,
+    override readonly cause?: unknown,
+  ) {
+    super(
+      `Could not put 100 % of the traffic back on ${intended}: ${errorMessage(cause)}. ` +
+        `Run \`phoenix status\` then any workflow (\`phoenix rollback\`): it finishes the restore from the journal.`,
+    );
+  }
+}
+
+/** No previous colour to roll back to. */
+export class NothingToRollBackError extends WorkflowError {}
+
+/** The workflow was aborted through its AbortSignal; what it had started was undone. */
+export class AbortedError extends WorkflowError {
+  constructor(readonly during: string) {
+    super(`Aborted during ${during}; what this workflow had started was undone. Run it again when ready.`);
+  }
+}
+
+/** A message for any thrown value. */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

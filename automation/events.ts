@@ -1,0 +1,53 @@
+// Typed progress events: what a workflow is doing, for a CLI's progress line or a deploy bot's log.
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { Colour } from "../programs/contract";
+
+export type WorkflowName =
+  "bootstrap" | "up" | "swap" | "rollback" | "destroy" | "drift" | "heal" | "recover";
+
+export type StepStatus = "ok" | "failed";
+
+export type ProgressEvent =
+  | { kind: "workflow-start"; workflow: WorkflowName; id: string; at: number }
+  | {
+      kind: "workflow-end";
+      workflow: WorkflowName;
+      id: string;
+      at: number;
+      status: StepStatus | "aborted";
+      durationMs: number;
+      error?: string;
+    }
+  | { kind: "step-start"; workflow: WorkflowName; step: string; detail?: string; at: number }
+  | {
+      kind: "step-end";
+      workflow: WorkflowName;
+      step: string;
+      status: StepStatus;
+      durationMs: number;
+      detail?: string;
+      error?: string;
+      at: number;
+    }
+  | {
+      kind: "health";
+      colour: Colour;
+      healthy: number;
+      desired: number;
+      byState: Record<string, number>;
+      attempt: number;
+      at: number;
+    }
+  | { kind: "engine"; workflow: WorkflowName; stack: string; operation: EngineOperation; event: EngineEvent };
+
+export type EngineOperation = "preview" | "up" | "refresh" | "destroy";
+
+export type ProgressListener = (event: ProgressEvent) => void;
+
+/** Options every workflow method takes. */
+export interface CallOptions {
+  /** Abort the workflow: it stops at the next safe point and undoes what it started. */
+  signal?: AbortSignal;
+  /** Receives workflow steps and engine events as they happen (in addition to the constructor's listener). */
+  onProgress?: ProgressListener;
+}

@@ -1,0 +1,129 @@
+// The journal: an append-only JSON-lines file per app/env, next to the state. One line when a workflow
+// begins (with the traffic it found), one per step (started, then ok/failed with its duration), one when
+// it ends. The stacks stay the source of truth; the journal is the history, and it tells the next workflow
+// what an interrupted one was doing so it can be completed or undone.
+import { appendFile, mkdir, readFile } from "fs/promises";
+import { dirname } from "path";
+import type { Colour } from "../programs/contract";
+import type { WorkflowName } from "./events";
+
+/** The traffic and fleets a workflow found when it began. */
+export interface JournalSnapshot {
+  weights: Record<Colour, number>;
+  releases: Partial<Record<Colour, string>>;
+}
+
+export type JournalEntry =
+  | {
+      type: "begin";
+      id: string;
+      workflow: WorkflowName;
+      at: string;
+      params: Record<string, unknown>;
+      pid: number;
+    }
+  | {
+      type: "step";
+      id: string;
+      workflow: WorkflowName;
+      step: string;
+      status: "started" | "ok" | "failed";
+      at: string;
+      durationMs?: number;
+      detail?: string;
+      error?: string;
+      /** The colour the step acts on (what recovery undoes or completes). */
+      colour?: Colour;
+      /** On the `read-state` step: the traffic and fleets the workflow found (what recovery restores). */
+      state?: JournalSnapshot;
+    }
+  | {
+      type: "end";
+      id: string;
+      workflow: WorkflowName;
+      at: string;
+      status: "ok" | "failed" | "aborted" | "recovered";
+      durationMs: number;
+      error?: string;
+      /** Traffic moved off this colour at `at` (swap, rollback, heal): it is the rollback target from then. */
+      retired?: { colour: Colour; release: string };
+      /** For `recovered`: what was done about the interrupted workflow. */
+      recovery?: string;
+    };
+
+/** A workflow that began and never ended: it crashed, was killed, or is running right now. */
+export interface InterruptedWorkflow {
+  begin: Extract<JournalEntry, { type: "begin" }>;
+  steps: Extract<JournalEntry, { type: "step" }>[];
+  /** The last step that started (and maybe never finished). */
+  lastStep: string | undefined;
+  /** What the workflow found when it began, if it got that far. */
+  before: JournalSnapshot | undefined;
+}
+
+export class Journal {
+  constructor(readonly path: string) {}
+
+  async append(entry: JournalEntry): Promise<void> {
+    await mkdir(dirname(this.path), { recursive: true });
+    await appendFile(this.path, JSON.stringify(entry) + "\n");
+  }
+
+  /** Every entry; a torn last line (a crash mid-write) is skipped. */
+  async read(): Promise<JournalEntry[]> {
+    let text: string;
+    try {
+      text = await readFile(this.path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+      throw error;
+    }
+    const entries: JournalEntry[] = [];
+    for (const line of text.split("\n")) {
+      if (line.trim() === "") continue;
+      try {
+        entries.push(JSON.parse(line) as JournalEntry);
+      } catch {
+        // A partial line from a crash mid-append: nothing after it was written by that workflow.
+      }
+    }
+    return entries;
+  }
+
+  /** The most recent workflow that began and has no end entry. */
+  async interrupted(): Promise<InterruptedWorkflow | undefined> {
+    return findInterrupted(await this.read());
+  }
+}
+
+export function findInterrupted(entries: JournalEntry[]): InterruptedWorkflow | undefined {
+  const ended = new Set(entries.filter((e) => e.type === "end").map((e) => e.id));
+  // A recovery that itself crashed is not undone in turn: the workflow it was recovering still is.
+  const begin = [...entries]
+    .reverse()
+    .find(
+      (e): e is Extract<JournalEntry, { type: "begin" }> =>
+        e.type === "begin" && e.workflow !== "recover" && !ended.has(e.id),
+    );
+  if (!begin) return undefined;
+  const steps = entries.filter(
+    (e): e is Extract<JournalEntry, { type: "step" }> => e.type === "step" && e.id === begin.id,
+  );
+  const started = steps.filter((s) => s.status === "started");
+  const before = steps.find((s) => s.state !== undefined)?.state;
+  return { begin, steps, lastStep: started[started.length - 1]?.step, before };
+}
+
+/**
+ * When traffic last left `colour` while it held `release` (its keep-warm window starts then), from the
+ * journal. A release deployed to the colour later was never live, so it has no window.
+ */
+export function retiredAt(entries: JournalEntry[], colour: Colour, release: string): number | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry.type === "end" && entry.retired?.colour === colour) {
+      return entry.retired.release === release ? Date.parse(entry.at) : undefined;
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,200 @@
+// Options and results of the blue/green workflows (the public API of automation/).
+import type { OpMap } from "@pulumi/pulumi/automation";
+import type { Colour, StackPart } from "../programs/contract";
+import type { CallOptions, ProgressListener, WorkflowName } from "./events";
+import type { HealthReading } from "./health";
+import type { Engine, CloudProbe } from "./seams";
+
+export interface BlueGreenDeploymentOptions {
+  /** Application name: 2–32 lower-case letters, digits or inner dashes (part of every stack name). */
+  app: string;
+  /** Environment name, same rules as `app`. */
+  env: string;
+  /** The stacks: `createLocalWorkspaceEngine(…)` in production, `new MemoryEngine()` in tests. */
+  engine: Engine;
+  /** Target health, desired capacity and alarms: the AWS SDK v3 probe in production. */
+  probe: CloudProbe;
+  /** Directory of the journal and the lock, next to the state (e.g. the file backend's directory). */
+  stateDir: string;
+  /** How long a colour that lost the traffic stays the protected rollback target. @default 3600000 (60 min) */
+  keepWarmMs?: number;
+  /** Deadline for a new colour to report all desired targets healthy. @default 600000 (10 min) */
+  healthTimeoutMs?: number;
+  /** First pause between health polls; doubles up to 15 s. @default 2000 */
+  healthPollMs?: number;
+  /** A lock not refreshed for this long is stale and taken over. @default 30000 */
+  lockStaleMs?: number;
+  /** Attempts of each undo action (destroying a failed fleet, putting traffic back). @default 3 */
+  undoAttempts?: number;
+  /** Receives every workflow's progress. */
+  onProgress?: ProgressListener;
+  /** @default Date.now */
+  now?: () => number;
+  /** @default an abortable setTimeout */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface BootstrapOptions extends CallOptions {
+  network?: { appPort?: number; healthCheckPath?: string; vpcCidr?: string };
+  router?: { listenerPort?: number; certificateArn?: string; stickinessSeconds?: number };
+}
+export interface BootstrapResult {
+  created: StackPart[];
+  existing: StackPart[];
+}
+
+/** Fleet size: a number is a fixed size (min = max = desired). */
+export type Capacity = number | { min: number; max: number; desired: number };
+
+export interface DeployOptions extends CallOptions {
+  release: string;
+  imageId: string;
+  /** @default "t3.micro" (the fleet program's default) */
+  instanceType?: string;
+  /** @default the fleet program's defaults (min 1, max 3, desired 2) */
+  capacity?: Capacity;
+  /** Plain-text user data (cloud-init). */
+  userData?: string;
+  /** Replace the idle colour even while it is the rollback target inside its keep-warm window. */
+  force?: boolean;
+}
+export interface DeployResult {
+  colour: Colour;
+  release: string;
+  imageId: string;
+  identity: string;
+  /** The release the idle colour held before, destroyed to make room. */
+  replacedRelease?: string;
+  health: HealthReading;
+  /** Op counts of the fleet stack's `up`. */
+  changes: OpMap;
+}
+
+export interface VerifyOptions {
+  /** CloudWatch alarms that must not be in ALARM after each step. */
+  alarmNames?: string[];
+  /** Pause after each step before verifying (let metrics and alarms see the new traffic). @default 0 */
+  settleMs?: number;
+}
+export interface SwapOptions extends CallOptions {
+  /** Percent of traffic on the new colour after each step: increasing integers ending at 100. @default [100] */
+  steps?: number[];
+  /** Pause between steps. @default 0 */
+  pauseMs?: number;
+  verify?: VerifyOptions;
+}
+export interface SwapStepResult {
+  weight: number;
+  /** Resources the router update changed: exactly 1 (the listener). */
+  changedResources: number;
+  durationMs: number;
+}
+export interface SwapResult {
+  from: Colour;
+  to: Colour;
+  release: string;
+  steps: SwapStepResult[];
+}
+
+export type RollbackOptions = CallOptions;
+export interface RollbackResult {
+  from: Colour;
+  to: Colour;
+  release: string;
+}
+
+export interface DestroyColourOptions extends CallOptions {
+  colour: Colour;
+  /** Destroy even inside the keep-warm window (never a colour with traffic). */
+  force?: boolean;
+}
+export interface DestroyColourResult {
+  colour: Colour;
+  destroyed: boolean;
+  release?: string;
+}
+
+export interface DriftedResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Properties whose cloud value differs from the state. */
+  properties: string[];
+  /** The resource is gone from the cloud. */
+  deleted: boolean;
+}
+export type DriftOptions = CallOptions;
+export interface DriftReport {
+  colour: Colour;
+  release: string;
+  drifted: DriftedResource[];
+}
+
+export interface HealOptions extends CallOptions {
+  /** Steps of the swap to the healed colour. @default [100] */
+  steps?: number[];
+  verify?: VerifyOptions;
+  /** Replace the idle colour even inside its keep-warm window. */
+  force?: boolean;
+}
+export interface HealResult {
+  healed: boolean;
+  drift: DriftReport;
+  /** The drifted colour, destroyed. */
+  from?: Colour;
+  /** The colour now serving the same release. */
+  to?: Colour;
+}
+
+export interface ColourStatus {
+  colour: Colour;
+  stack: string;
+  exists: boolean;
+  weight: number;
+  release?: string;
+  imageId?: string;
+  identity?: string;
+  desiredCapacity?: number;
+  health?: HealthReading | { error: string };
+  /** ISO time until which this colour is the protected rollback target. */
+  rollbackTargetUntil?: string;
+}
+export interface DeploymentStatus {
+  app: string;
+  env: string;
+  bootstrapped: boolean;
+  missingStacks: string[];
+  weights: Record<Colour, number>;
+  live?: Colour;
+  url?: string;
+  colours: Record<Colour, ColourStatus>;
+  lastWorkflow?: HistoryRecord;
+  /** A workflow that began and never ended; `running` when its holder still holds the lock. */
+  interrupted?: {
+    id: string;
+    workflow: WorkflowName;
+    startedAt: string;
+    lastStep?: string;
+    running: boolean;
+  };
+}
+export type StatusOptions = CallOptions;
+
+export interface HistoryRecord {
+  id: string;
+  workflow: WorkflowName;
+  startedAt: string;
+  endedAt?: string;
+  status: "ok" | "failed" | "aborted" | "recovered" | "interrupted";
+  durationMs?: number;
+  params: Record<string, unknown>;
+  error?: string;
+  recovery?: string;
+  steps: { step: string; status: "ok" | "failed" | "started"; durationMs?: number; error?: string }[];
+}
+export interface HistoryOptions {
+  /** Most recent records only. @default all */
+  limit?: number;
+}
+
+export type { Engine, CloudProbe };

@@ -1,0 +1,182 @@
+// One run of a workflow: its id, its journal lines, its progress events and its abort/lock checkpoints.
+// Every step goes through `step()`, so the journal holds a started and an ok/failed line per step with its
+// duration, and a listener sees the same steps as events.
+import { randomUUID } from "crypto";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { Colour } from "../programs/contract";
+import { AbortedError, errorMessage } from "./errors";
+import type { EngineOperation, ProgressEvent, WorkflowName } from "./events";
+import type { Clock } from "./health";
+import type { Journal, JournalSnapshot } from "./journal";
+import type { HeldLock } from "./lock";
+
+export interface StepExtra<T> {
+  detail?: string;
+  colour?: Colour;
+  /** For the `read-state` step: the snapshot to journal (what recovery restores). */
+  stateOf?: (result: T) => JournalSnapshot;
+}
+
+export class WorkflowRun {
+  readonly id = randomUUID();
+  readonly startedAt: number;
+  /** What the workflow found at its first `read-state` (what the journal's recovery restores). */
+  before: JournalSnapshot | undefined;
+  /** Set when the workflow could not finish nor undo a step: no end line, so the next workflow completes it. */
+  leftOpen = false;
+  /** The last step started, for messages. */
+  lastStep: string | undefined;
+
+  constructor(
+    readonly workflow: WorkflowName,
+    private readonly journal: Journal,
+    private readonly emit: (event: ProgressEvent) => void,
+    readonly clock: Clock,
+    readonly signal: AbortSignal | undefined,
+    private readonly lock: HeldLock | undefined,
+  ) {
+    this.startedAt = clock.now();
+  }
+
+  iso(): string {
+    return new Date(this.clock.now()).toISOString();
+  }
+
+  async begin(params: Record<string, unknown>): Promise<void> {
+    await this.journal.append({
+      type: "begin",
+      id: this.id,
+      workflow: this.workflow,
+      at: this.iso(),
+      params,
+      pid: process.pid,
+    });
+    this.emit({ kind: "workflow-start", workflow: this.workflow, id: this.id, at: this.clock.now() });
+  }
+
+  async end(
+    status: "ok" | "failed" | "aborted",
+    extra: { error?: unknown; retired?: { colour: Colour; release: string } } = {},
+  ): Promise<void> {
+    const durationMs = this.clock.now() - this.startedAt;
+    const error = extra.error === undefined ? undefined : errorMessage(extra.error);
+    await this.journal.append({
+      type: "end",
+      id: this.id,
+      workflow: this.workflow,
+      at: this.iso(),
+      status,
+      durationMs,
+      error,
+      retired: extra.retired,
+    });
+    this.emit({
+      kind: "workflow-end",
+      workflow: this.workflow,
+      id: this.id,
+      at: this.clock.now(),
+      status,
+      durationMs,
+      error,
+    });
+  }
+
+  /** Throws AbortedError when aborted and LockCompromisedError when the lock was lost. */
+  checkpoint(during: string): void {
+    this.lock?.check();
+    if (this.signal?.aborted) throw new AbortedError(during);
+  }
+
+  /** Run one journaled step. `abortable: false` for compensations, which must run even after an abort. */
+  async step<T>(
+    name: string,
+    body: () => Promise<T>,
+    extra: StepExtra<T> = {},
+    abortable = true,
+  ): Promise<T> {
+    if (abortable) this.checkpoint(name);
+    this.lastStep = name;
+    const started = this.clock.now();
+    await this.journal.append({
+      type: "step",
+      id: this.id,
+      workflow: this.workflow,
+      step: name,
+      status: "started",
+      at: this.iso(),
+      colour: extra.colour,
+      detail: extra.detail,
+    });
+    this.emit({ kind: "step-start", workflow: this.workflow, step: name, detail: extra.detail, at: started });
+    try {
+      const result = await body();
+      const durationMs = this.clock.now() - started;
+      await this.journal.append({
+        type: "step",
+        id: this.id,
+        workflow: this.workflow,
+        step: name,
+        status: "ok",
+        at: this.iso(),
+        durationMs,
+        colour: extra.colour,
+        state: extra.stateOf?.(result),
+      });
+      this.emit({
+        kind: "step-end",
+        workflow: this.workflow,
+        step: name,
+        status: "ok",
+        durationMs,
+        detail: extra.detail,
+        at: this.clock.now(),
+      });
+      return result;
+    } catch (error) {
+      const durationMs = this.clock.now() - started;
+      await this.journal.append({
+        type: "step",
+        id: this.id,
+        workflow: this.workflow,
+        step: name,
+        status: "failed",
+        at: this.iso(),
+        durationMs,
+        colour: extra.colour,
+        error: errorMessage(error),
+      });
+      this.emit({
+        kind: "step-end",
+        workflow: this.workflow,
+        step: name,
+        status: "failed",
+        durationMs,
+        detail: extra.detail,
+        error: errorMessage(error),
+        at: this.clock.now(),
+      });
+      throw error;
+    }
+  }
+
+  /** Report a progress event (health readings). */
+  emitEvent(event: ProgressEvent): void {
+    this.emit(event);
+  }
+
+  /** Options for an engine operation: its events forwarded as progress, the abort signal unless compensating. */
+  engineOptions(
+    stack: string,
+    operation: EngineOperation,
+    abortable = true,
+    collect?: EngineEvent[],
+  ): { onEvent: (event: EngineEvent) => void; signal?: AbortSignal } {
+    return {
+      onEvent: (event) => {
+        collect?.push(event);
+        this.emit({ kind: "engine", workflow: this.workflow, stack, operation, event });
+      },
+      signal: abortable ? this.signal : undefined,
+    };
+  }
+}
