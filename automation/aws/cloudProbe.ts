@@ -214,7 +214,7 @@ export class AwsCloudProbe implements CloudProbe {
     const forward = () => controller.abort(signal?.reason);
     signal?.addEventListener("abort", forward, { once: true });
     try {
-      const request = send(controller.signal);
+      const request = Promise.resolve().then(() => send(controller.signal));
       // The request may still settle after we gave up on it; nobody is listening then.
       request.catch(() => undefined);
       return await Promise.race([request, rejectOnAbort(controller.signal)]);
