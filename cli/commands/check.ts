@@ -1,0 +1,107 @@
+// `phoenix check <export…>`: run the CrossGuard pack offline on `pulumi stack export` documents.
+import { readFile } from "fs/promises";
+import { Option, type Command } from "commander";
+import type { StackResources } from "../check/load";
+import { CliError, EXIT } from "../exitCodes";
+import type { CliIo } from "../io";
+
+interface CheckFlags {
+  policyConfig?: string;
+  format: "text" | "json" | "sarif";
+  json?: boolean;
+}
+
+export function registerCheck(program: Command, io: CliIo): void {
+  program
+    .command("check")
+    .summary("run the policy pack on stack exports, offline")
+    .description(
+      "Runs every Phoenix policy (resource and stack policies) on the resources of `pulumi stack export` files,\n" +
+        "exactly as `pulumi preview --policy-pack policies` would, without the Pulumi CLI or AWS. Resource policies\n" +
+        "see inputs, stack policies outputs; a value that is unknown or an encrypted secret gives no verdict.\n" +
+        "Exit code: 0 no mandatory violation, 1 a mandatory policy is violated, 2 unusable input or config.",
+    )
+    .argument(
+      "<exports...>",
+      "stack export files (`pulumi stack export --file f.json`), or - for standard input",
+    )
+    .option("--policy-config <file>", "policy config, as `pulumi up --policy-pack-config` takes it")
+    .addOption(
+      new Option("--format <format>", "output format").choices(["text", "json", "sarif"]).default("text"),
+    )
+    .option("--json", "same as --format json")
+    .addHelpText(
+      "after",
+      "\nExamples:\n  pulumi stack export --stack shop-prod-blue | phoenix check -\n" +
+        "  phoenix check network.json blue.json --policy-config policy-config.json\n" +
+        "  phoenix check blue.json --format sarif > phoenix.sarif\n",
+    )
+    .action(async (files: string[], flags: CheckFlags) => {
+      const stdinUses = files.filter((f) => f === "-").length + (flags.policyConfig === "-" ? 1 : 0);
+      if (stdinUses > 1) {
+        throw new CliError(
+          "standard input (-) can be read once: give the export or the --policy-config on it, not both",
+          EXIT.badInput,
+        );
+      }
+      const config = flags.policyConfig
+        ? await readJsonFile(flags.policyConfig, "--policy-config", io)
+        : undefined;
+      // Loaded here, not at start-up: the policies pull in @pulumi/policy, which other commands do not need.
+      const { parseStackExport } = await import("../check/load");
+      const { evaluateResources, PolicyConfigError } = await import("../../policies/offline");
+      const { ALL_POLICIES } = await import("../../policies/all");
+      const { renderJson, renderSarif, renderText, summarize } = await import("../check/report");
+
+      const stacks: StackResources[] = [];
+      for (const file of files) stacks.push(...parseStackExport(await readInput(file, io), file));
+
+      const reports = stacks.map((group) => {
+        try {
+          return {
+            stack: group.stack,
+            source: group.source,
+            resources: group.resources.length,
+            positions: group.positions,
+            verdicts: evaluateResources(group.resources, { config }),
+          };
+        } catch (error) {
+          if (error instanceof PolicyConfigError) {
+            throw new CliError(`--policy-config ${flags.policyConfig}: ${error.message}`, EXIT.badInput);
+          }
+          throw error;
+        }
+      });
+      const summary = summarize(reports);
+      const format = flags.json ? "json" : flags.format;
+      if (format === "json") io.stdout(renderJson(reports, summary));
+      else if (format === "sarif") {
+        const { packageVersion } = await import("../packageInfo");
+        io.stdout(renderSarif(reports, ALL_POLICIES, packageVersion()));
+      } else io.stdout(renderText(reports, summary));
+      if (!summary.passed) {
+        throw new CliError(
+          `${summary.mandatory} mandatory policy violation${summary.mandatory === 1 ? "" : "s"}`,
+          EXIT.failed,
+        );
+      }
+    });
+}
+
+async function readInput(file: string, io: CliIo): Promise<string> {
+  if (file === "-") return io.readStdin();
+  try {
+    return await readFile(file, "utf8");
+  } catch (error) {
+    throw new CliError(`cannot read ${file}: ${(error as Error).message}`, EXIT.badInput);
+  }
+}
+
+async function readJsonFile(file: string, option: string, io: CliIo): Promise<unknown> {
+  const text = await readInput(file, io);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`${option} ${file} is not JSON: ${(error as Error).message}`, EXIT.badInput);
+  }
+}
