@@ -158,7 +158,7 @@ export interface LaunchTemplateSource<T> {
   instanceType: T;
   userDataBase64?: T;
   instanceProfileArn: T;
-  securityGroupIds: T;
+  securityGroupIds: T | readonly T[];
   rootVolume: FleetSettings["rootVolume"];
 }
 
