@@ -305,11 +305,34 @@ export class BlueGreenDeployment {
         { colour: live },
       );
       const redeploy = deployOptionsFromConfig(config, options.force ?? false);
-      await this.deploy(run, state, redeploy, "up:");
-      const afterUp = await this.readState(run, "up:read-state");
-      const swapped = await this.shift(run, afterUp, steps, 0, options.verify ?? {}, "swap:");
-      const afterSwap = await this.readState(run, "swap:read-state");
-      await this.destroyColour(run, afterSwap, live, true, "destroy:");
+      const deployed = await this.deploy(run, state, redeploy, "up:");
+      let swapped: SwapResult;
+      try {
+        const afterUp = await this.readState(run, "up:read-state");
+        swapped = await this.shift(run, afterUp, steps, 0, options.verify ?? {}, "swap:");
+      } catch (error) {
+        // The traffic is on the drifted colour (never moved, or put back): undo the new deployment so a
+        // failed heal leaves nothing behind. A failed restore is left open for the next workflow instead.
+        if (!(error instanceof TrafficRestoreError)) {
+          await run
+            .step(
+              "undo-up",
+              () => this.retry(() => this.destroyStack(run, deployed.colour, false)),
+              { colour: deployed.colour },
+              false,
+            )
+            .catch(() => (run.leftOpen = true));
+        }
+        throw error;
+      }
+      // From here on the new colour serves: a failure is completed (the drifted colour destroyed) by recovery.
+      try {
+        const afterSwap = await this.readState(run, "destroy:read-state");
+        await this.destroyColour(run, afterSwap, live, true, "destroy:");
+      } catch (error) {
+        run.leftOpen = true;
+        throw error;
+      }
       return { healed: true, drift, from: live, to: swapped.to };
     });
   }
@@ -480,6 +503,8 @@ export class BlueGreenDeployment {
     try {
       if (previous && previous.release !== options.release) {
         this.checkKeepWarm(colour, previous.release, await this.journal.read(), options.force ?? false);
+        // From the first destroy call on, whatever the colour holds is this call's to clean up.
+        created = true;
         await run.step(step("destroy-old"), () => this.destroyStack(run, colour, true), {
           colour,
           detail: `release ${previous.release}`,
@@ -766,9 +791,9 @@ export class BlueGreenDeployment {
       const upColour = steps.find(
         (s) => s.colour && (begin.workflow === "up" || s.step.startsWith("up:")),
       )?.colour;
-      const upFinished = steps.some(
-        (s) => s.status === "ok" && (s.step === "wait-healthy" || s.step === "up:wait-healthy"),
-      );
+      // A finished up stays (it only lacks its end line); heal's up is undone with the rest of heal.
+      const upFinished =
+        begin.workflow === "up" && steps.some((s) => s.status === "ok" && s.step === "wait-healthy");
       if (upColour && !upFinished && state.weights[upColour] === 0 && state.existing.has(upColour)) {
         await run.step(
           "undo-up",
@@ -778,10 +803,11 @@ export class BlueGreenDeployment {
         );
         actions.push(`destroyed the ${upColour} stack left by the interrupted ${begin.workflow}`);
       }
-      // 3. A destroy that was under way: completed (only ever on a colour without traffic).
-      const destroyColour = steps.find(
-        (s) => s.colour && (s.step === "destroy" || s.step === "destroy:destroy"),
-      )?.colour;
+      // 3. A destroy that was under way (destroy, or heal past its swap): completed, never on a colour with traffic.
+      const destroyColour =
+        begin.workflow === "heal"
+          ? steps.find((s) => s.step === "refresh-preview")?.colour
+          : steps.find((s) => s.step === "destroy")?.colour;
       if (
         destroyColour &&
         inDestroyPhase &&

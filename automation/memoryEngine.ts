@@ -78,6 +78,8 @@ export interface MemoryEngineOptions {
   latencyMs?: number | ((call: EngineCall) => number);
   /** @default a setTimeout that honours the signal */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** Called as a destroy takes effect, with the engine's state still intact (tests audit what gets destroyed). */
+  beforeDestroy?: (stack: string, engine: MemoryEngine) => void;
 }
 
 interface StoredResource {
@@ -173,9 +175,7 @@ export class MemoryEngine implements Engine {
   }
 
   /** A read-only view of a stack, for assertions and scripted probes. */
-  inspect(
-    name: string,
-  ):
+  inspect(name: string):
     | {
         role: Role;
         config: Record<string, string>;
@@ -501,7 +501,9 @@ export class MemoryEngine implements Engine {
           urn: this.urn(stored.name, STACK_TYPE, `${this.project}-${stored.name}`),
         },
       });
-      throw new Error(`code: 255\n stderr: error: an unhandled error occurred: program failed: ${message}`, { cause: error });
+      throw new Error(`code: 255\n stderr: error: an unhandled error occurred: program failed: ${message}`, {
+        cause: error,
+      });
     }
   }
 
@@ -601,6 +603,7 @@ export class MemoryEngine implements Engine {
       .map((old) => ({ op: "delete", urn: old.urn, type: old.type, old }));
     const changes = this.report(stored, steps, opts?.previewOnly ?? false, opts?.onEvent, started.getTime());
     if (!opts?.previewOnly) {
+      this.options.beforeDestroy?.(name, this);
       stored.resources.clear();
       stored.drift.clear();
       stored.outputs = {};

@@ -22,6 +22,8 @@ export interface Harness {
   deployment: BlueGreenDeployment;
   events: ProgressEvent[];
   stateDir: string;
+  /** Destroys of a colour that had traffic, seen by the engine as they happened (must stay empty). */
+  violations: string[];
   clock: { now: number };
   journal(): Promise<JournalEntry[]>;
   /** A second deployment object on the same engine and state dir (another process, as far as the lock knows). */
@@ -33,7 +35,22 @@ export function harness(
   options: { engine?: MemoryEngineOptions; deployment?: Partial<BlueGreenDeploymentOptions> } = {},
 ): Harness {
   const stateDir = mkdtempSync(join(tmpdir(), "phoenix-wf-"));
-  const engine = new MemoryEngine(options.engine);
+  const violations: string[] = [];
+  const engine = new MemoryEngine({
+    // Audit every destroy as it happens: a fleet whose colour has traffic must never be destroyed.
+    beforeDestroy: (stack, self) => {
+      const fleet = self.inspect(stack);
+      const colour = fleet?.config["phoenix:colour"] as Colour | undefined;
+      const weight = colour
+        ? (
+            self.inspect(stackName(APP, ENV, "router"))?.outputs.weights as Record<Colour, number> | undefined
+          )?.[colour]
+        : 0;
+      if (fleet?.role === "fleet" && fleet.resources.length > 0 && weight)
+        violations.push(`destroyed ${stack} while it had ${weight} % of the traffic`);
+    },
+    ...options.engine,
+  });
   const probe = new MemoryCloudProbe(engine);
   const clock = { now: START };
   const events: ProgressEvent[] = [];
@@ -62,6 +79,7 @@ export function harness(
     deployment,
     events,
     stateDir,
+    violations,
     clock,
     journal: () => new Journal(deployment.journalPath).read(),
     another: make,

@@ -105,14 +105,12 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
       });
 
       it("turns TargetGroupNotFoundException into a TargetGroupNotFoundError naming the ARN", async () => {
-        elbv2
-          .on(DescribeTargetHealthCommand)
-          .rejects(
-            new TargetGroupNotFoundException({
-              message: "One or more target groups not found",
-              $metadata: {},
-            }),
-          );
+        elbv2.on(DescribeTargetHealthCommand).rejects(
+          new TargetGroupNotFoundException({
+            message: "One or more target groups not found",
+            $metadata: {},
+          }),
+        );
         await assert.rejects(probe.targetGroupHealth(TG), (error: unknown) => {
           assert.ok(error instanceof TargetGroupNotFoundError);
           assert.strictEqual(error.targetGroupArn, TG);
@@ -293,13 +291,11 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
 
     describe("other AWS failures", () => {
       it("missing credentials say how to configure them", async () => {
-        cloudWatch
-          .on(DescribeAlarmsCommand)
-          .rejects(
-            Object.assign(new Error("Could not load credentials from any providers"), {
-              name: "CredentialsProviderError",
-            }),
-          );
+        cloudWatch.on(DescribeAlarmsCommand).rejects(
+          Object.assign(new Error("Could not load credentials from any providers"), {
+            name: "CredentialsProviderError",
+          }),
+        );
         await assert.rejects(
           probe.alarmsInAlarm(["shop-5xx"]),
           (error: unknown) =>

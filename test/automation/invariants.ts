@@ -1,0 +1,108 @@
+// The safety invariants every workflow keeps, whatever fails: checked after every fault and every step of
+// the property test.
+import assert from "assert";
+import { findInterrupted } from "../../automation/journal";
+import { COLOURS, stackName, type Colour } from "../../programs/contract";
+import { APP, ENV, releaseOf, weights, type Harness } from "./harness";
+
+export interface World {
+  weights: Record<Colour, number> | undefined;
+  releases: Partial<Record<Colour, string>>;
+}
+
+export function observe(h: Harness): World {
+  const releases: Partial<Record<Colour, string>> = {};
+  for (const colour of COLOURS) {
+    const release = releaseOf(h.engine, colour);
+    if (release) releases[colour] = release;
+  }
+  return { weights: weights(h.engine), releases };
+}
+
+async function healthy(h: Harness, colour: Colour): Promise<boolean> {
+  const outputs = h.engine.inspect(stackName(APP, ENV, colour))?.outputs;
+  if (!outputs?.targetGroupArn) return false;
+  const health = await h.probe.targetGroupHealth(String(outputs.targetGroupArn));
+  return health.healthy >= Number(outputs.desiredCapacity) && health.healthy > 0;
+}
+
+/**
+ * After a workflow that failed: traffic is 100 % on one colour, which is where it was before or a colour
+ * whose stack exists and is healthy; no colour that had traffic lost its fleet; no release appeared that
+ * was not there before (nothing a failed up created is left behind).
+ */
+export async function assertSafeAfterFailure(h: Harness, before: World, label: string): Promise<void> {
+  assert.deepStrictEqual(h.violations, [], `${label}: no colour with traffic may be destroyed`);
+  const after = observe(h);
+  const interrupted = findInterrupted(await h.journal());
+  if (before.weights === undefined) {
+    assert.ok(
+      after.weights === undefined || after.weights.blue === 100,
+      `${label}: bootstrap routes to blue first, got ${JSON.stringify(after.weights)}`,
+    );
+  } else {
+    assert.ok(after.weights, `${label}: the router stack must survive`);
+    // A run left open (its own undo failed) may leave a split; the next workflow restores it (checked after recovery).
+    if (!interrupted) assertTrafficSafe(before, after, label);
+    for (const colour of COLOURS) {
+      if (after.weights[colour] > 0 && before.releases[colour]) {
+        assert.strictEqual(
+          after.releases[colour],
+          before.releases[colour],
+          `${label}: ${colour} has ${after.weights[colour]} % and must keep its fleet`,
+        );
+      }
+    }
+    const live = COLOURS.find((c) => after.weights![c] === 100);
+    if (live && live !== COLOURS.find((c) => before.weights![c] === 100)) {
+      assert.ok(await healthy(h, live), `${label}: traffic moved to ${live}, which must be healthy`);
+    }
+  }
+  if (!interrupted) {
+    for (const colour of COLOURS) {
+      if (after.releases[colour] !== undefined) {
+        assert.strictEqual(
+          after.releases[colour],
+          before.releases[colour],
+          `${label}: a failed workflow left release ${after.releases[colour]} on ${colour}`,
+        );
+      }
+    }
+  }
+}
+
+export function assertTrafficSafe(before: World, after: World, label: string): void {
+  const w = after.weights!;
+  assert.ok(
+    (w.blue === 100 && w.green === 0) || (w.blue === 0 && w.green === 100),
+    `${label}: traffic must be 100 % on one colour, got ${JSON.stringify(w)}`,
+  );
+  const live = w.blue === 100 ? "blue" : "green";
+  const unchanged = before.weights?.[live] === 100;
+  assert.ok(
+    unchanged || after.releases[live] !== undefined,
+    `${label}: traffic moved to ${live}, which has no fleet`,
+  );
+}
+
+/** Always true once no workflow is open: one colour at 100 %, every colour stack exists exactly when it holds a fleet. */
+export async function assertConsistent(h: Harness, label: string): Promise<void> {
+  assert.deepStrictEqual(h.violations, [], `${label}: no colour with traffic may be destroyed`);
+  const world = observe(h);
+  const w = world.weights;
+  if (w) {
+    assert.ok(
+      (w.blue === 100 && w.green === 0) || (w.blue === 0 && w.green === 100),
+      `${label}: traffic must be 100 % on one colour, got ${JSON.stringify(w)}`,
+    );
+  }
+  for (const colour of COLOURS) {
+    const exists = h.engine.stackNames().includes(stackName(APP, ENV, colour));
+    assert.strictEqual(
+      exists,
+      world.releases[colour] !== undefined,
+      `${label}: the ${colour} stack ${exists ? "exists but is empty" : "is missing"}`,
+    );
+  }
+  assert.strictEqual(findInterrupted(await h.journal()), undefined, `${label}: no workflow may stay open`);
+}
