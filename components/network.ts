@@ -35,9 +35,15 @@ export interface NetworkArgs {
    * @default - a new VPC (awsx) with public and private subnets
    */
   vpcId?: pulumi.Input<string>;
-  /** Public subnets of the existing VPC, for the load balancer (with `vpcId`). */
+  /**
+   * Public subnets of the existing VPC, for the load balancer; required with `vpcId`.
+   * @default - the public subnets of the VPC Phoenix creates
+   */
   publicSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
-  /** Private subnets of the existing VPC, for the fleets (with `vpcId`). */
+  /**
+   * Private subnets of the existing VPC, for the fleets; required with `vpcId`.
+   * @default - the private subnets of the VPC Phoenix creates
+   */
   privateSubnetIds?: pulumi.Input<pulumi.Input<string>[]>;
   /**
    * Port the application listens on; the only port the fleet security group admits, and only from the load

@@ -37,10 +37,6 @@ export class Problems {
     return condition;
   }
 
-  get list(): readonly string[] {
-    return this.found;
-  }
-
   /** Throw a ComponentArgsError when any problem was recorded. */
   throwIfAny(component: string, resourceName: string): void {
     if (this.found.length > 0) throw new ComponentArgsError(component, resourceName, this.found);

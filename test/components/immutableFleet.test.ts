@@ -48,6 +48,31 @@ async function namesOf(args: ImmutableFleetArgs) {
   return { lt: mocks.one(LT).inputs.name as string, asg: mocks.one(ASG).inputs.name as string };
 }
 
+interface HookBindingRequest {
+  getName(): string;
+  getHooks(): { getBeforeUpdateList(): string[] } | undefined;
+}
+
+/** The `beforeUpdate` hook names each resource is registered with, as the engine would receive them. */
+async function beforeUpdateHooksSent(plan: () => Promise<unknown>): Promise<Map<string, string[]>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+    MockMonitor: { prototype: { registerResource(req: HookBindingRequest, cb: unknown): unknown } };
+  };
+  const original = MockMonitor.prototype.registerResource;
+  const bound = new Map<string, string[]>();
+  MockMonitor.prototype.registerResource = function (req: HookBindingRequest, cb: unknown) {
+    bound.set(req.getName(), req.getHooks()?.getBeforeUpdateList() ?? []);
+    return original.call(this, req, cb);
+  };
+  try {
+    await plan();
+  } finally {
+    MockMonitor.prototype.registerResource = original;
+  }
+  return bound;
+}
+
 describe("ImmutableFleet", () => {
   let mocks: MockedStack;
   let fleet: Awaited<ReturnType<typeof planFleet>>["fleet"];
@@ -160,9 +185,13 @@ describe("ImmutableFleet", () => {
     assert.equal(fleet.release, "r1");
   });
 
-  it("registers the update-guard hook with the engine", async () => {
+  it("registers the update-guard hook and binds it before updates of the template and the group", async () => {
     const { UPDATE_GUARD_HOOK_NAME } = await import("../../components/fleetUpdateHook");
     assert.ok(registeredHooks.has(UPDATE_GUARD_HOOK_NAME));
+    const bound = await beforeUpdateHooksSent(() => planFleet(happyPathArgs()));
+    assert.deepEqual(bound.get("web-demo-blue-lt"), [UPDATE_GUARD_HOOK_NAME]);
+    assert.deepEqual(bound.get("web-demo-blue-asg"), [UPDATE_GUARD_HOOK_NAME]);
+    assert.deepEqual(bound.get("web-demo-blue-role") ?? [], []);
   });
 
   it("uses a given instance profile instead of creating one", async () => {
