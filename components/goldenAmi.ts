@@ -10,6 +10,7 @@ import {
   resolveGoldenAmiSettings,
   updateLinuxComponentArn,
   GOLDEN_AMI_TAG,
+  type GoldenAmiSettings,
 } from "./goldenAmiSettings";
 import { assumeRolePolicy } from "./iam";
 
@@ -120,8 +121,113 @@ export class GoldenAmi extends pulumi.ComponentResource {
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
 
-    // The build instance is driven by Image Builder through SSM; it lives for one bake and is never a
-    // server, so the SSM policy it needs here is not the fleet's concern.
+    const build = this.buildInstanceProfile(name, tags, partition);
+    const componentArns = this.components(name, settings, partition, region);
+    const blockDeviceMappings = [
+      {
+        deviceName: settings.rootVolume.deviceName,
+        ebs: {
+          volumeSize: settings.rootVolume.sizeGiB,
+          volumeType: settings.rootVolume.type,
+          encrypted: "true",
+          deleteOnTermination: "true",
+        },
+      },
+    ];
+    // Recipes, like components, are immutable per name and version: the name follows the content.
+    const recipeName = pulumi
+      .all([args.parentImage, componentArns])
+      .apply(([parentImage, arns]) => `${name}-${contentHash({ parentImage, arns, blockDeviceMappings })}`);
+    this.recipe = new aws.imagebuilder.ImageRecipe(
+      `${name}-recipe`,
+      {
+        name: recipeName,
+        version: settings.version,
+        parentImage: args.parentImage,
+        components: componentArns.map((componentArn) => ({ componentArn })),
+        blockDeviceMappings,
+        tags,
+      },
+      { parent: this },
+    );
+
+    const infrastructure = new aws.imagebuilder.InfrastructureConfiguration(
+      `${name}-infra`,
+      {
+        description: `Build instances of the Phoenix golden AMI ${name}: no key pair, IMDSv2`,
+        instanceProfileName: build.profile.name,
+        instanceTypes: settings.instanceTypes,
+        terminateInstanceOnFailure: true,
+        instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+        ...(args.subnetId !== undefined ? { subnetId: args.subnetId } : {}),
+        ...(args.securityGroupIds !== undefined ? { securityGroupIds: args.securityGroupIds } : {}),
+        resourceTags: tags,
+        tags,
+      },
+      { parent: this, dependsOn: build.attachments },
+    );
+
+    const regions = settings.distributionRegions ?? [region];
+    const distribution = new aws.imagebuilder.DistributionConfiguration(
+      `${name}-distribution`,
+      {
+        description: `Distribution of the Phoenix golden AMI ${name}`,
+        distributions: regions.map((r) => ({
+          region: r,
+          amiDistributionConfiguration: { name: amiName(name), amiTags: tags },
+        })),
+        tags,
+      },
+      { parent: this },
+    );
+
+    const bakeInputs = {
+      imageRecipeArn: this.recipe.arn,
+      infrastructureConfigurationArn: infrastructure.arn,
+      distributionConfigurationArn: distribution.arn,
+      imageTestsConfiguration: { imageTestsEnabled: true, timeoutMinutes: settings.imageTestsTimeoutMinutes },
+      tags,
+    };
+    this.image = new aws.imagebuilder.Image(`${name}-image`, bakeInputs, { parent: this });
+    this.imageArn = this.image.arn;
+    this.imageId = pulumi
+      .all([this.image.outputResources, regions[0]])
+      .apply(([resources, firstRegion]) => amiOfRegion(resources, firstRegion));
+
+    if (settings.scheduleExpression !== undefined) {
+      this.pipeline = new aws.imagebuilder.ImagePipeline(
+        `${name}-pipeline`,
+        {
+          ...bakeInputs,
+          description: `Scheduled bakes of the Phoenix golden AMI ${name}`,
+          schedule: {
+            scheduleExpression: settings.scheduleExpression,
+            // Bake only when the parent image or a component has a newer version: no identical AMIs.
+            pipelineExecutionStartCondition: "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
+          },
+        },
+        { parent: this },
+      );
+    }
+    if (settings.lifecycle !== undefined) {
+      this.lifecyclePolicy = this.deprecationPolicy(name, settings.lifecycle, tags, partition);
+    }
+
+    this.registerOutputs({
+      imageId: this.imageId,
+      imageArn: this.imageArn,
+      image: this.image,
+      recipe: this.recipe,
+      ...(this.pipeline ? { pipeline: this.pipeline } : {}),
+      ...(this.lifecyclePolicy ? { lifecyclePolicy: this.lifecyclePolicy } : {}),
+    });
+  }
+
+  /**
+   * The build instance's role and profile. Image Builder drives the build instance through SSM; that
+   * instance lives for one bake and is never a server, so the SSM policy it needs is not the fleet's.
+   */
+  private buildInstanceProfile(name: string, tags: Record<string, string>, partition: pulumi.Output<string>) {
     const role = new aws.iam.Role(
       `${name}-build-role`,
       {
@@ -144,10 +250,20 @@ export class GoldenAmi extends pulumi.ComponentResource {
       { role: role.name, tags },
       { parent: this },
     );
+    return { profile, attachments };
+  }
 
-    const componentArns: pulumi.Input<string>[] = [];
-    if (settings.updateOs)
-      componentArns.push(pulumi.all([partition, region]).apply(([p, r]) => updateLinuxComponentArn(p, r)));
+  /** The recipe's components, in order: AWS's `update-linux` (with `updateOs`), then the user's steps. */
+  private components(
+    name: string,
+    settings: GoldenAmiSettings,
+    partition: pulumi.Output<string>,
+    region: pulumi.Output<string>,
+  ): pulumi.Input<string>[] {
+    const arns: pulumi.Input<string>[] = [];
+    if (settings.updateOs) {
+      arns.push(pulumi.all([partition, region]).apply(([p, r]) => updateLinuxComponentArn(p, r)));
+    }
     if (settings.buildSteps.length > 0 || settings.testSteps.length > 0) {
       const data = componentDocument(name, settings.buildSteps, settings.testSteps);
       const component = new aws.imagebuilder.Component(
@@ -159,147 +275,60 @@ export class GoldenAmi extends pulumi.ComponentResource {
           version: settings.version,
           data,
           description: `Phoenix build steps for ${name}`,
-          tags,
+          tags: settings.tags,
         },
         { parent: this },
       );
-      componentArns.push(component.arn);
+      arns.push(component.arn);
     }
+    return arns;
+  }
 
-    const blockDeviceMappings = [
+  /** A lifecycle policy that deprecates this GoldenAmi's AMIs (selected by tag) after some days. */
+  private deprecationPolicy(
+    name: string,
+    lifecycle: NonNullable<GoldenAmiSettings["lifecycle"]>,
+    tags: Record<string, string>,
+    partition: pulumi.Output<string>,
+  ): aws.imagebuilder.LifecyclePolicy {
+    const role = new aws.iam.Role(
+      `${name}-lifecycle-role`,
       {
-        deviceName: settings.rootVolume.deviceName,
-        ebs: {
-          volumeSize: settings.rootVolume.sizeGiB,
-          volumeType: settings.rootVolume.type,
-          encrypted: "true",
-          deleteOnTermination: "true",
-        },
-      },
-    ];
-    const recipeName = pulumi
-      .all([args.parentImage, componentArns])
-      .apply(([parentImage, arns]) => `${name}-${contentHash({ parentImage, arns, blockDeviceMappings })}`);
-    this.recipe = new aws.imagebuilder.ImageRecipe(
-      `${name}-recipe`,
-      {
-        name: recipeName,
-        version: settings.version,
-        parentImage: args.parentImage,
-        components: componentArns.map((componentArn) => ({ componentArn })),
-        blockDeviceMappings,
+        description: `Image Builder lifecycle of the Phoenix golden AMI ${name}`,
+        assumeRolePolicy: assumeRolePolicy("imagebuilder.amazonaws.com"),
         tags,
       },
       { parent: this },
     );
-
-    const infrastructure = new aws.imagebuilder.InfrastructureConfiguration(
-      `${name}-infra`,
+    const attachment = new aws.iam.RolePolicyAttachment(
+      `${name}-lifecycle-policy`,
       {
-        description: `Build instances of the Phoenix golden AMI ${name}: no key pair, IMDSv2`,
-        instanceProfileName: profile.name,
-        instanceTypes: settings.instanceTypes,
-        terminateInstanceOnFailure: true,
-        instanceMetadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
-        ...(args.subnetId !== undefined ? { subnetId: args.subnetId } : {}),
-        ...(args.securityGroupIds !== undefined ? { securityGroupIds: args.securityGroupIds } : {}),
-        resourceTags: tags,
-        tags,
-      },
-      { parent: this, dependsOn: attachments },
-    );
-
-    const regions = settings.distributionRegions ?? [region];
-    const distribution = new aws.imagebuilder.DistributionConfiguration(
-      `${name}-distribution`,
-      {
-        description: `Distribution of the Phoenix golden AMI ${name}`,
-        distributions: regions.map((r) => ({
-          region: r,
-          amiDistributionConfiguration: { name: amiName(name), amiTags: tags },
-        })),
-        tags,
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy`,
       },
       { parent: this },
     );
-
-    const pipelineInputs = {
-      imageRecipeArn: this.recipe.arn,
-      infrastructureConfigurationArn: infrastructure.arn,
-      distributionConfigurationArn: distribution.arn,
-      imageTestsConfiguration: { imageTestsEnabled: true, timeoutMinutes: settings.imageTestsTimeoutMinutes },
-      tags,
-    };
-    this.image = new aws.imagebuilder.Image(`${name}-image`, pipelineInputs, { parent: this });
-    this.imageArn = this.image.arn;
-    this.imageId = pulumi
-      .all([this.image.outputResources, regions[0]])
-      .apply(([resources, firstRegion]) => amiOfRegion(resources, firstRegion));
-
-    if (settings.scheduleExpression !== undefined) {
-      this.pipeline = new aws.imagebuilder.ImagePipeline(
-        `${name}-pipeline`,
-        {
-          ...pipelineInputs,
-          description: `Scheduled bakes of the Phoenix golden AMI ${name}`,
-          schedule: {
-            scheduleExpression: settings.scheduleExpression,
-            pipelineExecutionStartCondition: "EXPRESSION_MATCH_AND_DEPENDENCY_UPDATES_AVAILABLE",
-          },
-        },
-        { parent: this },
-      );
-    }
-
-    if (settings.lifecycle !== undefined) {
-      const lifecycleRole = new aws.iam.Role(
-        `${name}-lifecycle-role`,
-        {
-          description: `Image Builder lifecycle of the Phoenix golden AMI ${name}`,
-          assumeRolePolicy: assumeRolePolicy("imagebuilder.amazonaws.com"),
-          tags,
-        },
-        { parent: this },
-      );
-      const lifecycleAttachment = new aws.iam.RolePolicyAttachment(
-        `${name}-lifecycle-policy`,
-        {
-          role: lifecycleRole.name,
-          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/service-role/EC2ImageBuilderLifecycleExecutionPolicy`,
-        },
-        { parent: this },
-      );
-      this.lifecyclePolicy = new aws.imagebuilder.LifecyclePolicy(
-        `${name}-lifecycle`,
-        {
-          description: `Deprecate AMIs of ${name} after ${settings.lifecycle.deprecateAfterDays} days`,
-          executionRole: lifecycleRole.arn,
-          resourceType: "AMI_IMAGE",
-          policyDetails: [
-            {
-              action: { type: "DEPRECATE" },
-              filter: {
-                type: "AGE",
-                value: settings.lifecycle.deprecateAfterDays,
-                unit: "DAYS",
-                retainAtLeast: settings.lifecycle.retainAtLeast,
-              },
+    return new aws.imagebuilder.LifecyclePolicy(
+      `${name}-lifecycle`,
+      {
+        description: `Deprecate AMIs of ${name} after ${lifecycle.deprecateAfterDays} days`,
+        executionRole: role.arn,
+        resourceType: "AMI_IMAGE",
+        policyDetails: [
+          {
+            action: { type: "DEPRECATE" },
+            filter: {
+              type: "AGE",
+              value: lifecycle.deprecateAfterDays,
+              unit: "DAYS",
+              retainAtLeast: lifecycle.retainAtLeast,
             },
-          ],
-          resourceSelection: { tagMap: { [GOLDEN_AMI_TAG]: name } },
-          tags,
-        },
-        { parent: this, dependsOn: [lifecycleAttachment] },
-      );
-    }
-
-    this.registerOutputs({
-      imageId: this.imageId,
-      imageArn: this.imageArn,
-      image: this.image,
-      recipe: this.recipe,
-      pipeline: this.pipeline,
-      lifecyclePolicy: this.lifecyclePolicy,
-    });
+          },
+        ],
+        resourceSelection: { tagMap: { [GOLDEN_AMI_TAG]: name } },
+        tags,
+      },
+      { parent: this, dependsOn: [attachment] },
+    );
   }
 }

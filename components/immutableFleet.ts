@@ -131,30 +131,10 @@ export class ImmutableFleet extends pulumi.ComponentResource {
 
     let instanceProfileArn = args.instanceProfileArn;
     if (instanceProfileArn === undefined) {
-      const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-      this.role = new aws.iam.Role(
-        `${name}-role`,
-        {
-          description: `Instances of the Phoenix fleet ${name}`,
-          assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
-          tags: { ...settings.tags, "phoenix:app": settings.app },
-        },
-        { parent: this },
-      );
-      new aws.iam.RolePolicyAttachment(
-        `${name}-cloudwatch-agent`,
-        {
-          role: this.role.name,
-          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/CloudWatchAgentServerPolicy`,
-        },
-        { parent: this },
-      );
-      this.instanceProfile = new aws.iam.InstanceProfile(
-        `${name}-profile`,
-        { role: this.role.name, tags: { ...settings.tags, "phoenix:app": settings.app } },
-        { parent: this },
-      );
-      instanceProfileArn = this.instanceProfile.arn;
+      const created = this.createInstanceProfile(name, { ...settings.tags, "phoenix:app": settings.app });
+      this.role = created.role;
+      this.instanceProfile = created.profile;
+      instanceProfileArn = created.profile.arn;
     }
 
     // The immutable part is built first and hashed with the very function the policy pack uses on the
@@ -231,5 +211,37 @@ export class ImmutableFleet extends pulumi.ComponentResource {
       autoScalingGroupName: this.autoScalingGroupName,
       release: this.release,
     });
+  }
+
+  /**
+   * The least-privilege role and profile of the instances: EC2 may assume it, and it may only ship
+   * metrics and logs (CloudWatch agent). No SSM: Session Manager and Run Command would be a shell and an
+   * in-place change channel on servers that must never change.
+   */
+  private createInstanceProfile(name: string, tags: Record<string, string>) {
+    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: `Instances of the Phoenix fleet ${name}`,
+        assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
+        tags,
+      },
+      { parent: this },
+    );
+    new aws.iam.RolePolicyAttachment(
+      `${name}-cloudwatch-agent`,
+      {
+        role: role.name,
+        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/CloudWatchAgentServerPolicy`,
+      },
+      { parent: this },
+    );
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-profile`,
+      { role: role.name, tags },
+      { parent: this },
+    );
+    return { role, profile };
   }
 }
