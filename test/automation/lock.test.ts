@@ -1,0 +1,121 @@
+// One workflow per app/env at a time: the second fails fast naming the holder; stale locks are taken over.
+import assert from "assert";
+import { existsSync, mkdirSync, utimesSync, writeFileSync } from "fs";
+import { hostname } from "os";
+import { join } from "path";
+import { LockedError } from "../../automation/errors";
+import { acquireLock } from "../../automation/lock";
+import { AMI_1, START, harness, type Harness } from "./harness";
+
+/** Resolves when a workflow of `h` reports its first health reading (it is then in its health wait). */
+function firstHealthReading(h: Harness): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      if (h.events.some((e) => e.kind === "health")) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
+}
+
+describe("app/env lock", () => {
+  let h: Harness;
+  beforeEach(() => (h = harness()));
+  afterEach(() => h.cleanup());
+
+  it("refuses a second workflow on the same app/env while one runs, naming the holder", async () => {
+    await h.deployment.bootstrap();
+    h.probe.setWarmingUp("shop", "prod", "green", 3);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    // The first workflow pauses in its health wait until the test lets it go on.
+    const waiting = firstHealthReading(h);
+    const first = h.another({ sleep: () => gate }).up({ release: "v1", imageId: AMI_1 });
+    await waiting;
+    const calls = h.engine.callCount;
+    await assert.rejects(h.deployment.swap(), (error: Error) => {
+      assert.ok(error instanceof LockedError);
+      assert.strictEqual(error.holder?.workflow, "up");
+      assert.strictEqual(error.holder?.pid, process.pid);
+      assert.match(
+        error.message,
+        new RegExp(`\`up\` \\(pid ${process.pid} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT`),
+      );
+      assert.match(error.message, /wait for it to finish and retry/);
+      return true;
+    });
+    assert.strictEqual(h.engine.callCount, calls, "the refused workflow made no engine call");
+    release();
+    await first;
+    await h.deployment.swap();
+  });
+
+  it("lets workflows on another app/env run at the same time", async () => {
+    const held = await acquireLock(h.stateDir, "shop-prod", "up");
+    try {
+      const other = await acquireLock(h.stateDir, "shop-staging", "up");
+      await other.release();
+    } finally {
+      await held.release();
+    }
+  });
+
+  it("takes over a lock whose mtime is older than the stale time", async () => {
+    const lockDir = join(h.stateDir, "shop-prod.lock");
+    mkdirSync(lockDir);
+    writeFileSync(
+      join(h.stateDir, "shop-prod.lock-holder.json"),
+      JSON.stringify({ pid: 1, host: "elsewhere", workflow: "swap", since: "2025-01-01T00:00:00Z" }),
+    );
+    const old = new Date(Date.now() - 120_000);
+    utimesSync(lockDir, old, old);
+    await h.deployment.bootstrap();
+    assert.ok(!existsSync(lockDir), "released after the workflow");
+  });
+
+  it("takes over at once a fresh lock whose holder process on this host is gone", async () => {
+    mkdirSync(join(h.stateDir, "shop-prod.lock"));
+    // pid 2^22 + 1 is above Linux's pid_max, so no process has it.
+    writeFileSync(
+      join(h.stateDir, "shop-prod.lock-holder.json"),
+      JSON.stringify({
+        pid: 4194305,
+        host: hostname(),
+        workflow: "up",
+        since: new Date(START).toISOString(),
+      }),
+    );
+    await h.deployment.bootstrap();
+  });
+
+  it("keeps a fresh lock held by another host, naming it", async () => {
+    mkdirSync(join(h.stateDir, "shop-prod.lock"));
+    writeFileSync(
+      join(h.stateDir, "shop-prod.lock-holder.json"),
+      JSON.stringify({ pid: 4242, host: "ci-runner-7", workflow: "heal", since: "2026-01-01T00:00:00.000Z" }),
+    );
+    await assert.rejects(
+      h.deployment.bootstrap(),
+      /`heal` \(pid 4242 on ci-runner-7, since 2026-01-01T00:00:00.000Z\) holds the lock/,
+    );
+  });
+
+  it("status reads without the lock and tells a running workflow from an interrupted one", async () => {
+    await h.deployment.bootstrap();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    h.probe.setWarmingUp("shop", "prod", "green", 2);
+    const waiting = firstHealthReading(h);
+    const running = h.another({ sleep: () => gate }).up({ release: "v1", imageId: AMI_1 });
+    await waiting;
+    const status = await h.deployment.status();
+    assert.deepStrictEqual(
+      [status.interrupted?.workflow, status.interrupted?.running, status.interrupted?.lastStep],
+      ["up", true, "wait-healthy"],
+    );
+    release();
+    await running;
+    assert.strictEqual((await h.deployment.status()).interrupted, undefined);
+  });
+});

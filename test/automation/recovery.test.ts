@@ -1,0 +1,150 @@
+// Crash recovery: a workflow that dies mid-way (the process killed while an engine call runs) leaves a
+// journal without an end line and a stale lock. The next `status` recognises it; the next workflow
+// completes or undoes it.
+import assert from "assert";
+import { appendFileSync, rmSync } from "fs";
+import { join } from "path";
+import type { EngineCall } from "../../automation/memoryEngine";
+import { AMI_1, AMI_2, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
+import { assertConsistent } from "./invariants";
+
+/** A harness whose engine hangs forever on the first call `crashAt` picks once armed: the process "dies" there. */
+function crashable(): { h: Harness; arm(crashAt: (call: EngineCall) => boolean): void; kill(): void } {
+  let crashAt: ((call: EngineCall) => boolean) | undefined;
+  const h = harness({
+    engine: {
+      latencyMs: (call) => (crashAt?.(call) ? 1 : 0),
+      sleep: () => new Promise<void>(() => {}),
+    },
+  });
+  return {
+    h,
+    arm: (predicate) => (crashAt = predicate),
+    // What a stale-lock takeover does once the dead holder's lock has aged: the lock is gone.
+    kill: () => {
+      crashAt = undefined;
+      rmSync(join(h.stateDir, "shop-prod.lock"), { recursive: true, force: true });
+      rmSync(join(h.stateDir, "shop-prod.lock-holder.json"), { force: true });
+    },
+  };
+}
+
+async function crashDuring(run: Promise<unknown>, until: () => boolean): Promise<void> {
+  void run.catch(() => undefined);
+  while (!until()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
+describe("crash recovery from the journal", () => {
+  let c: ReturnType<typeof crashable>;
+  beforeEach(() => (c = crashable()));
+  afterEach(() => c.h.cleanup());
+
+  it("an up killed during the engine's up: status shows it, the next up destroys the half-made fleet first", async () => {
+    const { h } = c;
+    await h.deployment.bootstrap();
+    let hung = false;
+    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-green"));
+    await crashDuring(h.deployment.up({ release: "v1", imageId: AMI_1 }), () => hung);
+    c.kill();
+    const status = await h.deployment.status();
+    assert.deepStrictEqual(
+      [status.interrupted?.workflow, status.interrupted?.lastStep, status.interrupted?.running],
+      ["up", "deploy", false],
+    );
+
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    const history = await h.deployment.history();
+    const crashed = history.find((r) => r.workflow === "up" && r.params.release === "v1")!;
+    assert.strictEqual(crashed.status, "recovered");
+    assert.strictEqual(crashed.recovery, "destroyed the green stack left by the interrupted up");
+    assert.deepStrictEqual(
+      history.map((r) => r.workflow),
+      ["bootstrap", "up", "recover", "up"],
+    );
+    assert.strictEqual(releaseOf(h.engine, "green"), "v2");
+    await assertConsistent(h, "after recovery");
+  });
+
+  it("a canary swap killed at 50 %: the next workflow puts 100 % back where the swap found it", async () => {
+    const { h } = c;
+    await deployedOnce(h);
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    let routerUps = 0;
+    let hung = false;
+    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-router" && ++routerUps === 3));
+    await crashDuring(h.deployment.swap({ steps: [10, 50, 100] }), () => hung);
+    c.kill();
+    assert.deepStrictEqual(weights(h.engine), { blue: 50, green: 50 });
+    assert.deepStrictEqual((await h.deployment.status()).interrupted?.lastStep, "route:100");
+
+    await h.deployment.bootstrap();
+    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    assert.match(
+      (await h.deployment.history()).find((r) => r.workflow === "swap" && r.status === "recovered")!
+        .recovery!,
+      /traffic restored to blue 0 % \/ green 100 %/,
+    );
+    await assertConsistent(h, "after recovery");
+    // The release is still deployed and healthy: the swap can simply be run again.
+    await h.deployment.swap({ steps: [10, 50, 100] });
+    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+  });
+
+  it("a destroy killed between destroying and removing the stack is completed", async () => {
+    const { h } = c;
+    await deployedOnce(h);
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    let hung = false;
+    c.arm((call) => (hung = call.method === "removeStack" && call.stack === "shop-prod-blue"));
+    await crashDuring(h.deployment.destroy({ colour: "blue" }), () => hung);
+    c.kill();
+    assert.ok(h.engine.stackNames().includes("shop-prod-blue"), "the empty stack is still there");
+    await h.deployment.status();
+    await h.deployment.bootstrap();
+    assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
+    await assertConsistent(h, "after recovery");
+  });
+
+  it("a heal killed while destroying the drifted colour is completed, traffic staying on the healed colour", async () => {
+    const { h } = c;
+    await deployedOnce(h);
+    h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { maxSize: 7 });
+    let hung = false;
+    c.arm((call) => (hung = call.method === "destroy" && call.stack === "shop-prod-green"));
+    await crashDuring(h.deployment.heal(), () => hung);
+    c.kill();
+    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+    await h.deployment.bootstrap();
+    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+    assert.strictEqual(releaseOf(h.engine, "blue"), "v1");
+    assert.ok(!h.engine.stackNames().includes("shop-prod-green"));
+    await assertConsistent(h, "after recovery");
+  });
+
+  it("a heal killed mid-swap is undone: traffic back on the drifted colour, the new fleet destroyed", async () => {
+    const { h } = c;
+    await deployedOnce(h);
+    h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { maxSize: 7 });
+    let routerUps = 0;
+    let hung = false;
+    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-router" && ++routerUps === 2));
+    await crashDuring(h.deployment.heal({ steps: [50, 100] }), () => hung);
+    c.kill();
+    assert.deepStrictEqual(weights(h.engine), { blue: 50, green: 50 });
+    await h.deployment.bootstrap();
+    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
+    await assertConsistent(h, "after recovery");
+  });
+
+  it("skips a torn last journal line written by a crash mid-append", async () => {
+    const { h } = c;
+    await h.deployment.bootstrap();
+    appendFileSync(h.deployment.journalPath, '{"type":"begin","id":"x","workf');
+    assert.deepStrictEqual(
+      (await h.deployment.history()).map((r) => r.workflow),
+      ["bootstrap"],
+    );
+    assert.strictEqual((await h.deployment.status()).interrupted, undefined);
+  });
+});
