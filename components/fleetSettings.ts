@@ -2,7 +2,15 @@
 // No Pulumi runtime import: tests call these directly, and the constructor stays thin.
 import type { ImmutableFleetArgs } from "./immutableFleet";
 import { PHOENIX_TAGS, nameWithIdentity } from "./immutability/identity";
-import { Problems, checkAmiId, checkInteger, checkName, isPlainString, show } from "./validation";
+import {
+  Problems,
+  checkAmiId,
+  checkInteger,
+  checkName,
+  checkRelease,
+  isPlainString,
+  show,
+} from "./validation";
 
 export const FLEET_DEFAULTS = {
   instanceType: "t3.micro",
@@ -42,7 +50,7 @@ export interface FleetSettings {
 /** Apply defaults and validate; throws ComponentArgsError listing every problem. */
 export function resolveFleetSettings(name: string, args: ImmutableFleetArgs): FleetSettings {
   const problems = new Problems();
-  checkName(problems, "release", args.release);
+  checkRelease(problems, "release", args.release);
   if (args.app !== undefined) checkName(problems, "app", args.app);
   checkAmiId(problems, "imageId", args.imageId);
   checkIdList(problems, "subnetIds", args.subnetIds, "subnet-", true);

@@ -4,6 +4,9 @@
 /** A name safe in a stack name, an AWS resource name and a DNS label: lower case, digits, inner dashes. */
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
 
+/** A release name: safe in resource names and tags (`v1.2.3`, `2026.11.22-1`, `build-481`). */
+export const RELEASE_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,38}[a-z0-9])?$/;
+
 /** An AMI id: `ami-` and 8 (older) or 17 hex digits. */
 export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
@@ -58,6 +61,14 @@ export function checkName(problems: Problems, arg: string, value: unknown): void
   problems.check(
     typeof value === "string" && NAME_PATTERN.test(value),
     `\`${arg}\` (${show(value)}) must be 2–32 characters of lower-case letters, digits and inner dashes, starting with a letter`,
+  );
+}
+
+/** `arg` must be a release name (RELEASE_PATTERN). */
+export function checkRelease(problems: Problems, arg: string, value: unknown): void {
+  problems.check(
+    typeof value === "string" && RELEASE_PATTERN.test(value),
+    `\`${arg}\` (${show(value)}) must be 1–40 characters of lower-case letters, digits, dots or inner dashes`,
   );
 }
 

@@ -1,6 +1,9 @@
 // The contract between the stacks of one app/env: roles, stack names, config keys and stack outputs.
 // Programs produce it, the workflows (automation/) and `phoenix plan` consume it. Pure: no Pulumi import.
 
+// Names, releases and AMI ids follow the components' rules: one definition, checked the same everywhere.
+export { AMI_ID_PATTERN, NAME_PATTERN, RELEASE_PATTERN } from "../components/validation";
+
 /** Stack roles; the stack config `phoenix:role` names one. */
 export const ROLES = ["network", "fleet", "router", "golden-ami"] as const;
 export type Role = (typeof ROLES)[number];
@@ -16,15 +19,6 @@ export function otherColour(colour: Colour): Colour {
 
 /** Config namespace of every Phoenix key (`phoenix:role`, `phoenix:app`, …). */
 export const CONFIG_NAMESPACE = "phoenix";
-
-/** A name safe in a stack name, an AWS resource name and a DNS label: lower case, digits, inner dashes. */
-export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,30}[a-z0-9]$/;
-
-/** A release name: safe in resource names and tags (`v1.2.3`, `2026-11-22.1`, `build-481`). */
-export const RELEASE_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,38}[a-z0-9])?$/;
-
-/** An AMI id: `ami-` and 8 or 17 hex digits. */
-export const AMI_ID_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 
 /** The stack of one part of an app/env: `<app>-<env>-network`, `-blue`, `-green`, `-router`, `-ami`. */
 export type StackPart = "network" | "router" | "ami" | Colour;

@@ -3,6 +3,8 @@
 // resource-hook RPCs it lacks (without them, a resource with `hooks` dies with an unhandled rejection).
 import * as pulumi from "@pulumi/pulumi";
 import type { MockResourceArgs } from "@pulumi/pulumi/runtime";
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs(): Promise<void> };
 import { fakeCloudMocks, type StackOutputsLookup } from "./fakeCloud";
 
 /** A resource as the program registered it: the same fields a policy or a plan needs. */
@@ -116,11 +118,42 @@ export async function installMockRuntime(options: MockRuntimeOptions): Promise<v
 
 /**
  * Run a program as the root of a stack under the mock runtime and return its outputs, fully resolved.
- * `installMockRuntime` must have been called for this stack first.
+ * `installMockRuntime` must have been called for this stack first. Like Pulumi's language host, an error the
+ * program raises anywhere — in its body or inside an `apply` that feeds a resource — fails the run with that error
+ * (the host turns unhandled rejections into a failed program; so does this, instead of crashing the process).
  */
 export async function runProgram(
   program: () => Promise<Record<string, unknown> | void>,
 ): Promise<Record<string, unknown>> {
-  const outputs = await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? {});
-  return (outputs ?? {}) as Record<string, unknown>;
+  const rejections: unknown[] = [];
+  const capture = (reason: unknown) => void rejections.push(reason);
+  const previous = process.listeners("unhandledRejection");
+  process.removeAllListeners("unhandledRejection");
+  process.on("unhandledRejection", capture);
+  try {
+    // A program that throws would also reject the stack resource's own initialisation promise, which nobody
+    // awaits; catch it inside and rethrow it here, once.
+    let thrown: { error: unknown } | undefined;
+    let outputs: Record<string, unknown> | undefined;
+    try {
+      outputs = (await pulumi.runtime.runInPulumiStack(async () => {
+        try {
+          return (await program()) ?? {};
+        } catch (error) {
+          thrown = { error };
+          return {};
+        }
+      })) as Record<string, unknown> | undefined;
+    } catch (error) {
+      rejections.push(error);
+    }
+    await waitForRPCs(); // every registration has settled, so every failure has surfaced
+    await new Promise((resolve) => setImmediate(resolve));
+    if (thrown) throw thrown.error;
+    if (rejections.length > 0) throw rejections[0];
+    return outputs ?? {};
+  } finally {
+    process.removeListener("unhandledRejection", capture);
+    for (const listener of previous) process.on("unhandledRejection", listener);
+  }
 }

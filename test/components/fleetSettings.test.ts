@@ -1,5 +1,6 @@
 // ImmutableFleet's pure logic: every validation error (table-driven), defaults, names and tags. No mocks.
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import type { ImmutableFleetArgs } from "../../components/immutableFleet";
 import {
   FLEET_DEFAULTS,
@@ -110,12 +111,12 @@ describe("resolveFleetSettings", () => {
     {
       title: "release with upper case",
       change: { release: "Release_1" },
-      message: /`release` \("Release_1"\) must be 2–32 characters of lower-case letters/,
+      message: /`release` \("Release_1"\) must be 1–40 characters of lower-case letters, digits, dots/,
     },
     {
       title: "release too long",
-      change: { release: "r".repeat(33) },
-      message: /`release` \("r{33}"\) must be 2–32/,
+      change: { release: "r".repeat(41) },
+      message: /`release` \("r{41}"\) must be 1–40/,
     },
     { title: "bad app", change: { app: "-web" }, message: /`app` \("-web"\) must be 2–32/ },
     {
@@ -254,5 +255,38 @@ describe("fleet names, tags and the launch template's immutable part", () => {
       "phoenix:release": "r1",
       "phoenix:identity": "id12345678",
     });
+  });
+
+  it("property: names, descriptions and tags added to the template never change its identity", () => {
+    const identity = launchTemplateIdentity(launchTemplateImmutableArgs(source));
+    const tags = fc.dictionary(fc.string({ maxLength: 8 }), fc.string({ maxLength: 8 }));
+    fc.assert(
+      fc.property(fc.string(), fc.string(), tags, tags, (name, description, templateTags, instanceTags) => {
+        const withExtras = {
+          ...launchTemplateImmutableArgs(source),
+          name,
+          description,
+          tags: templateTags,
+          tagSpecifications: [{ resourceType: "instance", tags: instanceTags }],
+        };
+        return launchTemplateIdentity(withExtras) === identity;
+      }),
+    );
+  });
+
+  it("property: any other AMI, instance type or root volume size gives another identity", () => {
+    const identity = launchTemplateIdentity(launchTemplateImmutableArgs(source));
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^ami-[0-9a-f]{17}$/),
+        fc.constantFrom("t3.micro", "t3.small", "m7g.large"),
+        fc.integer({ min: 8, max: 64 }),
+        (imageId, instanceType, sizeGiB) => {
+          fc.pre(imageId !== source.imageId || instanceType !== source.instanceType || sizeGiB !== 20);
+          const changed = { ...source, imageId, instanceType, rootVolume: { ...source.rootVolume, sizeGiB } };
+          return launchTemplateIdentity(launchTemplateImmutableArgs(changed)) !== identity;
+        },
+      ),
+    );
   });
 });
