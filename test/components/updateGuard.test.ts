@@ -1,5 +1,6 @@
 // The in-place update guard's decision table (pure: no mocks).
 import { strict as assert } from "assert";
+import fc from "fast-check";
 import {
   AUTO_SCALING_GROUP_TYPE,
   LAUNCH_TEMPLATE_TYPE,
@@ -262,4 +263,50 @@ describe("updateGuard helpers", () => {
     assert.equal(sameValue("false", false), true);
     assert.equal(sameValue(1, 2), false);
   });
+});
+
+describe("updateGuard properties", () => {
+  // fast-check: any mix of mutable changes passes; adding any one immutable change is refused, and named.
+  const value = fc.oneof(
+    fc.integer({ min: 0, max: 50 }),
+    fc.string({ maxLength: 6 }),
+    fc.constant(undefined),
+  );
+
+  for (const type of [LAUNCH_TEMPLATE_TYPE, AUTO_SCALING_GROUP_TYPE] as const) {
+    const base = type === LAUNCH_TEMPLATE_TYPE ? launchTemplateInputs : groupInputs;
+    const immutableKeys = Object.keys(base()).filter((k) => !MUTABLE_KEYS[type].includes(k));
+
+    it(`${type}: changes to mutable keys only are always allowed`, () => {
+      fc.assert(
+        fc.property(fc.dictionary(fc.constantFrom(...MUTABLE_KEYS[type]), value), (changes) => {
+          const before = base();
+          return decideUpdate(type, before, { ...before, ...changes }).allowed;
+        }),
+      );
+    });
+
+    it(`${type}: one changed immutable key is always refused, by name`, () => {
+      fc.assert(
+        fc.property(
+          fc.dictionary(fc.constantFrom(...MUTABLE_KEYS[type]), value),
+          fc.constantFrom(...immutableKeys),
+          fc.string({ minLength: 1, maxLength: 8 }),
+          (changes, key, marker) => {
+            const before = base();
+            const decision = decideUpdate(type, before, {
+              ...before,
+              ...changes,
+              [key]: `changed-${marker}`,
+            });
+            return (
+              !decision.allowed &&
+              decision.refusedKeys.includes(key) &&
+              decision.message!.includes(`\`${key}\``)
+            );
+          },
+        ),
+      );
+    });
+  }
 });
