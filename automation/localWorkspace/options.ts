@@ -129,7 +129,8 @@ export function resolveEngineOptions(options: LocalWorkspaceEngineOptions = {}):
     pulumiCommand: options.pulumiCommand,
     pulumiHome: options.pulumiHome,
     // The backend goes by environment so that no `pulumi login` (global state in ~/.pulumi) is needed.
-    envVars: { ...options.envVars, PULUMI_BACKEND_URL: backendUrl },
+    // Skipping the update check spares every command a call to the Pulumi update service.
+    envVars: { PULUMI_SKIP_UPDATE_CHECK: "true", ...options.envVars, PULUMI_BACKEND_URL: backendUrl },
     programs: options.programs,
   };
 }

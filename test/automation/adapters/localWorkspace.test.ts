@@ -151,6 +151,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         assert.strictEqual(call.cwd, workDir);
         assert.strictEqual(call.env.PULUMI_BACKEND_URL, backend);
         assert.strictEqual(call.env.PULUMI_CONFIG_PASSPHRASE, "contract-test");
+        assert.strictEqual(call.env.PULUMI_SKIP_UPDATE_CHECK, "true");
       }
       assert.ok(
         fs.statSync(path.join(workDir, "state")).isDirectory(),
@@ -159,7 +160,14 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       const project = fs.readFileSync(path.join(workDir, "Pulumi.yaml"), "utf8");
       assert.match(project, /^name: phoenix$/m);
       assert.match(project, /^runtime: nodejs$/m);
-      assert.ok(project.includes(`url: ${backend}`), project);
+      assert.ok(project.includes(`url: ${JSON.stringify(backend)}`), project);
+      const written = fs.statSync(path.join(workDir, "Pulumi.yaml")).mtimeMs;
+      await engine.createOrSelectStack("shop-prod-router", "router");
+      assert.strictEqual(
+        fs.statSync(path.join(workDir, "Pulumi.yaml")).mtimeMs,
+        written,
+        "written once, not per stack",
+      );
       assert.strictEqual(engine.backendUrl, backend);
     });
 
