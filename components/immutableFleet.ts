@@ -16,8 +16,8 @@ import { launchTemplateIdentity } from "./immutability/identity";
 
 export interface ImmutableFleetArgs {
   /**
-   * The release this fleet runs: a name-safe string (lower case, digits, inner dashes, 2–32 characters).
-   * It is part of the physical names and the `phoenix:release` tag.
+   * The release this fleet runs: 1–40 characters of lower-case letters, digits, dots and inner dashes
+   * (`v1.2.3`, `2026.11.22-1`). It is part of the physical names and the `phoenix:release` tag.
    */
   release: string;
   /**

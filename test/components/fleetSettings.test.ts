@@ -242,6 +242,7 @@ describe("fleet names, tags and the launch template's immutable part", () => {
     assert.equal(names.launchTemplate.length, 128);
     assert.ok(names.launchTemplate.endsWith("-abcdefghij"));
     assert.equal(physicalNameBase("my app:blue", "r1"), "my-app-blue-r1");
+    assert.equal(physicalNameBase("web", "v1.2.3"), "web-v1.2.3", "dots are valid in template names");
   });
 
   it("tags: the user's, then Phoenix's three, which win", () => {

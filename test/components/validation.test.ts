@@ -4,6 +4,7 @@ import {
   AMI_ID_PATTERN,
   ComponentArgsError,
   NAME_PATTERN,
+  RELEASE_PATTERN,
   Problems,
   checkAmiId,
   checkInteger,
@@ -66,5 +67,13 @@ describe("validation helpers", () => {
     problems.throwIfAny("Thing", "x");
     checkAmiId(problems, "imageId", "ami-zz");
     assert.throws(() => problems.throwIfAny("Thing", "x"), /\(1 problem\):\n {2}- `imageId` \("ami-zz"\)/);
+  });
+});
+
+describe("release names", () => {
+  it("RELEASE_PATTERN takes dotted versions and build numbers, not upper case or edge punctuation", () => {
+    for (const ok of ["v1.2.3", "2026.11.22-1", "build-481", "7"]) assert.ok(RELEASE_PATTERN.test(ok), ok);
+    for (const bad of ["V1", ".v1", "v1-", "v1_2", "r".repeat(41), ""])
+      assert.ok(!RELEASE_PATTERN.test(bad), bad);
   });
 });
