@@ -93,7 +93,7 @@ describe("phoenix plan --offline", function () {
     assert.match(out, /counts: .*aws:lb:TargetGroup/);
     assert.match(out, /clients ──▶ ALB shop-demo/);
     assert.match(out, /100% ──▶ blue {3}release v1\.0\.0/);
-    assert.match(out, /0% ──▶ green  \(no fleet\)/);
+    assert.match(out, /0% ──▶ green {2}\(no fleet\)/);
   });
 
   it("prints a Mermaid flowchart with --format mermaid", async () => {
