@@ -43,7 +43,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     weight: 4,
     arbitrary: fc.record({
       kind: fc.constant("swap" as const),
-      steps: fc.constantFrom([100], [10, 50, 100], [25, 100]),
+      steps: fc.constantFrom<number[]>([100], [10, 50, 100], [25, 100]),
       faults,
     }),
   },
