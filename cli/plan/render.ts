@@ -15,6 +15,10 @@ function childrenByParent(stack: PlannedStack): Map<string | undefined, Recorded
   return children;
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export function countsByType(stack: PlannedStack): Array<[string, number]> {
   const counts = new Map<string, number>();
   for (const r of stack.resources) counts.set(shortType(r.type), (counts.get(shortType(r.type)) ?? 0) + 1);
@@ -34,7 +38,7 @@ export function renderPlanText(plan: Plan, annotate?: Annotate): string {
     const custom = stack.resources.filter((r) => r.custom).length;
     const components = stack.resources.length - custom;
     out.push(
-      `${stack.name}  (role ${stack.role}) · ${custom} cloud resources, ${components} components to create`,
+      `${stack.name}  (role ${stack.role}) · ${plural(custom, "cloud resource")}, ${plural(components, "component")} to create`,
     );
     if (stack.reads.length > 0) out.push(`  reads ${[...new Set(stack.reads)].join(", ")}`);
     const children = childrenByParent(stack);

@@ -55,6 +55,11 @@ const registrations = new Map<string, { urn: string; parentUrn: string }>();
 
 let hooksPatched = false;
 
+/** The mock monitor qualifies top-level types with the stack's type; the engine does not. */
+function engineUrn(urn: string): string {
+  return urn.replace("::pulumi:pulumi:Stack$", "::");
+}
+
 /** Give the SDK's MockMonitor the hook RPCs it lacks. Idempotent. */
 function patchMockMonitorHooks(): void {
   if (hooksPatched) return;
@@ -71,11 +76,9 @@ function patchMockMonitorHooks(): void {
   proto.registerErrorHook ??= accept;
   const registerResource = proto.registerResource;
   proto.registerResource = function (this: MonitorPrototype, req: RegisterRequest, callback: unknown) {
-    const parentUrn = req.getParent();
     registrations.set(`${req.getType()}::${req.getName()}`, {
-      // The mock monitor qualifies top-level types with the stack's type; the engine does not.
-      urn: this.newUrn(parentUrn, req.getType(), req.getName()).replace("::pulumi:pulumi:Stack$", "::"),
-      parentUrn,
+      urn: engineUrn(this.newUrn(req.getParent(), req.getType(), req.getName())),
+      parentUrn: engineUrn(req.getParent()),
     });
     return registerResource.call(this, req, callback);
   };
