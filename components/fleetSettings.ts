@@ -44,6 +44,8 @@ export interface FleetSettings {
   rootVolume: { sizeGiB: number; type: string; deviceName: string };
   healthCheckGracePeriod: number;
   waitForCapacityTimeout: string;
+  /** Whether the group registers with target groups (then it uses ELB health checks and waits for them). */
+  hasTargetGroups: boolean;
   tags: Record<string, string>;
 }
 
@@ -129,6 +131,10 @@ export function resolveFleetSettings(name: string, args: ImmutableFleetArgs): Fl
     rootVolume,
     healthCheckGracePeriod: args.healthCheckGracePeriod ?? FLEET_DEFAULTS.healthCheckGracePeriod,
     waitForCapacityTimeout,
+    // An empty list is no target groups: waiting for healthy targets in none would never end.
+    hasTargetGroups:
+      args.targetGroupArns !== undefined &&
+      !(Array.isArray(args.targetGroupArns) && args.targetGroupArns.length === 0),
     tags,
   };
 }

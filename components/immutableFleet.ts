@@ -169,7 +169,6 @@ export class ImmutableFleet extends pulumi.ComponentResource {
       { parent: this, hooks: { beforeUpdate: [guard] } },
     );
 
-    const hasTargetGroups = args.targetGroupArns !== undefined;
     this.autoScalingGroup = new aws.autoscaling.Group(
       `${name}-asg`,
       {
@@ -186,7 +185,7 @@ export class ImmutableFleet extends pulumi.ComponentResource {
         desiredCapacity: settings.desiredCapacity,
         healthCheckGracePeriod: settings.healthCheckGracePeriod,
         waitForCapacityTimeout: settings.waitForCapacityTimeout,
-        ...(hasTargetGroups
+        ...(settings.hasTargetGroups
           ? {
               targetGroupArns: args.targetGroupArns,
               healthCheckType: "ELB",

@@ -203,13 +203,15 @@ describe("ImmutableFleet", () => {
     assert.equal(m.resources.filter((r) => r.type.startsWith("aws:")).length, 2);
   });
 
-  it("without target groups: EC2 health checks and no ELB wait", async () => {
-    const { mocks: m } = await planFleet({ ...happyPathArgs(), targetGroupArns: undefined });
-    const asg = m.one(ASG).inputs;
-    assert.equal(asg.healthCheckType, "EC2");
-    assert.equal("waitForElbCapacity" in asg, false);
-    assert.equal("targetGroupArns" in asg, false);
-  });
+  for (const targetGroupArns of [undefined, []]) {
+    it(`without target groups (${JSON.stringify(targetGroupArns)}): EC2 health checks and no ELB wait`, async () => {
+      const { mocks: m } = await planFleet({ ...happyPathArgs(), targetGroupArns });
+      const asg = m.one(ASG).inputs;
+      assert.equal(asg.healthCheckType, "EC2");
+      assert.equal("waitForElbCapacity" in asg, false);
+      assert.equal("targetGroupArns" in asg, false);
+    });
+  }
 
   it("fails before creating any child when the arguments are invalid", async () => {
     const m = await withMocks();
