@@ -13,6 +13,7 @@ import {
   createLocalWorkspaceEngine,
   defaultPolicyPackDir,
   InvalidEngineInputError,
+  loadDefaultPrograms,
   PassphraseMissingError,
   PolicyPackNotFoundError,
   PulumiCliNotFoundError,
@@ -594,6 +595,14 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       await stack.preview();
       await stack.up();
       assert.deepStrictEqual(runs, []);
+    });
+
+    it("defaults to PROGRAMS of programs/, one per role", async () => {
+      const { PROGRAMS } = await import("../../../programs");
+      const loaded = loadDefaultPrograms();
+      for (const role of ["network", "fleet", "router", "golden-ami"] as Role[]) {
+        assert.strictEqual(loaded[role], PROGRAMS[role], role);
+      }
     });
 
     it("importing the adapter loads neither programs/ nor @pulumi/aws (they load on first stack use)", () => {

@@ -1,0 +1,181 @@
+// The in-memory engine obeys the Engine contract and reports what the Automation API would.
+import assert from "assert";
+import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
+import { InjectedFault, MemoryEngine } from "../../automation/memoryEngine";
+
+const cfg = (values: Record<string, string>): ConfigMap =>
+  Object.fromEntries(Object.entries(values).map(([k, v]) => [`phoenix:${k}`, { value: v }]));
+const AMI = "ami-0123456789abcdef0";
+
+async function withNetwork(engine = new MemoryEngine()) {
+  const network = await engine.createOrSelectStack("shop-prod-network", "network");
+  await network.setAllConfig(cfg({ role: "network", app: "shop", env: "prod" }));
+  await network.up();
+  return engine;
+}
+
+async function fleet(engine: MemoryEngine, extra: Record<string, string> = {}) {
+  const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+  await stack.setAllConfig(
+    cfg({ role: "fleet", app: "shop", env: "prod", colour: "blue", release: "v1", imageId: AMI, ...extra }),
+  );
+  return stack;
+}
+
+describe("MemoryEngine", () => {
+  it("reports prelude, pre-events with ops, outputs events and a summary on up, and returns the outputs", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    const events: EngineEvent[] = [];
+    const result = await stack.up({ onEvent: (e) => events.push(e) });
+    assert.ok(events[0].preludeEvent);
+    assert.strictEqual(events[0].preludeEvent!.config["phoenix:release"], "v1");
+    const pre = events
+      .filter((e) => e.resourcePreEvent)
+      .map((e) => [e.resourcePreEvent!.metadata.type, e.resourcePreEvent!.metadata.op]);
+    assert.deepStrictEqual(pre, [
+      ["pulumi:pulumi:Stack", "create"],
+      ["phoenix:aws:ImmutableFleet", "create"],
+      ["aws:ec2/launchTemplate:LaunchTemplate", "create"],
+      ["aws:autoscaling/group:Group", "create"],
+    ]);
+    assert.strictEqual(events.filter((e) => e.resOutputsEvent).length, 4);
+    assert.deepStrictEqual(events[events.length - 1].summaryEvent?.resourceChanges, { create: 4 });
+    assert.deepStrictEqual(result.summary.resourceChanges, { create: 4 });
+    assert.strictEqual(result.summary.result, "succeeded");
+    assert.strictEqual(result.outputs.release.value, "v1");
+    assert.match(String(result.outputs.launchTemplateName.value), /^shop-prod-blue-[a-z2-7]{10}$/);
+    assert.deepStrictEqual(
+      new Set(events.map((e) => e.sequence)).size,
+      events.length,
+      "sequence numbers are unique",
+    );
+    const urn = events.find(
+      (e) => e.resourcePreEvent?.metadata.type === "aws:ec2/launchTemplate:LaunchTemplate",
+    )!.resourcePreEvent!.metadata.urn;
+    assert.strictEqual(
+      urn,
+      "urn:pulumi:shop-prod-blue::phoenix::phoenix:aws:ImmutableFleet$aws:ec2/launchTemplate:LaunchTemplate::shop-prod-blue-lt",
+    );
+  });
+
+  it("previews changes without applying them: a new AMI replaces the template (its name carries the identity)", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    await stack.up();
+    await stack.setAllConfig(cfg({ imageId: "ami-0fedcba9876543210" }));
+    const events: EngineEvent[] = [];
+    const preview = await stack.preview({ onEvent: (e) => events.push(e) });
+    assert.deepStrictEqual(preview.changeSummary, { same: 2, replace: 2 });
+    const template = events.find(
+      (e) => e.resourcePreEvent?.metadata.type === "aws:ec2/launchTemplate:LaunchTemplate",
+    )!.resourcePreEvent!;
+    assert.strictEqual(template.planning, true);
+    assert.deepStrictEqual(
+      template.metadata.diffs,
+      ["imageId", "name", "tags"],
+      "the identity tag changes too",
+    );
+    assert.deepStrictEqual(template.metadata.detailedDiff?.name, {
+      diffKind: "update-replace",
+      inputDiff: true,
+    });
+    assert.deepStrictEqual(template.metadata.keys, ["name"]);
+    assert.strictEqual((await stack.outputs()).imageId.value, AMI, "a preview changes nothing");
+  });
+
+  it("updates a mutable key in place and counts it", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    await stack.up();
+    await stack.setAllConfig(cfg({ desiredCapacity: "3" }));
+    const result = await stack.up();
+    assert.deepStrictEqual(result.summary.resourceChanges, { same: 3, update: 1 });
+  });
+
+  it("fails a program whose sibling stack is missing, like a StackReference would", async () => {
+    const engine = new MemoryEngine();
+    const stack = await fleet(engine);
+    const events: EngineEvent[] = [];
+    await assert.rejects(
+      stack.up({ onEvent: (e) => events.push(e) }),
+      /stack output `blueTargetGroupArn` of the network stack is missing/,
+    );
+    assert.strictEqual(events[0].diagnosticEvent?.severity, "error");
+  });
+
+  it("fails call k before it takes effect, or after", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    engine.failCall(engine.callCount + 1, "before");
+    await assert.rejects(
+      stack.up(),
+      (error: InjectedFault) =>
+        error instanceof InjectedFault && error.mode === "before" && error.call.method === "up",
+    );
+    assert.deepStrictEqual(await stack.outputs(), {}, "nothing deployed");
+    engine.failCall(engine.callCount + 1, "after");
+    await assert.rejects(stack.up(), /injected fault after engine call #\d+ \(up shop-prod-blue\)/);
+    assert.strictEqual((await stack.outputs()).release.value, "v1", "deployed although the call failed");
+  });
+
+  it("counts every call, with its method and stack", async () => {
+    const engine = new MemoryEngine();
+    await engine.listStacks();
+    await (await engine.createOrSelectStack("a-b-router", "router")).outputs();
+    assert.deepStrictEqual(
+      engine.calls.map((c) => [c.index, c.method, c.stack]),
+      [
+        [1, "listStacks", undefined],
+        [2, "createOrSelectStack", "a-b-router"],
+        [3, "outputs", "a-b-router"],
+      ],
+    );
+  });
+
+  it("simulates drift that a refresh preview reports and a refresh adopts", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    await stack.up();
+    engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 10 });
+    const events: EngineEvent[] = [];
+    const preview = await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
+    assert.deepStrictEqual(preview.summary.resourceChanges, { same: 3, update: 1 });
+    const drifted = events.find((e) => e.resourcePreEvent?.metadata.diffs?.length)!.resourcePreEvent!
+      .metadata;
+    assert.deepStrictEqual(
+      [drifted.op, drifted.diffs, drifted.new?.outputs.maxSize],
+      ["refresh", ["maxSize"], 10],
+    );
+    await stack.refresh();
+    assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 4 });
+  });
+
+  it("refuses to remove a stack that still has resources, and removes a destroyed one", async () => {
+    const engine = await withNetwork();
+    await assert.rejects(engine.removeStack("shop-prod-network"), /still has resources/);
+    const stack = await engine.createOrSelectStack("shop-prod-network", "network");
+    const result = await stack.destroy();
+    assert.strictEqual(
+      result.summary.resourceChanges?.delete,
+      12,
+      "stack, component, VPC, 4 subnets, 2 security groups, ALB, 2 target groups",
+    );
+    await engine.removeStack("shop-prod-network");
+    assert.deepStrictEqual(await engine.listStacks(), []);
+  });
+
+  it("spends simulated latency through the injected sleep and honours the signal", async () => {
+    const slept: number[] = [];
+    const engine = new MemoryEngine({
+      latencyMs: (call) => (call.method === "listStacks" ? 25 : 0),
+      sleep: async (ms) => void slept.push(ms),
+    });
+    await engine.listStacks();
+    await engine.createOrSelectStack("a-b-network", "network");
+    assert.deepStrictEqual(slept, [25]);
+    assert.strictEqual(engine.simulatedLatencyMs, 25);
+    const stack = await engine.createOrSelectStack("a-b-network", "network");
+    await assert.rejects(stack.up({ signal: AbortSignal.abort() }));
+  });
+});
