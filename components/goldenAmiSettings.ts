@@ -34,12 +34,19 @@ export interface GoldenAmiSettings {
 
 const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const SEMVER_PATTERN = /^\d+\.\d+\.\d+$/;
+/** What Image Builder takes as a parent image: an AMI id, an image ARN, or an SSM parameter holding an AMI id. */
+const PARENT_IMAGE_PATTERN =
+  /^(ami-([0-9a-f]{8}|[0-9a-f]{17})|arn:[a-z-]+:imagebuilder:[a-z0-9-]+:[a-z0-9]+:image\/.+|ssm:\S+)$/;
 
 /** Apply defaults and validate; throws ComponentArgsError listing every problem. */
 export function resolveGoldenAmiSettings(name: string, args: GoldenAmiArgs): GoldenAmiSettings {
   const problems = new Problems();
   if (args.parentImage === undefined || args.parentImage === null || args.parentImage === "") {
     problems.add('`parentImage` is required: an AMI id, an Image Builder image ARN or "ssm:<parameter>"');
+  } else if (isPlainString(args.parentImage) && !PARENT_IMAGE_PATTERN.test(args.parentImage)) {
+    problems.add(
+      `\`parentImage\` (${show(args.parentImage)}) must be an AMI id ("ami-…"), an Image Builder image ARN or "ssm:<parameter>"`,
+    );
   }
   const buildSteps = checkSteps(problems, "buildSteps", args.buildSteps);
   const testSteps = checkSteps(problems, "testSteps", args.testSteps);

@@ -44,6 +44,16 @@ describe("resolveGoldenAmiSettings", () => {
     assert.deepEqual(s.tags, { [GOLDEN_AMI_TAG]: "web" });
   });
 
+  it("takes an AMI id, an image ARN or an SSM parameter as parent image", () => {
+    for (const parentImage of [
+      "ami-12345678",
+      "arn:aws:imagebuilder:us-east-1:aws:image/amazon-linux-2023-x86/x.x.x",
+      "ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
+    ]) {
+      assert.deepEqual(problemsOf({ ...happyPathArgs(), parentImage }), [], parentImage);
+    }
+  });
+
   it("wraps a six-field cron and defaults retainAtLeast", () => {
     const s = resolveGoldenAmiSettings("web", {
       ...happyPathArgs(),
@@ -61,6 +71,11 @@ describe("resolveGoldenAmiSettings", () => {
 
   const invalid: [string, Partial<GoldenAmiArgs> & Record<string, unknown>, RegExp][] = [
     ["no parent image", { parentImage: "" }, /`parentImage` is required/],
+    [
+      "a parent image name",
+      { parentImage: "amazon-linux" },
+      /`parentImage` \("amazon-linux"\) must be an AMI id/,
+    ],
     [
       "an empty build step",
       { buildSteps: ["ok", " "] },
