@@ -33,6 +33,11 @@ export interface LocalWorkspaceEngine extends Engine {
   /** The Automation API workspace directory (`<projectDir>/.phoenix`). */
   readonly workDir: string;
   readonly backendUrl: string;
+  /**
+   * A local directory for what the workflows keep next to the state (journal, lock): the file backend's
+   * directory, or `<projectDir>/.phoenix` for a remote backend (then the lock only guards this machine).
+   */
+  readonly localStateDir: string;
   /** CrossGuard packs run on every preview and up (empty when turned off). */
   readonly policyPacks: readonly string[];
 }
@@ -73,6 +78,7 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
   return {
     workDir: resolved.workDir,
     backendUrl: resolved.backendUrl,
+    localStateDir: fileBackendDir(resolved.backendUrl) ?? resolved.workDir,
     policyPacks: policies.packs,
 
     async listStacks(): Promise<string[]> {

@@ -36,7 +36,7 @@ describe("integration: blue/green workflows over the real pulumi CLI (cloudless 
       env: "dev",
       engine,
       probe: new HealthyProbe(2),
-      stateDir: `${engine.workDir}/state`,
+      stateDir: engine.localStateDir,
       keepWarmMs: 0,
       healthPollMs: 10,
     });

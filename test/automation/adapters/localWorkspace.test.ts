@@ -170,6 +170,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         "written once, not per stack",
       );
       assert.strictEqual(engine.backendUrl, backend);
+      assert.strictEqual(engine.localStateDir, path.join(workDir, "state"));
     });
 
     it("only selects a stack that exists", async () => {
@@ -195,6 +196,11 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       await engine.createOrSelectStack("shop-prod-network", "network");
       assert.ok(cli.calls.every((call) => call.env.PULUMI_BACKEND_URL === "s3://phoenix-state/prod"));
       assert.strictEqual(fs.existsSync(path.join(projectDir, ".phoenix", "state")), false);
+      assert.strictEqual(
+        engine.localStateDir,
+        path.join(projectDir, ".phoenix"),
+        "journal and lock stay local",
+      );
     });
 
     it("passes PULUMI_HOME and the caller's environment to every command", async () => {
