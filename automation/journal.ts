@@ -62,10 +62,15 @@ export interface InterruptedWorkflow {
 }
 
 export class Journal {
+  private dirReady = false;
+
   constructor(readonly path: string) {}
 
   async append(entry: JournalEntry): Promise<void> {
-    await mkdir(dirname(this.path), { recursive: true });
+    if (!this.dirReady) {
+      await mkdir(dirname(this.path), { recursive: true });
+      this.dirReady = true;
+    }
     await appendFile(this.path, JSON.stringify(entry) + "\n");
   }
 
