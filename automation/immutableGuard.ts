@@ -1,23 +1,16 @@
 // Layer 2 of immutability: before every `up`, the preview's ResourcePreEvents are inspected and an in-place
 // `update` of an immutable resource type aborts the workflow, naming the resource and the changed keys.
-// Keys that may change in place (capacity, tags) are listed per type; any other changed key is refused.
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+// The decision is the components' own (components/immutability/updateGuard.ts: mutable keys per type,
+// launch template version moves); instances, which that guard does not cover, may change their tags only.
+import type { EngineEvent, StepEventMetadata } from "@pulumi/pulumi/automation";
+import { decideUpdate, isGuardedType, MUTABLE_KEYS } from "../components/immutability/updateGuard";
 
-/**
- * The immutable resource types and the keys an in-place update of each may touch. Kept in this one place;
- * TODO(components): when components/immutability/updateGuard.ts lands with the same table, import it here.
- */
+const INSTANCE_TYPE = "aws:ec2/instance:Instance";
+
+/** Every immutable type the workflow guard refuses to update in place, with the keys that may change. */
 export const MUTABLE_KEYS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
-  "aws:ec2/launchTemplate:LaunchTemplate": ["tags", "tagsAll", "description"],
-  "aws:autoscaling/group:Group": [
-    "desiredCapacity",
-    "minSize",
-    "maxSize",
-    "tags",
-    "tagsAll",
-    "waitForCapacityTimeout",
-  ],
-  "aws:ec2/instance:Instance": ["tags", "tagsAll", "volumeTags"],
+  ...MUTABLE_KEYS,
+  [INSTANCE_TYPE]: ["tags", "tagsAll", "volumeTags"],
 };
 
 export interface ImmutableUpdate {
@@ -32,20 +25,29 @@ function rootKey(path: string): string {
   return path.split(/[.[]/)[0];
 }
 
+function refusedKeys(metadata: StepEventMetadata): string[] {
+  const name = metadata.urn.split("::").pop() ?? metadata.urn;
+  // With both input sets (the engine sends them on update steps), the components' decision applies as is.
+  if (isGuardedType(metadata.type) && metadata.old?.inputs && metadata.new?.inputs) {
+    return [...decideUpdate(metadata.type, metadata.old.inputs, metadata.new.inputs, name).refusedKeys];
+  }
+  const mutable = MUTABLE_KEYS_BY_TYPE[metadata.type];
+  const changed = [
+    ...new Set([...(metadata.diffs ?? []), ...Object.keys(metadata.detailedDiff ?? {})].map(rootKey)),
+  ];
+  // No diff detail at all is still an update of an immutable resource: refuse it rather than guess.
+  if (changed.length === 0) return ["(unknown)"];
+  return changed.filter((key) => !mutable.includes(key)).sort();
+}
+
 /** The in-place updates of immutable types among a preview's engine events. */
 export function immutableUpdates(events: EngineEvent[]): ImmutableUpdate[] {
   const found: ImmutableUpdate[] = [];
   for (const event of events) {
     const metadata = event.resourcePreEvent?.metadata;
-    if (!metadata || metadata.op !== "update") continue;
-    const mutable = MUTABLE_KEYS_BY_TYPE[metadata.type];
-    if (!mutable) continue;
-    const changed = [
-      ...new Set([...(metadata.diffs ?? []), ...Object.keys(metadata.detailedDiff ?? {})].map(rootKey)),
-    ];
-    // No diff detail at all is still an update of an immutable resource: refuse it rather than guess.
-    const keys = changed.length === 0 ? ["(unknown)"] : changed.filter((key) => !mutable.includes(key));
-    if (keys.length > 0) found.push({ urn: metadata.urn, type: metadata.type, keys: keys.sort() });
+    if (!metadata || metadata.op !== "update" || !MUTABLE_KEYS_BY_TYPE[metadata.type]) continue;
+    const keys = refusedKeys(metadata);
+    if (keys.length > 0) found.push({ urn: metadata.urn, type: metadata.type, keys });
   }
   return found;
 }
