@@ -6,6 +6,7 @@ import { CliError, EXIT } from "../exitCodes";
 import type { CliIo } from "../io";
 import { planDocument } from "../plan/document";
 import { renderPlanMermaid, renderPlanText } from "../plan/render";
+import type { Verdict } from "../../policies/offline";
 
 interface PlanFlags {
   offline?: boolean;
@@ -49,6 +50,30 @@ export function validatePlanFlags(flags: PlanFlags): void {
     "must be an AMI id: ami- and 8 or 17 hex digits",
   );
   if (problems.length > 0) throw new CliError(problems.join("\n"), EXIT.badInput);
+}
+
+/** The mark after a resource in the plan tree: the policies it violates, or nothing when it passes. */
+function verdictNote(verdicts: Verdict[] | undefined): string | undefined {
+  if (!verdicts || verdicts.length === 0) return undefined;
+  return verdicts
+    .map(
+      (v) =>
+        `${v.kind === "undecided" ? "?" : v.enforcementLevel === "mandatory" ? "✖" : "⚠"} ${v.policy}: ${v.message}`,
+    )
+    .join("; ");
+}
+
+function verdictSummary(verdicts: Verdict[]): { text: string; mandatory: number } {
+  const violations = verdicts.filter((v) => v.kind === "violation");
+  const mandatory = violations.filter((v) => v.enforcementLevel === "mandatory").length;
+  const advisory = violations.length - mandatory;
+  const undecided = verdicts.length - violations.length;
+  if (verdicts.length === 0)
+    return { text: "Policies: every planned resource passes the Phoenix policy pack.", mandatory };
+  return {
+    text: `Policies: ${mandatory} mandatory and ${advisory} advisory violations, ${undecided} undecided.`,
+    mandatory,
+  };
 }
 
 export function registerPlan(program: Command, io: CliIo): void {
@@ -100,6 +125,18 @@ export function registerPlan(program: Command, io: CliIo): void {
       const format = flags.json ? "json" : flags.format;
       if (format === "json") io.stdout(JSON.stringify(planDocument(plan), null, 2) + "\n");
       else if (format === "mermaid") io.stdout(renderPlanMermaid(plan));
-      else io.stdout(renderPlanText(plan));
+      else {
+        const { planVerdicts } = await import("../../programs/offline/verdicts");
+        const verdicts = await planVerdicts(plan);
+        io.stdout(renderPlanText(plan, (_stack, resource) => verdictNote(verdicts.get(resource.urn))));
+        const summary = verdictSummary([...verdicts.values()].flat());
+        io.stdout(summary.text + "\n");
+        if (summary.mandatory > 0) {
+          throw new CliError(
+            `the plan violates ${summary.mandatory} mandatory policies: fix them before deploying`,
+            EXIT.failed,
+          );
+        }
+      }
     });
 }

@@ -16,8 +16,19 @@ export interface RecordedResource {
   inputs: Record<string, unknown>;
   /** False for component resources (and the stack itself). */
   custom: boolean;
-  /** Name of the parent's type (`pulumi:pulumi:Stack` for top-level resources), for drawing trees. */
+  /** URN of the parent resource (the stack's, for top-level resources), for drawing trees. */
   parentUrn?: string;
+  /** The resource options the engine (and so a policy) sees. */
+  options: RecordedOptions;
+}
+
+/** Resource options as the engine receives them in a RegisterResource request. */
+export interface RecordedOptions {
+  protect: boolean;
+  ignoreChanges: string[];
+  replaceOnChanges: string[];
+  deleteBeforeReplace: boolean;
+  retainOnDelete: boolean;
 }
 
 export interface MockRuntimeOptions {
@@ -38,6 +49,11 @@ interface RegisterRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
+  getProtect(): boolean | undefined;
+  getIgnorechangesList(): string[];
+  getReplaceonchangesList(): string[];
+  getDeletebeforereplace(): boolean;
+  getRetainondelete(): boolean | undefined;
 }
 
 interface MonitorPrototype {
@@ -51,9 +67,17 @@ interface MonitorPrototype {
 export const registeredHooks = new Set<string>();
 
 /** URN and parent of resources being registered, by `type::name` (mock `newResource` is not told them). */
-const registrations = new Map<string, { urn: string; parentUrn: string }>();
+const registrations = new Map<string, { urn: string; parentUrn: string; options: RecordedOptions }>();
 
 let hooksPatched = false;
+
+const NO_OPTIONS: RecordedOptions = {
+  protect: false,
+  ignoreChanges: [],
+  replaceOnChanges: [],
+  deleteBeforeReplace: false,
+  retainOnDelete: false,
+};
 
 /** The mock monitor qualifies top-level types with the stack's type; the engine does not. */
 function engineUrn(urn: string): string {
@@ -79,6 +103,13 @@ function patchMockMonitorHooks(): void {
     registrations.set(`${req.getType()}::${req.getName()}`, {
       urn: engineUrn(this.newUrn(req.getParent(), req.getType(), req.getName())),
       parentUrn: engineUrn(req.getParent()),
+      options: {
+        protect: req.getProtect() ?? false,
+        ignoreChanges: req.getIgnorechangesList(),
+        replaceOnChanges: req.getReplaceonchangesList(),
+        deleteBeforeReplace: req.getDeletebeforereplace(),
+        retainOnDelete: req.getRetainondelete() ?? false,
+      },
     });
     return registerResource.call(this, req, callback);
   };
@@ -102,6 +133,7 @@ export async function installMockRuntime(options: MockRuntimeOptions): Promise<v
             registration?.urn ??
             `urn:pulumi:${options.stack}::${options.project}::${args.type}::${args.name}`,
           parentUrn: registration?.parentUrn || undefined,
+          options: registration?.options ?? NO_OPTIONS,
           type: args.type,
           name: args.name,
           inputs: args.inputs as Record<string, unknown>,
