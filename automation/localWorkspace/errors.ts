@@ -74,3 +74,20 @@ export class InvalidEngineInputError extends LocalWorkspaceEngineError {
     super(`Invalid LocalWorkspace engine input:\n- ${problems.join("\n- ")}`, "INVALID_ENGINE_INPUT");
   }
 }
+
+/** A preview's engine events ended without their summary: part of the stream was lost, so the preview
+ * cannot be trusted (the workflows' immutability guard and drift detection read these events). */
+export class EngineEventsIncompleteError extends LocalWorkspaceEngineError {
+  constructor(
+    readonly stack: string,
+    readonly operation: string,
+    readonly attempts: number,
+  ) {
+    super(
+      `The engine events of \`${operation}\` on stack ${stack} ended without their summary ${attempts} times, so ` +
+        `part of them was lost and Phoenix will not act on that preview. Retry; Pulumi CLIs newer than 3.205 ` +
+        `stream events over gRPC instead of a tailed log file, which avoids this.`,
+      "ENGINE_EVENTS_INCOMPLETE",
+    );
+  }
+}

@@ -1,8 +1,9 @@
 // One stack of the LocalWorkspace engine: the Automation API `Stack`, with the engine's CrossGuard packs
-// added to every `preview` and `up`, and an already-aborted signal refused before a command starts (the
-// SDK only listens for a *later* abort).
+// added to every `preview` and `up`, an already-aborted signal refused before a command starts (the SDK
+// only listens for a *later* abort), and previews whose event stream lost its end retried, then refused.
 import type {
   ConfigMap,
+  EngineEvent,
   DestroyOptions,
   DestroyResult,
   OutputMap,
@@ -15,7 +16,14 @@ import type {
   UpResult,
 } from "@pulumi/pulumi/automation";
 import type { EngineStack } from "../seams";
-import { InvalidEngineInputError } from "./errors";
+import { EngineEventsIncompleteError, InvalidEngineInputError } from "./errors";
+
+/**
+ * Attempts of a preview whose events arrive without their closing summary. Up to CLI 3.205 the SDK tails
+ * an event log file and can miss its last lines when the command exits during a poll; the workflows decide
+ * on these events (an in-place update of an immutable resource, drift), so a partial stream must not pass.
+ */
+export const PREVIEW_ATTEMPTS = 2;
 
 /** The packs (and their configs, paired by position) run on every preview and up. */
 export interface PolicySettings {
@@ -42,9 +50,13 @@ export class LocalWorkspaceStack implements EngineStack {
     return this.automationStack.getAllConfig();
   }
 
+  /** Events reach `onEvent` when the preview is complete (all of them, once), not while it runs. */
   async preview(opts?: PreviewOptions): Promise<PreviewResult> {
     opts?.signal?.throwIfAborted();
-    return this.automationStack.preview(withPolicies(opts, this.policies));
+    const options = withPolicies(opts, this.policies);
+    return this.wholePreview("preview", opts?.onEvent, (onEvent) =>
+      this.automationStack.preview({ ...options, onEvent }),
+    );
   }
 
   async up(opts?: UpOptions): Promise<UpResult> {
@@ -52,9 +64,13 @@ export class LocalWorkspaceStack implements EngineStack {
     return this.automationStack.up(withPolicies(opts, this.policies));
   }
 
+  /** A refresh with `previewOnly` is a preview: its events are checked and delivered whole, like `preview`'s. */
   async refresh(opts?: RefreshOptions): Promise<RefreshResult> {
     opts?.signal?.throwIfAborted();
-    return this.automationStack.refresh(opts);
+    if (!opts?.previewOnly) return this.automationStack.refresh(opts);
+    return this.wholePreview("refresh --preview-only", opts.onEvent, (onEvent) =>
+      this.automationStack.refresh({ ...opts, onEvent }),
+    );
   }
 
   async destroy(opts?: DestroyOptions): Promise<DestroyResult> {
@@ -64,6 +80,22 @@ export class LocalWorkspaceStack implements EngineStack {
 
   async outputs(): Promise<OutputMap> {
     return this.automationStack.outputs();
+  }
+
+  private async wholePreview<R>(
+    operation: string,
+    deliver: ((event: EngineEvent) => void) | undefined,
+    run: (onEvent: (event: EngineEvent) => void) => Promise<R>,
+  ): Promise<R> {
+    for (let attempt = 1; ; attempt++) {
+      const events: EngineEvent[] = [];
+      const result = await run((event) => events.push(event));
+      if (events.some((event) => event.summaryEvent !== undefined)) {
+        for (const event of events) deliver?.(event);
+        return result;
+      }
+      if (attempt >= PREVIEW_ATTEMPTS) throw new EngineEventsIncompleteError(this.name, operation, attempt);
+    }
   }
 }
 

@@ -12,6 +12,7 @@ import { CommandError, ConcurrentUpdateError } from "@pulumi/pulumi/automation";
 import {
   createLocalWorkspaceEngine,
   defaultPolicyPackDir,
+  EngineEventsIncompleteError,
   InvalidEngineInputError,
   loadDefaultPrograms,
   PassphraseMissingError,
@@ -309,6 +310,43 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       });
     });
   }
+
+  describe("a preview whose event stream lost its end", () => {
+    const withoutSummary = (): EngineEvent[] => launchTemplateUpdate().filter((event) => !event.summaryEvent);
+
+    it("is retried once, and the caller gets the complete events exactly once", async () => {
+      let previews = 0;
+      const { cli, engine } = harness({
+        events: (operation) =>
+          operation === "preview" && ++previews === 1 ? withoutSummary() : launchTemplateUpdate(),
+      });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      const events: EngineEvent[] = [];
+      const result = await stack.preview({ onEvent: (event) => events.push(event) });
+      assert.strictEqual(cli.callsOf("preview").length, 2);
+      assert.strictEqual(events.length, 3, "prelude, the update, the summary: once");
+      assert.deepStrictEqual(result.changeSummary, { update: 1, same: 4 });
+    });
+
+    it("is refused after the second try: a partial preview could hide an in-place update", async () => {
+      const { cli, engine } = harness({ events: () => withoutSummary() });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      const events: EngineEvent[] = [];
+      await assert.rejects(stack.preview({ onEvent: (event) => events.push(event) }), (error: unknown) => {
+        assert.ok(error instanceof EngineEventsIncompleteError);
+        assert.strictEqual(error.code, "ENGINE_EVENTS_INCOMPLETE");
+        assert.match(error.message, /`preview` on stack shop-prod-blue ended without their summary 2 times/);
+        return true;
+      });
+      assert.strictEqual(cli.callsOf("preview").length, 2);
+      assert.deepStrictEqual(events, [], "nothing partial reaches the caller");
+
+      await assert.rejects(stack.refresh({ previewOnly: true }), EngineEventsIncompleteError);
+      assert.strictEqual(cli.callsOf("refresh").length, 2);
+      await stack.refresh();
+      assert.strictEqual(cli.callsOf("refresh").length, 3, "a real refresh is not a preview: not checked");
+    });
+  });
 
   describe("up", () => {
     it("adds the engine's packs before the caller's, and passes --target, --message and the outputs", async () => {

@@ -73,6 +73,25 @@ export interface RecordingPulumiCommandOptions {
   failWhen?: (args: string[]) => ScriptedFailure | undefined;
   /** Keep the command running until its signal aborts it. */
   hangWhen?: (args: string[]) => boolean;
+  /** Plays the engine for preview/up/refresh/destroy (events and the outputs an `up` leaves); when given,
+   * it replaces `events` and `outputsAfterUp`. */
+  model?: EngineModel;
+}
+
+/** What the double knows of a stack when it plays an operation. */
+export interface ModelContext {
+  operation: Operation;
+  stack: string;
+  /** `key → value` of the stack config (`phoenix:role` …). */
+  config: Record<string, string>;
+  /** Plain output values of another stack, undefined when it has none. */
+  outputsOf(stack: string): Record<string, unknown> | undefined;
+  /** True for preview and `--preview-only`: nothing may change. */
+  previewOnly: boolean;
+}
+
+export interface EngineModel {
+  play(context: ModelContext): { events: EngineEvent[]; outputs?: Record<string, unknown> };
 }
 
 interface FakeStack {
@@ -218,19 +237,34 @@ export class RecordingPulumiCommand {
     const stack = this.stackOf(args);
     const client = args.find((arg) => arg.startsWith("--client="));
     if (client) call.programReachable = await languageRuntimeAnswers(client.slice("--client=".length));
-    const events = (this.options.events?.(operation, name, args) ?? defaultEvents(operation)).map(
-      (event, i) => ({
-        ...event,
-        sequence: i + 1,
-        timestamp: Math.floor(Date.now() / 1000),
-      }),
-    );
+    const previewOnly = operation === "preview" || args.includes("--preview-only");
+    const played = this.options.model?.play({
+      operation,
+      stack: name,
+      config: Object.fromEntries(Object.entries(stack.config).map(([key, entry]) => [key, entry.value])),
+      outputsOf: (other) => {
+        const outputs = this.stacks.get(other)?.outputs;
+        if (!outputs || Object.keys(outputs).length === 0) return undefined;
+        return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
+      },
+      previewOnly,
+    });
+    const scripted =
+      played?.events ?? this.options.events?.(operation, name, args) ?? defaultEvents(operation);
+    const events = scripted.map((event, i) => ({
+      ...event,
+      sequence: i + 1,
+      timestamp: Math.floor(Date.now() / 1000),
+    }));
     call.eventDelivery = await deliverEvents(valueOf(args, "--event-log", ""), events);
     onOutput?.(`${operation} of ${name}: done\n`);
-    const previewOnly = operation === "preview" || args.includes("--preview-only");
     if (!previewOnly) {
       const summary = events.find((event) => event.summaryEvent)?.summaryEvent;
-      if (operation === "up") stack.outputs = this.options.outputsAfterUp?.(name) ?? {};
+      if (operation === "up" && played) {
+        stack.outputs = Object.fromEntries(
+          Object.entries(played.outputs ?? {}).map(([key, value]) => [key, { value, secret: false }]),
+        );
+      } else if (operation === "up") stack.outputs = this.options.outputsAfterUp?.(name) ?? {};
       if (operation === "destroy") stack.outputs = {};
       const now = new Date().toISOString();
       stack.history.push({
