@@ -1,11 +1,15 @@
 // Validation of every workflow input, before any engine call. Each check pushes a message that names the
 // input, shows the value received and says what is allowed; the caller throws all problems at once.
-import { COLOURS, NAME_PATTERN, stackName, type Colour } from "../programs/contract";
+import {
+  AMI_ID_PATTERN,
+  COLOURS,
+  NAME_PATTERN,
+  RELEASE_PATTERN,
+  stackName,
+  type Colour,
+} from "../programs/contract";
 import { InvalidInputError } from "./errors";
 
-/** Same pattern as `phoenix:release` in programs/config.ts: it ends up in config, tags and names. */
-export const RELEASE_PATTERN = /^[a-z0-9]([a-z0-9.-]{0,38}[a-z0-9])?$/;
-export const AMI_PATTERN = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 export const INSTANCE_TYPE_PATTERN = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 /** Longest duration any option accepts: a week (a typo such as minutes given as ms is caught). */
 export const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
@@ -47,7 +51,7 @@ export class Problems {
   }
 
   imageId(name: string, value: unknown): void {
-    if (typeof value !== "string" || !AMI_PATTERN.test(value))
+    if (typeof value !== "string" || !AMI_ID_PATTERN.test(value))
       this.add(name, value, "must be an AMI id: `ami-` and 8 or 17 hex digits");
   }
 
