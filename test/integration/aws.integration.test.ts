@@ -5,12 +5,15 @@
 // Each suite is skipped with its reason printed when what it needs is missing.
 import * as assert from "assert";
 import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { createAwsCloudProbe } from "../../automation/aws/cloudProbe";
 import { AlarmsNotFoundError, AutoScalingGroupNotFoundError } from "../../automation/aws/errors";
 import { createLocalWorkspaceEngine } from "../../automation/localWorkspace";
 import {
   awsUnavailableReason,
+  REPO,
   removeThrowAwayProjects,
   requirePulumi,
   skipSuite,
@@ -55,6 +58,10 @@ describe("integration: preview of the real network program on AWS with the Phoen
     requirePulumi(this);
     const reason = awsUnavailableReason();
     if (reason) skipSuite(this, `${reason} — a preview of the AWS programs needs AWS credentials`);
+    // policies/package.json points the policy runtime at the compiled pack.
+    if (!fs.existsSync(path.join(REPO, "dist", "policies", "index.js"))) {
+      skipSuite(this, "the Phoenix policy pack is not compiled — run `npm run build` first");
+    }
   });
   after(() => removeThrowAwayProjects());
 

@@ -97,8 +97,10 @@ describe("integration: LocalWorkspace engine with the real pulumi CLI and a file
       new CloudlessResource("marker", { marker: "deny" });
       return {};
     };
-    const ok = await stack.preview({ program: allowed });
-    assert.strictEqual(ok.changeSummary.create, 2);
+    const events: EngineEvent[] = [];
+    await stack.preview({ program: allowed, onEvent: (event) => events.push(event) });
+    const marker = events.find((event) => event.resourcePreEvent?.metadata.urn.endsWith("::marker"));
+    assert.strictEqual(marker?.resourcePreEvent?.metadata.op, "create", "an allowed marker passes the pack");
 
     for (const attempt of [() => stack.preview({ program: denied }), () => stack.up({ program: denied })]) {
       await assert.rejects(attempt(), (error: unknown) => {
