@@ -23,3 +23,10 @@ export {
 export { MemoryCloudProbe } from "./memoryProbe";
 export type { CloudProbe, Engine, EngineStack, TargetGroupHealth } from "./seams";
 export type * from "./types";
+// The production seams: Pulumi's LocalWorkspace and the AWS SDK v3 probe.
+export {
+  createLocalWorkspaceEngine,
+  type LocalWorkspaceEngine,
+  type LocalWorkspaceEngineOptions,
+} from "./localWorkspace";
+export { AwsCloudProbe, createAwsCloudProbe, type AwsCloudProbeOptions } from "./aws/cloudProbe";
