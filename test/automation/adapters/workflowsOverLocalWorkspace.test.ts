@@ -11,7 +11,7 @@ import { BlueGreenDeployment } from "../../../automation";
 import { DeployFailedError } from "../../../automation/errors";
 import { createLocalWorkspaceEngine, type RoleProgram } from "../../../automation/localWorkspace";
 import type { CloudProbe, TargetGroupHealth } from "../../../automation/seams";
-import { otherColour, ROLES, type Role } from "../../../programs/contract";
+import { otherColour, ROLES, type Colour, type Role } from "../../../programs/contract";
 import { FakeEngineModel } from "./fakeEngineModel";
 import { RecordingPulumiCommand, valueOf, valuesOf } from "./recordingPulumiCommand";
 
@@ -113,9 +113,34 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
     const routerWeights = cli
       .callsOf("config", "set-all")
       .filter((call) => valueOf(call.args, "--stack") === "shop-prod-router")
-      .map((call) => call.args.filter((arg) => /^phoenix:(blue|green)Weight=/.test(arg)).join(" "))
-      .filter(Boolean);
-    assert.ok(routerWeights.length >= 5, routerWeights.join(" | "));
+      .map((call) => call.args.filter((arg) => /^phoenix:(blue|green)Weight=/.test(arg)).join(" "));
+    const weights = (colour: Colour, percent: number) => {
+      const blue = colour === "blue" ? percent : 100 - percent;
+      return `phoenix:blueWeight=${blue} phoenix:greenWeight=${100 - blue}`;
+    };
+    assert.deepStrictEqual(routerWeights, [
+      weights("blue", 100), // bootstrap: blue is live by default
+      weights(first.colour, 100),
+      weights(second.colour, 10),
+      weights(second.colour, 50),
+      weights(second.colour, 100),
+      weights(first.colour, 100), // rollback
+    ]);
+    // The immutability guard: every fleet `up` was previewed first, on the same stack.
+    const fleetRuns = cli.calls.filter(
+      (call) =>
+        ["preview", "up"].includes(call.args[0]) && /-(blue|green)$/.test(valueOf(call.args, "--stack")),
+    );
+    for (const [i, call] of fleetRuns.entries()) {
+      if (call.args[0] !== "up") continue;
+      assert.strictEqual(
+        fleetRuns[i - 1]?.args[0],
+        "preview",
+        `the up of ${valueOf(call.args, "--stack")} was previewed`,
+      );
+      assert.strictEqual(valueOf(fleetRuns[i - 1].args, "--stack"), valueOf(call.args, "--stack"));
+    }
+    assert.strictEqual(fleetRuns.filter((call) => call.args[0] === "up").length, 2);
   });
 
   it("a failed up is undone through the CLI (destroy, stack rm) and leaves the traffic alone", async () => {
