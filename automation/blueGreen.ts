@@ -494,7 +494,13 @@ export class BlueGreenDeployment {
     options: DeployOptions,
     prefix: string,
   ): Promise<DeployResult> {
-    const colour = idleColour(state, await this.journal.read());
+    const colour = idleColour(state);
+    if (state.weights[colour] > 0) {
+      // Only reachable if an interrupted swap could not be undone: never deploy over a colour with traffic.
+      throw new WorkflowError(
+        `The traffic is split (${describeWeights(state.weights)}), so no colour is idle: run \`phoenix rollback\` or \`phoenix swap\` first.`,
+      );
+    }
     const previous = state.fleets[colour];
     const step = (name: string) => `${prefix}${name}`;
     let created = !state.existing.has(colour) || previous === undefined;
@@ -703,8 +709,9 @@ export class BlueGreenDeployment {
           await run.step(`${prefix}pause:${weight}`, () => this.clock.sleep(pauseMs, run.signal));
       } catch (error) {
         if (routed) await this.restoreTraffic(run, state.weights, `step ${stepNo}`);
-        const reason = run.signal?.aborted ? "aborted" : errorMessage(error);
-        throw new SwapFailedError(stepNo, weight, reason, routed ? from : undefined, error);
+        if (run.signal?.aborted)
+          throw new AbortedError(`swap step ${stepNo} (${weight} %), traffic back on ${from}`);
+        throw new SwapFailedError(stepNo, weight, errorMessage(error), routed ? from : undefined, error);
       }
     }
     return { from, to, release: target.release, steps: results };
@@ -842,7 +849,7 @@ export class BlueGreenDeployment {
 // ---------------------------------------------------------------- pure helpers
 
 /** The colour `up` deploys to: the one without traffic; both without (never after bootstrap): a missing one, else blue. */
-function idleColour(state: DeploymentState, _entries: unknown[]): Colour {
+function idleColour(state: DeploymentState): Colour {
   const live = liveColour(state.weights);
   if (live) return otherColour(live);
   return COLOURS.find((c) => !state.fleets[c]) ?? "blue";

@@ -311,6 +311,27 @@ describe("BlueGreenDeployment workflows", () => {
       assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
     });
 
+    it("puts the traffic back when aborted between canary steps", async () => {
+      const controller = new AbortController();
+      const listener = (event: { kind: string; step?: string; status?: string }) => {
+        if (event.kind === "step-end" && event.step === "route:10" && event.status === "ok")
+          controller.abort();
+      };
+      await assert.rejects(
+        h.deployment.swap({
+          steps: [10, 100],
+          pauseMs: 60_000,
+          signal: controller.signal,
+          onProgress: listener,
+        }),
+        (error: Error) =>
+          error instanceof AbortedError && /swap step 1 \(10 %\), traffic back on green/.test(error.message),
+      );
+      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      const end = (await h.journal()).filter((e) => e.type === "end").pop();
+      assert.strictEqual(end?.type === "end" && end.status, "aborted");
+    });
+
     it("refuses to swap to a colour without a fleet", async () => {
       await h.deployment.swap();
       await h.deployment.destroy({ colour: "green", force: true });
