@@ -17,7 +17,7 @@ import type {
 } from "@pulumi/policy";
 import { UndecidableInputError } from "../components/immutability/identity";
 import { ALL_POLICIES } from "./all";
-import { guardInputs } from "./lib/guard";
+import { readableInputs } from "./lib/guard";
 import { resolvePackConfig, type ResolvedPolicyConfig } from "./lib/packConfig";
 import { pulumiTypeOf } from "./lib/types";
 
@@ -73,6 +73,52 @@ const NO_OPTIONS: PolicyResourceOptions = {
   additionalSecretOutputs: [],
 };
 
+function throwNotApplicable(reason?: string): never {
+  throw new NotApplicable(reason);
+}
+
+/**
+ * The `ResourceValidationArgs` of one resource, shared by every policy that looks at it (only
+ * `getConfig` differs, through `policy`). One object per resource, methods on the prototype, inputs
+ * prepared on first read: `phoenix check` meets tens of thousands of resources.
+ */
+class OfflineValidationArgs implements ResourceValidationArgs {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  /** The policy being run, for getConfig. */
+  policy = "";
+  private prepared?: Record<string, unknown>;
+
+  constructor(
+    private readonly resource: OfflineResource,
+    readonly stackTags: ReadonlyMap<string, string>,
+    private readonly config: Map<string, ResolvedPolicyConfig>,
+  ) {
+    this.type = resource.type;
+    this.urn = resource.urn;
+    this.name = resource.name ?? nameOfUrn(resource.urn);
+  }
+  get props(): Record<string, unknown> {
+    return (this.prepared ??= readableInputs(this.resource.inputs ?? {}));
+  }
+  get opts(): PolicyResourceOptions {
+    return this.resource.options ? { ...NO_OPTIONS, ...this.resource.options } : NO_OPTIONS;
+  }
+  isType(cls: unknown): boolean {
+    return pulumiTypeOf(cls) === this.type;
+  }
+  asType(cls: unknown) {
+    return (pulumiTypeOf(cls) === this.type ? this.props : undefined) as never;
+  }
+  getConfig<T extends object>(): T {
+    return this.config.get(this.policy)!.properties as T;
+  }
+  notApplicable(reason?: string): never {
+    return throwNotApplicable(reason);
+  }
+}
+
 /** Run every resource and stack policy over `resources`; verdicts in resource order, then stack order. */
 export function evaluateResources(resources: OfflineResource[], options: EvaluateOptions = {}): Verdict[] {
   const policies = options.policies ?? ALL_POLICIES;
@@ -80,53 +126,41 @@ export function evaluateResources(resources: OfflineResource[], options: Evaluat
   const stackTags = options.stackTags ?? new Map<string, string>();
   const verdicts: Verdict[] = [];
   const byType = indexValidations(policies, config);
+  const untyped = byType.get(ANY_TYPE) ?? [];
   for (const resource of resources) {
-    const entries = [...(byType.get(resource.type) ?? []), ...(byType.get(ANY_TYPE) ?? [])];
-    if (entries.length === 0) continue;
-    const name = resource.name ?? nameOfUrn(resource.urn);
-    const props = guardInputs(resource.inputs ?? {});
-    for (const { policy, validation, level } of entries) {
-      const args: ResourceValidationArgs = {
-        type: resource.type,
-        props,
-        urn: resource.urn,
-        name,
-        opts: { ...NO_OPTIONS, ...resource.options },
-        stackTags,
-        isType: (cls) => pulumiTypeOf(cls) === resource.type,
-        asType: (cls) => (pulumiTypeOf(cls) === resource.type ? (props as never) : undefined),
-        getConfig: <T extends object>() => config.get(policy.name)!.properties as T,
-        notApplicable: (reason?: string) => {
-          throw new NotApplicable(reason);
-        },
-      };
-      const report = reporter(policy, level, resource.urn, resource.type, name, verdicts);
-      runGuarded(() => validation(args, report), policy, resource.urn, resource.type, name, verdicts);
+    const typed = byType.get(resource.type);
+    if (!typed && untyped.length === 0) continue;
+    const args = new OfflineValidationArgs(resource, stackTags, config);
+    for (const entry of typed && untyped.length ? [...typed, ...untyped] : (typed ?? untyped)) {
+      args.policy = entry.policy.name;
+      runValidation(entry, args, verdicts);
     }
   }
-  let stackResources: PolicyResource[] | undefined;
-  let byUrn = new Map<string, PolicyResource>();
+  let stack: StackView | undefined;
   for (const policy of policies) {
     if (!isStackPolicy(policy)) continue;
     const level = effectiveLevel(config.get(policy.name)!);
     if (level === undefined) continue;
-    if (!stackResources) {
-      stackResources = toPolicyResources(resources);
-      byUrn = new Map(stackResources.map((r) => [r.urn, r]));
-    }
+    const view = (stack ??= new StackView(resources));
     const report = (message: string, urn?: string) => {
-      const subject = urn === undefined ? undefined : byUrn.get(urn);
-      reporter(policy, level, urn ?? "", subject?.type ?? "", subject?.name ?? "", verdicts)(message);
+      const subject = urn === undefined ? undefined : view.byUrn.get(urn);
+      verdicts.push(
+        verdict(policy, "violation", level, urn ?? "", subject?.type ?? "", subject?.name ?? "", message),
+      );
     };
     const args = {
-      resources: stackResources,
+      resources: view.list,
       stackTags,
       getConfig: <T extends object>() => config.get(policy.name)!.properties as T,
-      notApplicable: (reason?: string): never => {
-        throw new NotApplicable(reason);
-      },
+      notApplicable: throwNotApplicable,
     };
-    runGuarded(() => policy.validateStack(args, report), policy, "", "", "", verdicts);
+    try {
+      const result = policy.validateStack(args, report);
+      if (result instanceof Promise)
+        throw new Error(`policy ${policy.name} returned a promise: offline runs synchronous policies only`);
+    } catch (error) {
+      if (!recordUndecidable(error, policy, "", "", "", verdicts)) throw error;
+    }
   }
   return verdicts;
 }
@@ -137,6 +171,21 @@ interface IndexedValidation {
   policy: ResourceValidationPolicy;
   validation: ResourceValidation;
   level: VerdictLevel;
+}
+
+/** One validation on one resource; reports go straight to `verdicts` (no closure per pair). */
+function runValidation(entry: IndexedValidation, args: OfflineValidationArgs, verdicts: Verdict[]): void {
+  const { policy, level } = entry;
+  const report = (message: string, urn?: string) =>
+    verdicts.push(verdict(policy, "violation", level, urn ?? args.urn, args.type, args.name, message));
+  try {
+    const result = entry.validation(args, report);
+    if (result instanceof Promise) {
+      throw new Error(`policy ${policy.name} returned a promise: offline runs synchronous policies only`);
+    }
+  } catch (error) {
+    if (!recordUndecidable(error, policy, args.urn, args.type, args.name, verdicts)) throw error;
+  }
 }
 
 /** Validations by the type they are for (the engine's fast filter), untyped ones under `*`. */
@@ -166,93 +215,117 @@ function effectiveLevel(config: ResolvedPolicyConfig): VerdictLevel | undefined 
   return level === "advisory" ? "advisory" : "mandatory";
 }
 
-function reporter(
-  policy: { name: string; description: string; severity?: string },
-  level: VerdictLevel,
+type PolicyInfo = { name: string; description: string; severity?: string };
+
+function verdict(
+  policy: PolicyInfo,
+  kind: Verdict["kind"],
+  enforcementLevel: VerdictLevel,
   urn: string,
   type: string,
   name: string,
-  verdicts: Verdict[],
-) {
-  return (message: string, violatingUrn?: string) => {
-    verdicts.push({
-      policy: policy.name,
-      kind: "violation",
-      enforcementLevel: level,
-      urn: violatingUrn ?? urn,
-      type,
-      name,
-      message,
-      description: policy.description,
-      severity: policy.severity,
-    });
+  message: string,
+): Verdict {
+  return {
+    policy: policy.name,
+    kind,
+    enforcementLevel,
+    urn,
+    type,
+    name,
+    message,
+    description: policy.description,
+    severity: policy.severity,
   };
 }
 
-/** Run a validation; an undecidable input becomes an advisory "undecided" verdict, as in the engine. */
-function runGuarded(
-  run: () => unknown,
-  policy: { name: string; description: string; severity?: string },
+/**
+ * What the engine does with a policy's exception, offline: `notApplicable` is no verdict; an input that
+ * can't be known (unknown, encrypted) is an advisory "undecided" verdict. False for anything else.
+ */
+function recordUndecidable(
+  error: unknown,
+  policy: PolicyInfo,
   urn: string,
   type: string,
   name: string,
   verdicts: Verdict[],
-): void {
-  try {
-    const result = run();
-    if (result instanceof Promise) {
-      throw new Error(
-        `policy ${policy.name} returned a promise: offline evaluation runs synchronous policies only`,
-      );
-    }
-  } catch (error) {
-    if (error instanceof NotApplicable) return;
-    if (error instanceof UndecidableInputError) {
-      verdicts.push({
-        policy: policy.name,
-        kind: "undecided",
-        enforcementLevel: "advisory",
-        urn,
-        type,
-        name,
-        message: `no verdict: ${error.message}`,
-        description: policy.description,
-        severity: policy.severity,
-      });
-      return;
-    }
-    throw error;
+): boolean {
+  if (error instanceof NotApplicable) return true;
+  if (error instanceof UndecidableInputError) {
+    verdicts.push(verdict(policy, "undecided", "advisory", urn, type, name, `no verdict: ${error.message}`));
+    return true;
+  }
+  return false;
+}
+
+/** A resource as stack policies see it: outputs (inputs when absent), prepared on first read. */
+class OfflinePolicyResource implements PolicyResource {
+  readonly type: string;
+  readonly urn: string;
+  readonly name: string;
+  private prepared?: Record<string, unknown>;
+  private links?: Pick<PolicyResource, "parent" | "dependencies" | "propertyDependencies">;
+
+  constructor(
+    private readonly resource: OfflineResource,
+    private readonly stack: StackView,
+  ) {
+    this.type = resource.type;
+    this.urn = resource.urn;
+    this.name = resource.name ?? nameOfUrn(resource.urn);
+  }
+  get props(): Record<string, unknown> {
+    return (this.prepared ??= readableInputs(this.resource.outputs ?? this.resource.inputs ?? {}));
+  }
+  get opts(): PolicyResourceOptions {
+    return this.resource.options ? { ...NO_OPTIONS, ...this.resource.options } : NO_OPTIONS;
+  }
+  get parent() {
+    return this.linked().parent;
+  }
+  get dependencies() {
+    return this.linked().dependencies;
+  }
+  get propertyDependencies() {
+    return this.linked().propertyDependencies;
+  }
+  isType(cls: unknown): boolean {
+    return pulumiTypeOf(cls) === this.type;
+  }
+  asType(cls: unknown) {
+    return (pulumiTypeOf(cls) === this.type ? this.props : undefined) as never;
+  }
+  /** Parent and dependencies as resource objects, as the SDK links them (unknown URNs dropped). */
+  private linked() {
+    if (this.links) return this.links;
+    const r = this.resource;
+    const byUrn = this.stack.byUrn;
+    const find = (urns: string[]) => urns.map((u) => byUrn.get(u)).filter((d) => d !== undefined);
+    const parentUrn = r.parent ?? r.options?.parent;
+    const propertyDependencies: Record<string, PolicyResource[]> = {};
+    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {}))
+      propertyDependencies[key] = find(urns);
+    this.links = {
+      parent: parentUrn ? byUrn.get(parentUrn) : undefined,
+      dependencies: find(r.dependencies ?? []),
+      propertyDependencies,
+    };
+    return this.links;
   }
 }
 
-function toPolicyResources(resources: OfflineResource[]): PolicyResource[] {
-  const byUrn = new Map<string, PolicyResource>();
-  const list = resources.map((r) => {
-    const props = guardInputs(r.outputs ?? r.inputs ?? {});
-    const resource: PolicyResource = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: r.name ?? nameOfUrn(r.urn),
-      opts: { ...NO_OPTIONS, ...r.options },
-      dependencies: [],
-      propertyDependencies: {},
-      isType: (cls) => pulumiTypeOf(cls) === r.type,
-      asType: (cls) => (pulumiTypeOf(cls) === r.type ? (props as never) : undefined),
-    };
-    byUrn.set(r.urn, resource);
-    return resource;
-  });
-  resources.forEach((r, i) => {
-    const resource = list[i];
-    const parent = r.parent ?? r.options?.parent;
-    if (parent) resource.parent = byUrn.get(parent);
-    resource.dependencies = (r.dependencies ?? []).map((u) => byUrn.get(u)).filter((d) => d !== undefined);
-    for (const [key, urns] of Object.entries(r.propertyDependencies ?? {})) {
-      resource.propertyDependencies[key] = urns.map((u) => byUrn.get(u)).filter((d) => d !== undefined);
-    }
-  });
-  return list;
+/** The stack's resources as stack policies see them; the URN index is built only when something asks. */
+class StackView {
+  readonly list: PolicyResource[];
+  private index?: Map<string, PolicyResource>;
+
+  constructor(resources: OfflineResource[]) {
+    this.list = resources.map((r) => new OfflinePolicyResource(r, this));
+  }
+  get byUrn(): Map<string, PolicyResource> {
+    return (this.index ??= new Map(this.list.map((r) => [r.urn, r])));
+  }
 }
 
 function isStackPolicy(policy: Policies[number]): policy is StackValidationPolicy {

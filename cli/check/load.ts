@@ -47,26 +47,38 @@ export function parseStackExport(text: string, source: string): StackResources[]
       group = { stack, source, resources: [], positions: new Map() };
       stacks.set(stack, group);
     }
-    group.resources.push({
-      urn: r.urn,
-      type: r.type,
-      inputs: objectOrUndefined(r.inputs),
-      outputs: objectOrUndefined(r.outputs),
-      parent: typeof r.parent === "string" ? r.parent : undefined,
-      dependencies: Array.isArray(r.dependencies) ? (r.dependencies as string[]) : undefined,
-      propertyDependencies: objectOrUndefined(r.propertyDependencies) as Record<string, string[]> | undefined,
-      options: {
-        protect: r.protect === true,
-        ignoreChanges: Array.isArray(r.ignoreChanges) ? (r.ignoreChanges as string[]) : [],
-        additionalSecretOutputs: Array.isArray(r.additionalSecretOutputs)
-          ? (r.additionalSecretOutputs as string[])
-          : [],
-        ...(typeof r.parent === "string" ? { parent: r.parent } : {}),
-      },
-    });
+    for (const field of ["inputs", "outputs", "propertyDependencies"] as const) {
+      if (r[field] !== undefined && r[field] !== null && objectOrUndefined(r[field]) === undefined) {
+        throw notAnExport(`${where}.${field} must be an object, got ${kind(r[field])}`);
+      }
+    }
+    if (r.dependencies !== undefined && !Array.isArray(r.dependencies)) {
+      throw notAnExport(`${where}.dependencies must be an array of URNs, got ${kind(r.dependencies)}`);
+    }
+    // An export resource already has the evaluator's field names (urn, type, inputs, outputs, parent,
+    // dependencies, propertyDependencies): it is used as it is, with its options gathered only when it has
+    // any. Copying 20,000 resources would cost a good share of the parse itself.
+    const options = optionsOf(r);
+    group.resources.push((options ? { ...r, options } : r) as unknown as OfflineResource);
     if (typeof r.sourcePosition === "string") group.positions.set(r.urn, r.sourcePosition);
   }
   return [...stacks.values()];
+}
+
+/** The resource options a stack export records (most resources record none: no object then). */
+function optionsOf(r: Record<string, unknown>): OfflineResource["options"] {
+  const ignoreChanges =
+    Array.isArray(r.ignoreChanges) && r.ignoreChanges.length > 0 ? (r.ignoreChanges as string[]) : undefined;
+  const secretOutputs =
+    Array.isArray(r.additionalSecretOutputs) && r.additionalSecretOutputs.length > 0
+      ? (r.additionalSecretOutputs as string[])
+      : undefined;
+  if (r.protect !== true && !ignoreChanges && !secretOutputs) return undefined;
+  return {
+    protect: r.protect === true,
+    ...(ignoreChanges ? { ignoreChanges } : {}),
+    ...(secretOutputs ? { additionalSecretOutputs: secretOutputs } : {}),
+  };
 }
 
 /** `deployment.resources` of an export (`{ version, deployment }`), or of a bare deployment. */

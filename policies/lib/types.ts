@@ -1,15 +1,9 @@
 // Resource type tokens and the typed-validation helpers the policies use.
 //
 // The pack never imports `@pulumi/aws`: loading it costs seconds on every `pulumi preview`, and a policy
-// only needs the type token to pick its resources. `resourceType(token)` gives the SDK's
-// `validateResourceOfType` what it looks for (a `__pulumiType`), so the engine's fast type filter works.
-import type { Resource } from "@pulumi/pulumi";
-import {
-  validateResourceOfType,
-  type ResourceValidation,
-  type ResourceValidationArgs,
-  type ReportViolation,
-} from "@pulumi/policy";
+// only needs the type token to pick its resources. Validations carry the token as `__pulumiType`, which
+// the engine's fast type filter reads.
+import type { ResourceValidation, ResourceValidationArgs, ReportViolation } from "@pulumi/policy";
 
 /** The AWS type tokens the policies look at. */
 export const AWS = {
@@ -55,33 +49,30 @@ export function describeResource(type: string, name: string): string {
   return `${LABELS[type] ?? `Resource of type ${type}`} "${name}"`;
 }
 
-/** A stand-in for a resource class that carries only its type token (what the SDK's type filter reads). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's own signature
-type ResourceClassOf<TProps> = new (name: string, args: TProps, ...rest: any[]) => Resource;
-
-export function resourceType<TProps>(token: string): ResourceClassOf<TProps> {
-  // The SDK only reads `__pulumiType` (policy.getPulumiType); it never constructs the class.
-  const stand = function () {
-    throw new Error(`${token} is a type token for policies, not a constructible resource`);
-  };
-  Object.defineProperty(stand, "__pulumiType", { value: token });
-  return stand as unknown as ResourceClassOf<TProps>;
-}
-
 export type TypedValidation<TProps> = (
   props: TProps,
   args: ResourceValidationArgs,
   reportViolation: ReportViolation,
 ) => void;
 
-/** One SDK `validateResourceOfType` per token: the engine skips the others without calling them. */
+/**
+ * One validation per token, with the contract of the SDK's `validateResourceOfType`: it runs only on its
+ * type, calls `notApplicable` with the SDK's reason otherwise, and carries `__pulumiType` so the engine
+ * skips other types without calling it. Written here rather than imported: importing a value from
+ * `@pulumi/policy` loads its gRPC server and `@pulumi/pulumi` (a second or more), which `phoenix check`
+ * never needs; the pack's index pays that once anyway.
+ */
 export function validateTypes<TProps>(
   tokens: readonly string[],
   validate: TypedValidation<TProps>,
 ): ResourceValidation | ResourceValidation[] {
-  const validations = tokens.map((token) =>
-    validateResourceOfType(resourceType<TProps>(token), validate as never),
-  );
+  const validations = tokens.map((token) => {
+    const validation: ResourceValidation = (args, reportViolation) => {
+      if (args.type === token) return validate(args.props as TProps, args, reportViolation);
+      args.notApplicable(`Policy only applies to resources of type '${token}'`);
+    };
+    return Object.assign(validation, { __pulumiType: token });
+  });
   return validations.length === 1 ? validations[0] : validations;
 }
 

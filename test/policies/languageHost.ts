@@ -5,7 +5,7 @@
 // the pack directory as working directory; run-policy-pack registers ts-node, requires the directory
 // (its package.json "main") and the pack's PolicyPack prints the port of its Analyzer server on stdout.
 import { spawn, spawnSync, type ChildProcess } from "child_process";
-import { existsSync, readdirSync, statSync } from "fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "fs";
 import { join } from "path";
 import * as grpc from "@grpc/grpc-js";
 
@@ -18,6 +18,8 @@ export interface StartedPack {
   port: number;
   /** Milliseconds from spawn to the printed port. */
   startMs: number;
+  /** CPU milliseconds (user + system) the pack had used when it printed its port; undefined off Linux. */
+  cpuMs?: number;
   stderr: () => string;
   stop(): Promise<void>;
 }
@@ -53,6 +55,7 @@ export function startPack(packDir: string, engineAddress: string, timeoutMs = 30
         process: child,
         port: Number(line[1]),
         startMs,
+        cpuMs: cpuMsOf(child.pid),
         stderr: () => err,
         stop: () =>
           new Promise<void>((done) => {
@@ -63,6 +66,18 @@ export function startPack(packDir: string, engineAddress: string, timeoutMs = 30
       });
     });
   });
+}
+
+/** CPU time of a process from /proc (utime + stime, in clock ticks of 10 ms), where there is a /proc. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return undefined;
+  }
 }
 
 export interface EngineServer {
