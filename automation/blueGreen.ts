@@ -2,16 +2,11 @@
 // heal. The stacks are the source of truth; the journal records every step; a lock keeps workflows on one
 // app/env apart; a workflow interrupted at any point is completed or undone by the next one.
 import { join } from "path";
-import type { ConfigMap, EngineEvent, OpMap } from "@pulumi/pulumi/automation";
-import {
-  COLOURS,
-  CONFIG_NAMESPACE,
-  otherColour,
-  stackName,
-  type Colour,
-  type FleetOutputs,
-} from "../programs/contract";
-import { AppStacks, liveColour, snapshotOf, type DeploymentState } from "./deploymentState";
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { COLOURS, otherColour, stackName, type Colour, type FleetOutputs } from "../programs/contract";
+import { AppStacks, liveColour, plainOutputs, snapshotOf, type DeploymentState } from "./deploymentState";
+import { checkCapacity, checkVerify, deployOptionsFromConfig, fleetConfig } from "./fleetOptions";
+import { changedCount, describeWeights, idleColour, retirement, weightsFor } from "./traffic";
 import { driftedResources } from "./drift";
 import {
   AbortedError,
@@ -45,7 +40,6 @@ import type {
   BlueGreenDeploymentOptions,
   BootstrapOptions,
   BootstrapResult,
-  Capacity,
   DeployOptions,
   DeployResult,
   DeploymentStatus,
@@ -76,21 +70,6 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
-
-/** Resources an update changed: every op but `same` (and reads). */
-function changedCount(changes: OpMap | undefined): number {
-  return Object.entries(changes ?? {})
-    .filter(([op]) => op !== "same" && op !== "read")
-    .reduce((sum, [, n]) => sum + (n ?? 0), 0);
-}
-
-function weightsFor(colour: Colour, weight: number): Record<Colour, number> {
-  return { [colour]: weight, [otherColour(colour)]: 100 - weight } as Record<Colour, number>;
-}
-
-function describeWeights(weights: Record<Colour, number>): string {
-  return `blue ${weights.blue} % / green ${weights.green} %`;
-}
 
 export class BlueGreenDeployment {
   readonly app: string;
@@ -543,7 +522,7 @@ export class BlueGreenDeployment {
       });
       const fleet = await run.step(
         step("read-outputs"),
-        async () => plain(await stack.outputs()) as unknown as FleetOutputs,
+        async () => plainOutputs(await stack.outputs()) as unknown as FleetOutputs,
         { colour },
       );
       const health = await run.step(
@@ -844,92 +823,4 @@ export class BlueGreenDeployment {
       throw error;
     }
   }
-}
-
-// ---------------------------------------------------------------- pure helpers
-
-/** The colour `up` deploys to: the one without traffic; both without (never after bootstrap): a missing one, else blue. */
-function idleColour(state: DeploymentState): Colour {
-  const live = liveColour(state.weights);
-  if (live) return otherColour(live);
-  return COLOURS.find((c) => !state.fleets[c]) ?? "blue";
-}
-
-function retirement(
-  before: JournalSnapshot | undefined,
-  from: Colour,
-): { colour: Colour; release: string } | undefined {
-  const release = before?.releases[from];
-  return release ? { colour: from, release } : undefined;
-}
-
-function plain(outputs: Record<string, { value: unknown }>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
-}
-
-function capacityOf(capacity: Capacity | undefined): { min?: number; max?: number; desired?: number } {
-  if (capacity === undefined) return {};
-  return typeof capacity === "number" ? { min: capacity, max: capacity, desired: capacity } : capacity;
-}
-
-function fleetConfig(colour: Colour, options: DeployOptions): Record<string, string | number | undefined> {
-  const { min, max, desired } = capacityOf(options.capacity);
-  return {
-    colour,
-    release: options.release,
-    imageId: options.imageId,
-    instanceType: options.instanceType,
-    minSize: min,
-    maxSize: max,
-    desiredCapacity: desired,
-    userData: options.userData,
-  };
-}
-
-/** The deploy options that reproduce a fleet stack's config exactly (heal redeploys the live release). */
-function deployOptionsFromConfig(config: ConfigMap, force: boolean): DeployOptions {
-  const get = (key: string) => config[`${CONFIG_NAMESPACE}:${key}`]?.value;
-  const number = (key: string) => (get(key) === undefined ? undefined : Number(get(key)));
-  const min = number("minSize");
-  const max = number("maxSize");
-  const desired = number("desiredCapacity");
-  return {
-    release: get("release") ?? "",
-    imageId: get("imageId") ?? "",
-    instanceType: get("instanceType"),
-    capacity:
-      min !== undefined && max !== undefined && desired !== undefined ? { min, max, desired } : desired,
-    userData: get("userData"),
-    force,
-  };
-}
-
-function checkCapacity(problems: Problems, capacity: Capacity | undefined): void {
-  if (capacity === undefined) return;
-  if (typeof capacity === "number") {
-    problems.integer("capacity", capacity, 1, 1000, false);
-    return;
-  }
-  if (typeof capacity !== "object" || capacity === null) {
-    problems.add("capacity", capacity, "must be a number of instances or { min, max, desired }");
-    return;
-  }
-  problems.integer("capacity.min", capacity.min, 0, 1000, false);
-  problems.integer("capacity.max", capacity.max, 1, 1000, false);
-  problems.integer("capacity.desired", capacity.desired, 1, 1000, false);
-  if (capacity.min > capacity.max)
-    problems.add("capacity.min", capacity.min, `must not exceed \`capacity.max\` (${capacity.max})`);
-  else if (capacity.desired < capacity.min || capacity.desired > capacity.max) {
-    problems.add(
-      "capacity.desired",
-      capacity.desired,
-      `must be between \`capacity.min\` (${capacity.min}) and \`capacity.max\` (${capacity.max})`,
-    );
-  }
-}
-
-function checkVerify(problems: Problems, verify: VerifyOptions | undefined): void {
-  if (verify === undefined) return;
-  problems.alarmNames("verify.alarmNames", verify.alarmNames);
-  problems.duration("verify.settleMs", verify.settleMs);
 }

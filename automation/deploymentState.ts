@@ -76,7 +76,8 @@ export class AppStacks {
   }
 }
 
-function plainOutputs(outputs: Record<string, { value: unknown }>): Record<string, unknown> {
+/** Stack outputs without their `secret` flags. */
+export function plainOutputs(outputs: Record<string, { value: unknown }>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
 }
 

@@ -56,6 +56,9 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
   let prepared: Promise<LocalWorkspaceOptions> | undefined;
   let admin: Promise<LocalWorkspace> | undefined;
   let programs: Record<Role, RoleProgram> | undefined = resolved.programs;
+  // Stacks already selected or created: each later selection would cost a `pulumi stack select` for nothing
+  // (every command names its stack). Forgotten on removeStack, and when the CLI says a stack is gone.
+  const selected = new Map<string, Promise<LocalWorkspaceStack>>();
 
   // A failed preparation is not cached: installing the CLI or exporting the passphrase fixes the next call.
   const workspaceOptions = (): Promise<LocalWorkspaceOptions> =>
@@ -89,17 +92,28 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
 
     async createOrSelectStack(name: string, role: Role): Promise<LocalWorkspaceStack> {
       validateStackArgs(name, role);
-      const program = programOf(role);
-      const opts = await workspaceOptions();
-      const stack = await LocalWorkspace.createOrSelectStack(
-        { stackName: name, projectName: PROJECT_NAME, program },
-        opts,
-      );
-      return new LocalWorkspaceStack(stack, policies);
+      const key = `${name}\u0000${role}`;
+      let stack = selected.get(key);
+      if (!stack) {
+        const forget = () => selected.delete(key);
+        stack = (async () => {
+          const program = programOf(role);
+          const opts = await workspaceOptions();
+          const automationStack = await LocalWorkspace.createOrSelectStack(
+            { stackName: name, projectName: PROJECT_NAME, program },
+            opts,
+          );
+          return new LocalWorkspaceStack(automationStack, policies, forget);
+        })();
+        selected.set(key, stack);
+        stack.catch(forget);
+      }
+      return stack;
     },
 
     async removeStack(name: string): Promise<void> {
       validateStackArgs(name);
+      for (const key of [...selected.keys()]) if (key.startsWith(`${name}\u0000`)) selected.delete(key);
       await (await adminWorkspace()).removeStack(name);
     },
   };

@@ -1,6 +1,7 @@
 // One stack of the LocalWorkspace engine: the Automation API `Stack`, with the engine's CrossGuard packs
 // added to every `preview` and `up`, an already-aborted signal refused before a command starts (the SDK
 // only listens for a *later* abort), and previews whose event stream lost its end retried, then refused.
+import { StackNotFoundError } from "@pulumi/pulumi/automation";
 import type {
   ConfigMap,
   EngineEvent,
@@ -36,6 +37,8 @@ export class LocalWorkspaceStack implements EngineStack {
     /** The Automation API stack, for what the seam does not cover (history, export, cancel). */
     readonly automationStack: Stack,
     private readonly policies: PolicySettings,
+    /** Called when the CLI reports the stack gone (removed behind the engine's back). */
+    private readonly onMissing: () => void = () => undefined,
   ) {}
 
   get name(): string {
@@ -43,11 +46,11 @@ export class LocalWorkspaceStack implements EngineStack {
   }
 
   async setAllConfig(config: ConfigMap): Promise<void> {
-    await this.automationStack.setAllConfig(config);
+    await this.watch(this.automationStack.setAllConfig(config));
   }
 
   async getAllConfig(): Promise<ConfigMap> {
-    return this.automationStack.getAllConfig();
+    return this.watch(this.automationStack.getAllConfig());
   }
 
   /** Events reach `onEvent` when the preview is complete (all of them, once), not while it runs. */
@@ -61,13 +64,13 @@ export class LocalWorkspaceStack implements EngineStack {
 
   async up(opts?: UpOptions): Promise<UpResult> {
     opts?.signal?.throwIfAborted();
-    return this.automationStack.up(withPolicies(opts, this.policies));
+    return this.watch(this.automationStack.up(withPolicies(opts, this.policies)));
   }
 
   /** A refresh with `previewOnly` is a preview: its events are checked and delivered whole, like `preview`'s. */
   async refresh(opts?: RefreshOptions): Promise<RefreshResult> {
     opts?.signal?.throwIfAborted();
-    if (!opts?.previewOnly) return this.automationStack.refresh(opts);
+    if (!opts?.previewOnly) return this.watch(this.automationStack.refresh(opts));
     return this.wholePreview("refresh --preview-only", opts.onEvent, (onEvent) =>
       this.automationStack.refresh({ ...opts, onEvent }),
     );
@@ -75,11 +78,21 @@ export class LocalWorkspaceStack implements EngineStack {
 
   async destroy(opts?: DestroyOptions): Promise<DestroyResult> {
     opts?.signal?.throwIfAborted();
-    return this.automationStack.destroy(opts);
+    return this.watch(this.automationStack.destroy(opts));
   }
 
   async outputs(): Promise<OutputMap> {
-    return this.automationStack.outputs();
+    return this.watch(this.automationStack.outputs());
+  }
+
+  /** Let the engine forget a stack the CLI no longer knows, so that the next selection creates it again. */
+  private async watch<R>(operation: Promise<R>): Promise<R> {
+    try {
+      return await operation;
+    } catch (error) {
+      if (error instanceof StackNotFoundError) this.onMissing();
+      throw error;
+    }
   }
 
   private async wholePreview<R>(
@@ -89,7 +102,7 @@ export class LocalWorkspaceStack implements EngineStack {
   ): Promise<R> {
     for (let attempt = 1; ; attempt++) {
       const events: EngineEvent[] = [];
-      const result = await run((event) => events.push(event));
+      const result = await this.watch(run((event) => events.push(event)));
       if (events.some((event) => event.summaryEvent !== undefined)) {
         for (const event of events) deliver?.(event);
         return result;

@@ -1,0 +1,75 @@
+// Pure helpers about a fleet's options: their validation, the stack config they make, and back.
+import type { ConfigMap } from "@pulumi/pulumi/automation";
+import { CONFIG_NAMESPACE, type Colour } from "../programs/contract";
+import type { Capacity, DeployOptions, VerifyOptions } from "./types";
+import type { Problems } from "./validate";
+
+export function capacityOf(capacity: Capacity | undefined): { min?: number; max?: number; desired?: number } {
+  if (capacity === undefined) return {};
+  return typeof capacity === "number" ? { min: capacity, max: capacity, desired: capacity } : capacity;
+}
+
+export function fleetConfig(
+  colour: Colour,
+  options: DeployOptions,
+): Record<string, string | number | undefined> {
+  const { min, max, desired } = capacityOf(options.capacity);
+  return {
+    colour,
+    release: options.release,
+    imageId: options.imageId,
+    instanceType: options.instanceType,
+    minSize: min,
+    maxSize: max,
+    desiredCapacity: desired,
+    userData: options.userData,
+  };
+}
+
+/** The deploy options that reproduce a fleet stack's config exactly (heal redeploys the live release). */
+export function deployOptionsFromConfig(config: ConfigMap, force: boolean): DeployOptions {
+  const get = (key: string) => config[`${CONFIG_NAMESPACE}:${key}`]?.value;
+  const number = (key: string) => (get(key) === undefined ? undefined : Number(get(key)));
+  const min = number("minSize");
+  const max = number("maxSize");
+  const desired = number("desiredCapacity");
+  return {
+    release: get("release") ?? "",
+    imageId: get("imageId") ?? "",
+    instanceType: get("instanceType"),
+    capacity:
+      min !== undefined && max !== undefined && desired !== undefined ? { min, max, desired } : desired,
+    userData: get("userData"),
+    force,
+  };
+}
+
+export function checkCapacity(problems: Problems, capacity: Capacity | undefined): void {
+  if (capacity === undefined) return;
+  if (typeof capacity === "number") {
+    problems.integer("capacity", capacity, 1, 1000, false);
+    return;
+  }
+  if (typeof capacity !== "object" || capacity === null) {
+    problems.add("capacity", capacity, "must be a number of instances or { min, max, desired }");
+    return;
+  }
+  problems.integer("capacity.min", capacity.min, 0, 1000, false);
+  problems.integer("capacity.max", capacity.max, 1, 1000, false);
+  problems.integer("capacity.desired", capacity.desired, 1, 1000, false);
+  if (capacity.min > capacity.max)
+    problems.add("capacity.min", capacity.min, `must not exceed \`capacity.max\` (${capacity.max})`);
+  else if (capacity.desired < capacity.min || capacity.desired > capacity.max) {
+    problems.add(
+      "capacity.desired",
+      capacity.desired,
+      `must be between \`capacity.min\` (${capacity.min}) and \`capacity.max\` (${capacity.max})`,
+    );
+  }
+}
+
+export function checkVerify(problems: Problems, verify: VerifyOptions | undefined): void {
+  if (verify === undefined) return;
+  problems.alarmNames("verify.alarmNames", verify.alarmNames);
+  problems.duration("verify.settleMs", verify.settleMs);
+}
