@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { CommandError, ConcurrentUpdateError } from "@pulumi/pulumi/automation";
+import { CommandError, ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
 import {
   createLocalWorkspaceEngine,
   defaultPolicyPackDir,
@@ -181,6 +181,25 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         cli.calls.map((call) => call.args.join(" ")),
         ["stack select --stack shop-prod-router"],
       );
+    });
+
+    it("selects a stack once, and again after removeStack or when the CLI says it is gone", async () => {
+      const { cli, engine } = harness();
+      const selections = () => cli.callsOf("stack", "select").length + cli.callsOf("stack", "init").length;
+      const first = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      assert.strictEqual(await engine.createOrSelectStack("shop-prod-blue", "fleet"), first);
+      assert.strictEqual(selections(), 2, "select (absent) and init, once");
+
+      await engine.removeStack("shop-prod-blue");
+      await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      assert.strictEqual(selections(), 4, "removed: selected and created again");
+
+      cli.stacks.delete("shop-prod-blue"); // another process removed it
+      const stale = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await assert.rejects(stale.up(), StackNotFoundError);
+      const fresh = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      assert.notStrictEqual(fresh, stale);
+      assert.ok(cli.stacks.has("shop-prod-blue"), "created again on the next selection");
     });
 
     it("passes the secrets provider to `stack init` and needs no passphrase then", async () => {
