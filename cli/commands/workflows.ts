@@ -1,3 +1,31 @@
 // Owned by the CLI engineer. Library engineers: report needs instead of editing.
-// The `phoenix` workflow commands: bootstrap, up, swap, rollback, destroy, status, history, drift, heal.
-export {};
+// The `phoenix` workflow commands on the blue/green library (automation/): one module per command under
+// workflows/, the shared frame (options, confirmation, Ctrl-C, progress, exit codes) in cli/workflows/.
+import type { Command } from "commander";
+import type { CliIo } from "../io";
+import { registerBootstrap } from "./workflows/bootstrap";
+import { registerDestroy } from "./workflows/destroy";
+import { registerDrift } from "./workflows/drift";
+import { registerHeal } from "./workflows/heal";
+import { registerHistory } from "./workflows/history";
+import { registerRollback } from "./workflows/rollback";
+import { registerStatus } from "./workflows/status";
+import { registerSwap } from "./workflows/swap";
+import { registerUp } from "./workflows/up";
+
+/** In the order of a release: bootstrap, up, swap, rollback, destroy; then inspection and repair. */
+const WORKFLOW_COMMANDS = [
+  registerBootstrap,
+  registerUp,
+  registerSwap,
+  registerRollback,
+  registerDestroy,
+  registerStatus,
+  registerHistory,
+  registerDrift,
+  registerHeal,
+];
+
+export function registerWorkflows(program: Command, io: CliIo): void {
+  for (const register of WORKFLOW_COMMANDS) register(program, io);
+}

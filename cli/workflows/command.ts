@@ -1,0 +1,170 @@
+// The frame every workflow command shares: common options, flag checks before any engine call, the
+// deployment built lazily through the WorkflowContext, confirmation of destructive runs, Ctrl-C as an
+// AbortSignal, progress on stderr, the result on stdout (text, or one JSON document with --json), and
+// errors mapped to exit codes in one place.
+import { Option, type Command } from "commander";
+import type { CallOptions } from "../../automation/events";
+import { CliError, EXIT, type ExitCode } from "../exitCodes";
+import type { CliIo } from "../io";
+import { workflowContext, type Deployment, type DeploymentSettings } from "./context";
+import { toCliError } from "./errors";
+import { FlagParser, type CommonFlags } from "./flags";
+import { progressReporter } from "./progress";
+
+export type Flags = CommonFlags & Record<string, unknown>;
+
+export interface WorkflowCommandSpec<A, R> {
+  name: string;
+  summary: string;
+  description: string;
+  /** Shown under "Examples:" in `--help`. */
+  examples: string[];
+  /** The command's own options. */
+  options?(command: Command): void;
+  /** Also take `--keep-warm` / `--health-timeout` (they configure the deployment itself). */
+  keepWarm?: boolean;
+  healthTimeout?: boolean;
+  /** Turn the flags into the library's options, reporting every problem into `parser`. */
+  parse(flags: Flags, parser: FlagParser, io: CliIo): A | Promise<A>;
+  /**
+   * For destructive commands: what this run would destroy or move, as a sentence to confirm ("This moves
+   * …"), or undefined when it destroys and moves nothing. May read the deployment's status (it takes no
+   * lock and changes nothing); skipped with `--yes`.
+   */
+  confirm?(deployment: Deployment, args: A, settings: DeploymentSettings): Promise<string | undefined>;
+  run(deployment: Deployment, args: A, call: CallOptions): Promise<R>;
+  render(result: R, settings: DeploymentSettings): string;
+  /** A result that scripts must not take for success (drift found): the message, with exit code 1. */
+  problem?(result: R, settings: DeploymentSettings): string | undefined;
+  /** Workflows report progress; `status` and `history` only read. @default true */
+  progress?: boolean;
+}
+
+/** The `--json` document: the same envelope for every command, success or failure. */
+export type WorkflowDocument<R = unknown> =
+  | { command: string; app: string | null; env: string | null; ok: true; result: R; problem?: string }
+  | {
+      command: string;
+      app: string | null;
+      env: string | null;
+      ok: false;
+      exitCode: ExitCode;
+      error: { type: string; message: string };
+    };
+
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+function addCommonOptions(command: Command, spec: WorkflowCommandSpec<unknown, unknown>): void {
+  command
+    .addOption(new Option("--app <name>", "application name, part of every stack name").env("PHOENIX_APP"))
+    .addOption(new Option("--env <name>", "environment name, part of every stack name").env("PHOENIX_ENV"))
+    .addOption(
+      new Option("--backend <url>", "Pulumi state backend (default: file://./.phoenix/state)").env(
+        "PULUMI_BACKEND_URL",
+      ),
+    )
+    .option("--region <region>", "AWS region of the health checks (default: the AWS SDK's chain)")
+    .option("--json", "print one JSON document on stdout instead of text")
+    .option("-y, --yes", "do not ask for confirmation (needed without a terminal)");
+  if (spec.keepWarm)
+    command.option(
+      "--keep-warm <duration>",
+      "how long a colour that lost the traffic stays the protected rollback target (default 60m)",
+    );
+  if (spec.healthTimeout)
+    command.option(
+      "--health-timeout <duration>",
+      "deadline for a new fleet to report every target healthy (default 10m)",
+    );
+}
+
+/** Go on only when confirmed: `--yes`, or a yes on the terminal; `action` says what would change. */
+async function confirmed(io: CliIo, flags: Flags, action: string): Promise<void> {
+  if (flags.yes) return;
+  if (!io.isTTY || !io.confirm) {
+    throw new CliError(
+      `Not confirmed: ${action}. There is no terminal to ask on: pass --yes to confirm. Nothing was changed.`,
+      EXIT.aborted,
+    );
+  }
+  if (!(await io.confirm(`${action[0].toUpperCase()}${action.slice(1)}. Continue?`)))
+    throw new CliError("Not confirmed: nothing was changed.", EXIT.aborted);
+}
+
+export function registerWorkflowCommand<A, R>(
+  program: Command,
+  io: CliIo,
+  spec: WorkflowCommandSpec<A, R>,
+): void {
+  const command = program.command(spec.name).summary(spec.summary).description(spec.description);
+  addCommonOptions(command, spec as WorkflowCommandSpec<unknown, unknown>);
+  spec.options?.(command);
+  command.addHelpText("after", `\nExamples:\n${spec.examples.map((e) => `  ${e}`).join("\n")}\n`);
+  command.action(async (flags: Flags) => {
+    const json = Boolean(flags.json);
+    const envelope = { command: spec.name, app: flags.app ?? null, env: flags.env ?? null };
+    const controller = new AbortController();
+    let stopListening: (() => void) | undefined;
+    let progress: ReturnType<typeof progressReporter> | undefined;
+    let printed = false;
+    try {
+      const parser = new FlagParser();
+      const settings = parser.settings(flags);
+      const args = await spec.parse(flags, parser, io);
+      parser.done();
+      const context = workflowContext();
+      const deployment = await context.createDeployment(settings);
+      const action = spec.confirm ? await spec.confirm(deployment, args, settings) : undefined;
+      if (action) await confirmed(io, flags, action);
+      if (spec.progress !== false) progress = progressReporter(io);
+      stopListening = context.onInterrupt(() => {
+        progress?.note(
+          "Interrupted: stopping at the next safe point and undoing what this workflow started " +
+            "(Ctrl-C again quits at once; the next workflow then finishes the undo).",
+        );
+        controller.abort(new Error("interrupted (Ctrl-C)"));
+      });
+      const result = await spec.run(deployment, args, {
+        signal: controller.signal,
+        onProgress: progress?.listener,
+      });
+      progress?.stop();
+      const problem = spec.problem?.(result, settings);
+      if (json) {
+        const document: WorkflowDocument<R> = {
+          ...envelope,
+          ok: true,
+          result,
+          ...(problem ? { problem } : {}),
+        };
+        io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+      } else {
+        io.stdout(spec.render(result, settings));
+      }
+      printed = true;
+      if (problem) throw new CliError(problem, EXIT.failed);
+    } catch (caught) {
+      progress?.stop();
+      const error =
+        controller.signal.aborted && !(caught instanceof CliError)
+          ? new CliError(
+              `Interrupted: ${caught instanceof Error ? caught.message : String(caught)}`,
+              EXIT.aborted,
+            )
+          : toCliError(caught);
+      // A result with a problem (drift) has printed its document already; every failure prints one here.
+      if (json && !printed) {
+        const document: WorkflowDocument = {
+          ...envelope,
+          ok: false,
+          exitCode: error.exitCode,
+          error: { type: caught instanceof Error ? caught.name : "Error", message: error.message },
+        };
+        io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+      }
+      throw error;
+    } finally {
+      stopListening?.();
+    }
+  });
+}

@@ -1,0 +1,172 @@
+// Results of the workflow commands as text for people, on stdout. (`--json` prints the library's result
+// objects inside a small stable envelope instead: see document.ts.)
+import type {
+  BootstrapResult,
+  ColourStatus,
+  DeployResult,
+  DeploymentStatus,
+  DestroyColourResult,
+  DriftReport,
+  HealResult,
+  HistoryRecord,
+  RollbackResult,
+  SwapResult,
+} from "../../automation/types";
+import { COLOURS, otherColour, stackName } from "../../programs/contract";
+import { drawTraffic, type TrafficView } from "../plan/traffic";
+import type { DeploymentSettings } from "./context";
+import { describeOps, seconds } from "./progress";
+
+/** `--app shop --env prod`, for the next command to run. */
+const target = (s: DeploymentSettings) => `--app ${s.app} --env ${s.env}`;
+
+export function renderBootstrap(r: BootstrapResult, s: DeploymentSettings): string {
+  const lines = [
+    r.created.length > 0
+      ? `Bootstrapped ${s.app}/${s.env}: created ${r.created.map((p) => stackName(s.app, s.env, p)).join(", ")}.`
+      : `${s.app}/${s.env} is already bootstrapped: nothing to create.`,
+  ];
+  if (r.existing.length > 0)
+    lines.push(`Already there: ${r.existing.map((p) => stackName(s.app, s.env, p)).join(", ")}.`);
+  lines.push(`Next: phoenix up ${target(s)} --release <name> --image-id <ami>`);
+  return lines.join("\n") + "\n";
+}
+
+export function renderUp(r: DeployResult, s: DeploymentSettings): string {
+  const lines = [
+    `Deployed release ${r.release} (${r.imageId}, identity ${r.identity}) to ${r.colour}: ` +
+      `${r.health.healthy}/${r.health.desired} targets healthy.`,
+  ];
+  const changes = describeOps(r.changes as Record<string, number>);
+  if (changes) lines.push(`Resources: ${changes}.`);
+  if (r.replacedRelease) lines.push(`Replaced the idle release ${r.replacedRelease}.`);
+  lines.push(`Traffic unchanged. Next: phoenix swap ${target(s)} --steps 10,50,100`);
+  return lines.join("\n") + "\n";
+}
+
+export function renderSwap(r: SwapResult, s: DeploymentSettings): string {
+  const steps = r.steps.map((step) => `${step.weight} %`).join(" → ");
+  const changed = r.steps.map((step) => step.changedResources).join(", ");
+  return (
+    `Traffic of ${s.app}/${s.env} moved from ${r.from} to ${r.to} (release ${r.release}): ${steps}.\n` +
+    `Resources changed per step: ${changed}.\n` +
+    `${r.from} keeps its release as the rollback target: phoenix rollback ${target(s)}\n`
+  );
+}
+
+export function renderRollback(r: RollbackResult, s: DeploymentSettings): string {
+  return (
+    `Rolled ${s.app}/${s.env} back: 100 % on ${r.to} (release ${r.release}), ${r.from} has no traffic.\n` +
+    `When done with it: phoenix destroy ${target(s)} --colour ${r.from}\n`
+  );
+}
+
+export function renderDestroy(r: DestroyColourResult, s: DeploymentSettings): string {
+  if (!r.destroyed) return `The ${r.colour} colour of ${s.app}/${s.env} has no stack: nothing to destroy.\n`;
+  return `Destroyed the ${r.colour} colour of ${s.app}/${s.env}${r.release ? ` (release ${r.release})` : ""}.\n`;
+}
+
+export function renderDrift(r: DriftReport, s: DeploymentSettings): string {
+  if (r.drifted.length === 0) return `No drift on ${r.colour} (release ${r.release}).\n`;
+  const lines = r.drifted.map(
+    (d) => `  - ${d.name} (${d.type}): ${d.deleted ? "deleted outside Pulumi" : d.properties.join(", ")}`,
+  );
+  return (
+    `${r.drifted.length} drifted resource${r.drifted.length === 1 ? "" : "s"} on ${r.colour} (release ${r.release}):\n` +
+    `${lines.join("\n")}\nReplace the drifted fleet: phoenix heal ${target(s)}\n`
+  );
+}
+
+export function renderHeal(r: HealResult, s: DeploymentSettings): string {
+  if (!r.healed) return `No drift on ${r.drift.colour} (release ${r.drift.release}): nothing to heal.\n`;
+  return (
+    `Healed ${s.app}/${s.env}: ${r.from} had ${r.drift.drifted.length} drifted resource(s); release ` +
+    `${r.drift.release} was redeployed to ${r.to}, the traffic moved there and ${r.from} was destroyed.\n`
+  );
+}
+
+function healthText(colour: ColourStatus): string | undefined {
+  const health = colour.health;
+  if (!health) return undefined;
+  if ("error" in health) return `health unknown: ${health.error}`;
+  const states = describeOps(health.byState);
+  const verdict = health.desired > 0 && health.healthy >= health.desired ? "healthy" : "NOT healthy";
+  return `${health.healthy}/${health.desired} ${verdict}${states && verdict !== "healthy" ? ` (${states})` : ""}`;
+}
+
+/** The status as the traffic picture of `phoenix plan`: ALB → weights → colours. */
+export function trafficOfStatus(s: DeploymentStatus): TrafficView {
+  const fleets: TrafficView["fleets"] = {};
+  for (const colour of COLOURS) {
+    const c = s.colours[colour];
+    if (c.exists && c.release)
+      fleets[colour] = { release: c.release, imageId: c.imageId, health: healthText(c) };
+  }
+  return {
+    albDnsName: s.url,
+    listener: `listener (stack ${stackName(s.app, s.env, "router")})`,
+    weights: s.weights,
+    fleets,
+  };
+}
+
+export function renderStatus(s: DeploymentStatus): string {
+  const out = [`${s.app}/${s.env}`];
+  if (!s.bootstrapped) {
+    out.push(
+      `Not bootstrapped (missing ${s.missingStacks.join(", ")}): phoenix bootstrap --app ${s.app} --env ${s.env}`,
+    );
+  } else {
+    out.push("", drawTraffic(trafficOfStatus(s)), "");
+    if (s.live) {
+      const live = s.colours[s.live];
+      out.push(`  live      ${s.live}${live.release ? ` (release ${live.release})` : " (no fleet!)"}`);
+      const idle = s.colours[otherColour(s.live)];
+      if (idle.rollbackTargetUntil)
+        out.push(
+          `  rollback  ${idle.colour} (release ${idle.release}), kept warm until ${idle.rollbackTargetUntil}`,
+        );
+    } else {
+      out.push(`  traffic   split: blue ${s.weights.blue} % / green ${s.weights.green} %`);
+    }
+    for (const colour of COLOURS) {
+      const c = s.colours[colour];
+      if (!c.exists) continue;
+      const facts = [`stack ${c.stack}`, c.identity && `identity ${c.identity}`];
+      if (c.desiredCapacity !== undefined) facts.push(`desired ${c.desiredCapacity}`);
+      out.push(`  ${colour.padEnd(8)}  ${facts.filter(Boolean).join(" · ")}`);
+    }
+  }
+  if (s.interrupted) {
+    out.push(
+      s.interrupted.running
+        ? `  running   ${s.interrupted.workflow} since ${s.interrupted.startedAt} (at ${s.interrupted.lastStep ?? "its start"})`
+        : `  INTERRUPTED ${s.interrupted.workflow} (started ${s.interrupted.startedAt}, stopped at ` +
+            `${s.interrupted.lastStep ?? "its start"}): the next workflow completes or undoes it`,
+    );
+  }
+  if (s.lastWorkflow) {
+    const last = s.lastWorkflow;
+    out.push(`  last      ${last.workflow} ${last.status} at ${last.endedAt ?? last.startedAt}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+export function renderHistory(records: HistoryRecord[]): string {
+  if (records.length === 0) return "No workflows yet.\n";
+  const lines = records.map((r) => {
+    const took = r.durationMs !== undefined ? ` in ${seconds(r.durationMs)}` : "";
+    const params = Object.entries(r.params)
+      .filter(([, v]) => v !== undefined && v !== false)
+      .map(([k, v]) => `${k}=${typeof v === "object" ? JSON.stringify(v) : String(v)}`)
+      .join(" ");
+    const why = [
+      r.error && `\n    error: ${r.error.split("\n")[0]}`,
+      r.recovery && `\n    recovery: ${r.recovery}`,
+    ]
+      .filter(Boolean)
+      .join("");
+    return `${r.startedAt}  ${r.workflow.padEnd(9)} ${r.status.padEnd(11)}${took}${params ? `  ${params}` : ""}${why}`;
+  });
+  return lines.join("\n") + "\n";
+}

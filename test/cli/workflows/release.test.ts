@@ -1,0 +1,198 @@
+// A release end to end with the `phoenix` command: bootstrap, up, a canary swap, the status picture,
+// rollback, destroy; then drift and heal. In-memory engine and probe behind the real commands.
+import { strict as assert } from "assert";
+import type { WorkflowDocument } from "../../../cli/workflows/command";
+import type { DeployResult, DeploymentStatus, HistoryRecord, SwapResult } from "../../../automation/types";
+import { EXIT } from "../../../cli/exitCodes";
+import { AMI_1, AMI_2, TARGET, cliHarness, type CliHarness } from "./harness";
+
+function parse<R>(out: string): Extract<WorkflowDocument<R>, { ok: true }> {
+  const document = JSON.parse(out) as WorkflowDocument<R>;
+  assert.equal(document.ok, true, out);
+  return document as Extract<WorkflowDocument<R>, { ok: true }>;
+}
+
+describe("phoenix workflow commands: a release end to end", () => {
+  let h: CliHarness;
+  beforeEach(() => (h = cliHarness()));
+  afterEach(() => h.cleanup());
+
+  /** bootstrap, up v1 (to green), swap to it: green serves v1. */
+  async function firstRelease(): Promise<void> {
+    assert.equal((await h.phoenix(["bootstrap", ...TARGET])).code, EXIT.ok);
+    assert.equal((await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1])).code, EXIT.ok);
+    assert.equal((await h.phoenix(["swap", ...TARGET, "--yes"])).code, EXIT.ok);
+  }
+
+  it("bootstrap, up, canary swap, status, rollback, destroy", async () => {
+    const bootstrap = await h.phoenix(["bootstrap", ...TARGET]);
+    assert.equal(bootstrap.code, EXIT.ok, bootstrap.err);
+    assert.match(bootstrap.out, /^Bootstrapped shop\/prod: created shop-prod-network, shop-prod-router\.\n/);
+    assert.deepEqual(h.weights(), { blue: 100, green: 0 });
+
+    const up1 = await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1]);
+    assert.equal(up1.code, EXIT.ok, up1.err);
+    assert.match(
+      up1.out,
+      /^Deployed release v1 \(ami-0123456789abcdef0, identity [a-z2-7]{10}\) to green: 2\/2 targets healthy\.\n/,
+    );
+    assert.match(up1.out, /^Resources: create 4\.$/m);
+    assert.deepEqual(h.weights(), { blue: 100, green: 0 }, "up never touches the traffic");
+    assert.equal((await h.phoenix(["swap", ...TARGET, "--yes"])).code, EXIT.ok);
+
+    // The second release goes to blue, which holds nothing: no confirmation is needed without a terminal.
+    const up2 = await h.phoenix([
+      "up",
+      ...TARGET,
+      "--release",
+      "v2",
+      "--image-id",
+      AMI_2,
+      "--min",
+      "2",
+      "--max",
+      "6",
+      "--desired",
+      "3",
+    ]);
+    assert.equal(up2.code, EXIT.ok, up2.err);
+    assert.match(up2.out, /to blue: 3\/3 targets healthy/);
+    assert.equal(h.engine.inspect("shop-prod-blue")?.config["phoenix:maxSize"], "6");
+
+    const routerUps = h.ups("shop-prod-router");
+    const swap = await h.phoenix(["swap", ...TARGET, "--steps", "10,50,100", "--alarm", "shop-5xx", "--yes"]);
+    assert.equal(swap.code, EXIT.ok, swap.err);
+    assert.equal(
+      swap.out,
+      "Traffic of shop/prod moved from green to blue (release v2): 10 % → 50 % → 100 %.\n" +
+        "Resources changed per step: 1, 1, 1.\n" +
+        "green keeps its release as the rollback target: phoenix rollback --app shop --env prod\n",
+    );
+    assert.equal(h.ups("shop-prod-router") - routerUps, 3, "one router update per step");
+    assert.deepEqual(h.weights(), { blue: 100, green: 0 });
+
+    const status = await h.phoenix(["status", ...TARGET]);
+    assert.equal(status.code, EXIT.ok, status.err);
+    const lines = status.out.split("\n");
+    assert.match(
+      lines.find((l) => l.includes("clients ──▶ ALB"))!,
+      /ALB http:\/\//,
+    );
+    assert.match(
+      lines.find((l) => l.includes("── 100% ──▶ blue"))!,
+      /release v2 · ami-0fedcba9876543210 · 3\/3 healthy$/,
+    );
+    assert.match(
+      lines.find((l) => l.includes("──   0% ──▶ green"))!,
+      /release v1 · ami-0123456789abcdef0 · 2\/2 healthy$/,
+    );
+    assert.match(status.out, /^ {2}live {6}blue \(release v2\)$/m);
+    assert.match(status.out, /^ {2}rollback {2}green \(release v1\), kept warm until 2026-01-01T01:/m);
+    assert.match(status.out, /^ {2}last {6}swap ok at /m);
+
+    const rollback = await h.phoenix(["rollback", ...TARGET, "--yes"]);
+    assert.equal(rollback.code, EXIT.ok, rollback.err);
+    assert.match(
+      rollback.out,
+      /^Rolled shop\/prod back: 100 % on green \(release v1\), blue has no traffic\.\n/,
+    );
+    assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+
+    // blue just lost the traffic: it is the rollback target, kept warm unless forced.
+    const refused = await h.phoenix(["destroy", ...TARGET, "--colour", "blue", "--yes"]);
+    assert.equal(refused.code, EXIT.failed);
+    assert.match(
+      refused.err,
+      /^phoenix: The blue colour \(release v2\) is the rollback target for another 60 min/m,
+    );
+    assert.equal(h.releaseOf("blue"), "v2");
+    const destroy = await h.phoenix(["destroy", ...TARGET, "--colour", "blue", "--force", "--yes"]);
+    assert.equal(destroy.code, EXIT.ok, destroy.err);
+    assert.equal(destroy.out, "Destroyed the blue colour of shop/prod (release v2).\n");
+    assert.equal(h.engine.inspect("shop-prod-blue"), undefined, "the stack is removed");
+    assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+
+    const history = await h.phoenix(["history", ...TARGET, "--limit", "3"]);
+    assert.equal(history.code, EXIT.ok);
+    assert.deepEqual(
+      history.out
+        .trim()
+        .split("\n")
+        .filter((l) => !l.startsWith("    "))
+        .map((l) => l.split(/\s+/).slice(1, 3)),
+      [
+        ["rollback", "ok"],
+        ["destroy", "failed"],
+        ["destroy", "ok"],
+      ],
+    );
+  });
+
+  it("prints one stable --json document per command", async () => {
+    await firstRelease();
+    const up = parse<DeployResult>(
+      (await h.phoenix(["up", ...TARGET, "--release", "v2", "--image-id", AMI_2, "--json"])).out,
+    );
+    assert.deepEqual(Object.keys(up), ["command", "app", "env", "ok", "result"]);
+    assert.deepEqual([up.command, up.app, up.env], ["up", "shop", "prod"]);
+    assert.deepEqual([up.result.colour, up.result.release, up.result.changes], ["blue", "v2", { create: 4 }]);
+
+    const swap = parse<SwapResult>(
+      (await h.phoenix(["swap", ...TARGET, "--steps", "50,100", "--yes", "--json"])).out,
+    );
+    assert.deepEqual(
+      swap.result.steps.map((s) => [s.weight, s.changedResources]),
+      [
+        [50, 1],
+        [100, 1],
+      ],
+    );
+
+    const status = parse<DeploymentStatus>((await h.phoenix(["status", ...TARGET, "--json"])).out);
+    assert.deepEqual(status.result.weights, { blue: 100, green: 0 });
+    assert.deepEqual(status.result.colours.green.health, { healthy: 2, desired: 2, byState: { healthy: 2 } });
+    assert.equal(status.result.live, "blue");
+
+    const history = parse<HistoryRecord[]>((await h.phoenix(["history", ...TARGET, "--json"])).out);
+    assert.deepEqual(
+      history.result.map((r) => r.workflow),
+      ["bootstrap", "up", "swap", "up", "swap"],
+    );
+  });
+
+  it("drift exits 1 with the drifted resources; heal replaces the drifted colour", async () => {
+    await firstRelease();
+    const clean = await h.phoenix(["drift", ...TARGET]);
+    assert.deepEqual([clean.code, clean.out], [EXIT.ok, "No drift on green (release v1).\n"]);
+
+    const group = h.engine
+      .inspect("shop-prod-green")!
+      .resources.find((r) => r.type === "aws:autoscaling/group:Group")!;
+    h.engine.simulateDrift("shop-prod-green", group.name, { maxSize: 9 });
+    const drift = await h.phoenix(["drift", ...TARGET, "--json"]);
+    assert.equal(drift.code, EXIT.failed);
+    const document = JSON.parse(drift.out) as {
+      ok: boolean;
+      problem: string;
+      result: { drifted: { properties: string[] }[] };
+    };
+    assert.equal(document.ok, true, "the check itself worked");
+    assert.deepEqual(
+      document.result.drifted.map((d) => d.properties),
+      [["maxSize"]],
+    );
+    assert.match(document.problem, /^drift found on green: 1 resource\(s\) differ/);
+    assert.match(drift.err, /phoenix heal --app shop --env prod/);
+
+    const heal = await h.phoenix(["heal", ...TARGET, "--yes"]);
+    assert.equal(heal.code, EXIT.ok, heal.err);
+    assert.match(
+      heal.out,
+      /^Healed shop\/prod: green had 1 drifted resource\(s\); release v1 was redeployed to blue/,
+    );
+    assert.deepEqual(
+      [h.weights(), h.releaseOf("blue"), h.releaseOf("green")],
+      [{ blue: 100, green: 0 }, "v1", undefined],
+    );
+  });
+});
