@@ -8,7 +8,6 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import {
-  UndecidableInputError,
   autoScalingGroupIdentity,
   identityOfName,
   launchTemplateIdentity,
@@ -44,7 +43,10 @@ function validateLaunchTemplate(
 ) {
   if (!inScope(props, args)) return;
   const subject = describeResource(args.type, args.name);
-  const expected = identityOrNoVerdict(() => launchTemplateIdentity(props), args);
+  // An input unknown during preview throws while the identity is computed: the SDK's proxy error in the
+  // engine (reported as "can't run during preview"), UndecidableInputError offline ("undecided"). Never a
+  // verdict from a partial projection.
+  const expected = launchTemplateIdentity(props);
   const carried = identityOfName(props.name);
   if (!isPresent(props.name)) {
     report(
@@ -108,21 +110,6 @@ function validateAutoScalingGroup(
     report(
       `${subject} must tag \`phoenix:identity\` with its template's identity: "${tag}" ≠ "${expected}".`,
     );
-  }
-}
-
-/**
- * The identity of the inputs, or "no verdict" when an input is unknown (preview) or encrypted: the SDK
- * reports a policy that calls `notApplicable` as not applicable, never as passed or failed.
- */
-function identityOrNoVerdict(compute: () => string, args: ResourceValidationArgs): string {
-  try {
-    return compute();
-  } catch (error) {
-    if (error instanceof UndecidableInputError) {
-      return args.notApplicable(`no verdict: ${error.message}`);
-    }
-    throw error;
   }
 }
 

@@ -88,6 +88,15 @@ describe("evaluateResources (offline)", () => {
     );
   });
 
+  it("gives an 'undecided' verdict on a release identity it can't compute", () => {
+    const [template] = fleetStack();
+    const verdicts = evaluateResources([{ ...template, inputs: { ...template.inputs, imageId: UNKNOWN } }]);
+    assert.deepEqual(
+      verdicts.map((v) => [v.policy, v.kind, v.message]),
+      [["immutable-release-identity", "undecided", "no verdict: input `imageId` is not known until apply"]],
+    );
+  });
+
   it("catches a launch template whose AMI changed under its old name", () => {
     const [template, group] = fleetStack();
     const mutated = { ...template, inputs: { ...template.inputs, imageId: "ami-0new" } };

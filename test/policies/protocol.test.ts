@@ -66,6 +66,8 @@ function stackResource(type: string, name: string, props: Record<string, unknown
 }
 
 const LEVEL = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" } as Record<number, string>;
+const ADVISORY = 0;
+const REMEDIATE = 3;
 
 describe("the policy pack over the Analyzer protocol", function () {
   this.timeout(120_000);
@@ -86,6 +88,18 @@ describe("the policy pack over the Analyzer protocol", function () {
       level: LEVEL[d.getEnforcementlevel()],
       message: d.getMessage(),
     }));
+  };
+
+  /** Configure the pack as the engine does: every listed policy's level and properties (others unset). */
+  const configure = async (policies: Record<string, [number, Record<string, unknown>]>) => {
+    const request = new pb.ConfigureAnalyzerRequest();
+    for (const [name, [level, properties]] of Object.entries(policies)) {
+      const config = new pb.PolicyConfig();
+      config.setEnforcementlevel(level);
+      config.setProperties(Struct.fromJavaScript(properties));
+      request.getPolicyconfigMap().set(name, config);
+    }
+    await call("configure", request);
   };
 
   before(async () => {
@@ -193,16 +207,7 @@ describe("the policy pack over the Analyzer protocol", function () {
   });
 
   it("Configure: config changes what Analyze reports", async () => {
-    const config = new pb.ConfigureAnalyzerRequest();
-    const ssh = new pb.PolicyConfig();
-    ssh.setEnforcementlevel(0);
-    ssh.setProperties(Struct.fromJavaScript({ ports: [22], allowPrivateSources: true }));
-    config.getPolicyconfigMap().set("no-ssh-access", ssh);
-    const imds = new pb.PolicyConfig();
-    imds.setEnforcementlevel(3);
-    imds.setProperties(Struct.fromJavaScript({}));
-    config.getPolicyconfigMap().set("imdsv2-required", imds);
-    await call("configure", config);
+    await configure({ "no-ssh-access": [ADVISORY, { ports: [22], allowPrivateSources: true }] });
 
     const privateOnly = { ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/8"] }] };
     assert.deepEqual(await diagnostics(analyzeRequest(AWS.securityGroup, "sg", privateOnly)), []);
@@ -218,6 +223,7 @@ describe("the policy pack over the Analyzer protocol", function () {
   });
 
   it("Remediate: sets httpTokens to required when the policy is at level remediate", async () => {
+    await configure({ "imdsv2-required": [REMEDIATE, {}] });
     const instance = {
       ami: "ami-1",
       instanceType: "t3.micro",
