@@ -2,40 +2,25 @@
 // heal. The stacks are the source of truth; the journal records every step; a lock keeps workflows on one
 // app/env apart; a workflow interrupted at any point is completed or undone by the next one.
 import { join } from "path";
-import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { COLOURS, otherColour, stackName, type Colour, type FleetOutputs } from "../programs/contract";
-import { AppStacks, liveColour, plainOutputs, snapshotOf, type DeploymentState } from "./deploymentState";
-import { checkCapacity, checkVerify, deployOptionsFromConfig, fleetConfig } from "./fleetOptions";
-import { changedCount, describeWeights, idleColour, retirement, weightsFor } from "./traffic";
-import { driftedResources } from "./drift";
+import { COLOURS, otherColour, stackName, type Colour } from "../programs/contract";
+import { AppStacks, liveColour } from "./deploymentState";
 import {
   AbortedError,
-  ColourInUseError,
-  ColourMissingError,
   DeployFailedError,
   errorMessage,
-  ImmutableUpdateError,
-  KeepWarmError,
-  NotBootstrappedError,
   NothingToRollBackError,
-  SwapFailedError,
   TrafficRestoreError,
   UnhealthyError,
-  VerifyFailedError,
   WorkflowError,
 } from "./errors";
 import type { CallOptions, ProgressEvent, WorkflowName } from "./events";
-import { checkHealthy, waitHealthy, type Clock, type HealthReading } from "./health";
+import { checkCapacity, checkVerify, deployOptionsFromConfig } from "./fleetOptions";
+import { checkHealthy, type Clock, type HealthReading } from "./health";
 import { toHistory } from "./history";
-import { immutableUpdates } from "./immutableGuard";
-import {
-  findInterrupted,
-  Journal,
-  retiredAt,
-  type InterruptedWorkflow,
-  type JournalSnapshot,
-} from "./journal";
-import { acquireLock, lockHolder, type HeldLock } from "./lock";
+import { findInterrupted, Journal, retiredAt, type JournalSnapshot } from "./journal";
+import { acquireLock, lockHolder } from "./lock";
+import { recoverInterrupted } from "./recovery";
+import { retirement, weightsFor } from "./traffic";
 import type {
   BlueGreenDeploymentOptions,
   BootstrapOptions,
@@ -56,11 +41,10 @@ import type {
   StatusOptions,
   SwapOptions,
   SwapResult,
-  SwapStepResult,
-  VerifyOptions,
 } from "./types";
 import { checkAppEnv, Problems } from "./validate";
 import { WorkflowRun } from "./workflowRun";
+import { WorkflowSteps } from "./workflowSteps";
 
 const MINUTE = 60_000;
 
@@ -78,9 +62,7 @@ export class BlueGreenDeployment {
   private readonly journal: Journal;
   private readonly clock: Clock;
   private readonly keepWarmMs: number;
-  private readonly healthTimeoutMs: number;
-  private readonly healthPollMs: number;
-  private readonly undoAttempts: number;
+  private readonly steps: WorkflowSteps;
 
   constructor(private readonly options: BlueGreenDeploymentOptions) {
     const problems = new Problems();
@@ -106,9 +88,17 @@ export class BlueGreenDeployment {
     this.journal = new Journal(join(options.stateDir, `${options.app}-${options.env}.journal.jsonl`));
     this.clock = { now: options.now ?? Date.now, sleep: options.sleep ?? defaultSleep };
     this.keepWarmMs = options.keepWarmMs ?? 60 * MINUTE;
-    this.healthTimeoutMs = options.healthTimeoutMs ?? 10 * MINUTE;
-    this.healthPollMs = options.healthPollMs ?? 2000;
-    this.undoAttempts = options.undoAttempts ?? 3;
+    this.steps = new WorkflowSteps({
+      stacks: this.stacks,
+      engine: options.engine,
+      probe: options.probe,
+      journal: this.journal,
+      clock: this.clock,
+      keepWarmMs: this.keepWarmMs,
+      healthTimeoutMs: options.healthTimeoutMs ?? 10 * MINUTE,
+      healthPollMs: options.healthPollMs ?? 2000,
+      undoAttempts: options.undoAttempts ?? 3,
+    });
   }
 
   /** Path of the append-only journal. */
@@ -185,9 +175,9 @@ export class BlueGreenDeployment {
       force: options.force ?? false,
     };
     return this.exclusive("up", params, options, async (run) => {
-      const state = await this.readState(run);
-      this.requireBootstrapped(state);
-      return this.deploy(run, state, options, "");
+      const state = await this.steps.readState(run);
+      this.steps.requireBootstrapped(state);
+      return this.steps.deploy(run, state, options, "");
     });
   }
 
@@ -204,9 +194,9 @@ export class BlueGreenDeployment {
       { steps, pauseMs: options.pauseMs ?? 0, verify: options.verify },
       options,
       async (run) => {
-        const state = await this.readState(run);
-        this.requireBootstrapped(state);
-        return this.shift(run, state, steps, options.pauseMs ?? 0, options.verify ?? {}, "");
+        const state = await this.steps.readState(run);
+        this.steps.requireBootstrapped(state);
+        return this.steps.shift(run, state, steps, options.pauseMs ?? 0, options.verify ?? {}, "");
       },
       (result, state) => retirement(state, result.from),
     );
@@ -219,8 +209,8 @@ export class BlueGreenDeployment {
       {},
       options,
       async (run) => {
-        const state = await this.readState(run);
-        this.requireBootstrapped(state);
+        const state = await this.steps.readState(run);
+        this.steps.requireBootstrapped(state);
         const from = liveColour(state.weights)!;
         const to = otherColour(from);
         const target = state.fleets[to];
@@ -233,7 +223,7 @@ export class BlueGreenDeployment {
         await run.step("check-health", () => checkHealthy(this.options.probe, to, target, run.signal), {
           colour: to,
         });
-        await this.route(run, state, weightsFor(to, 100), "route", to);
+        await this.steps.route(run, state, weightsFor(to, 100), "route", to);
         return { from, to, release: target.release };
       },
       (result, state) => retirement(state, result.from),
@@ -250,8 +240,8 @@ export class BlueGreenDeployment {
       { colour: options.colour, force: options.force ?? false },
       options,
       async (run) => {
-        const state = await this.readState(run);
-        return this.destroyColour(run, state, options.colour, options.force ?? false, "");
+        const state = await this.steps.readState(run);
+        return this.steps.destroyColour(run, state, options.colour, options.force ?? false, "");
       },
     );
   }
@@ -259,9 +249,9 @@ export class BlueGreenDeployment {
   /** Refresh-preview the live colour: the resources and properties that differ from the state. */
   async drift(options: DriftOptions = {}): Promise<DriftReport> {
     return this.exclusive("drift", {}, options, async (run) => {
-      const state = await this.readState(run);
-      this.requireBootstrapped(state);
-      return this.detectDrift(run, state);
+      const state = await this.steps.readState(run);
+      this.steps.requireBootstrapped(state);
+      return this.steps.detectDrift(run, state);
     });
   }
 
@@ -273,9 +263,9 @@ export class BlueGreenDeployment {
     checkVerify(problems, options.verify);
     problems.done();
     return this.exclusive("heal", { steps, force: options.force ?? false }, options, async (run) => {
-      const state = await this.readState(run);
-      this.requireBootstrapped(state);
-      const drift = await this.detectDrift(run, state);
+      const state = await this.steps.readState(run);
+      this.steps.requireBootstrapped(state);
+      const drift = await this.steps.detectDrift(run, state);
       if (drift.drifted.length === 0) return { healed: false, drift };
       const live = drift.colour;
       const config = await run.step(
@@ -284,11 +274,11 @@ export class BlueGreenDeployment {
         { colour: live },
       );
       const redeploy = deployOptionsFromConfig(config, options.force ?? false);
-      const deployed = await this.deploy(run, state, redeploy, "up:");
+      const deployed = await this.steps.deploy(run, state, redeploy, "up:");
       let swapped: SwapResult;
       try {
-        const afterUp = await this.readState(run, "up:read-state");
-        swapped = await this.shift(run, afterUp, steps, 0, options.verify ?? {}, "swap:");
+        const afterUp = await this.steps.readState(run, "up:read-state");
+        swapped = await this.steps.shift(run, afterUp, steps, 0, options.verify ?? {}, "swap:");
       } catch (error) {
         // The traffic is on the drifted colour (never moved, or put back): undo the new deployment so a
         // failed heal leaves nothing behind. A failed restore is left open for the next workflow instead.
@@ -296,7 +286,7 @@ export class BlueGreenDeployment {
           await run
             .step(
               "undo-up",
-              () => this.retry(() => this.destroyStack(run, deployed.colour, false)),
+              () => this.steps.retry(() => this.steps.destroyStack(run, deployed.colour, false)),
               { colour: deployed.colour },
               false,
             )
@@ -306,8 +296,8 @@ export class BlueGreenDeployment {
       }
       // From here on the new colour serves: a failure is completed (the drifted colour destroyed) by recovery.
       try {
-        const afterSwap = await this.readState(run, "destroy:read-state");
-        await this.destroyColour(run, afterSwap, live, true, "destroy:");
+        const afterSwap = await this.steps.readState(run, "destroy:read-state");
+        await this.steps.destroyColour(run, afterSwap, live, true, "destroy:");
       } catch (error) {
         run.leftOpen = true;
         throw error;
@@ -415,7 +405,7 @@ export class BlueGreenDeployment {
     });
     try {
       const interrupted = await this.journal.interrupted();
-      if (interrupted) await this.recover(interrupted, call, lock);
+      if (interrupted) await recoverInterrupted(this.steps, interrupted, this.emitter(call), lock);
       const run = new WorkflowRun(workflow, this.journal, this.emitter(call), this.clock, call.signal, lock);
       await run.begin(params);
       try {
@@ -437,390 +427,6 @@ export class BlueGreenDeployment {
       }
     } finally {
       await lock.release();
-    }
-  }
-
-  private async readState(run: WorkflowRun, name = "read-state"): Promise<DeploymentState> {
-    const state = await run.step(name, () => this.stacks.read(), { stateOf: snapshotOf });
-    if (run.before === undefined) run.before = snapshotOf(state);
-    return state;
-  }
-
-  private requireBootstrapped(state: DeploymentState): void {
-    const missing = [];
-    if (!state.existing.has("network")) missing.push(this.stacks.name("network"));
-    if (!state.router) missing.push(this.stacks.name("router"));
-    if (missing.length > 0) throw new NotBootstrappedError(this.app, this.env, missing);
-  }
-
-  private async retry<T>(action: () => Promise<T>): Promise<T> {
-    let last: unknown;
-    for (let attempt = 1; attempt <= this.undoAttempts; attempt++) {
-      try {
-        return await action();
-      } catch (error) {
-        last = error;
-      }
-    }
-    throw last;
-  }
-
-  // ---------------------------------------------------------------- the steps
-
-  private async deploy(
-    run: WorkflowRun,
-    state: DeploymentState,
-    options: DeployOptions,
-    prefix: string,
-  ): Promise<DeployResult> {
-    const colour = idleColour(state);
-    if (state.weights[colour] > 0) {
-      // Only reachable if an interrupted swap could not be undone: never deploy over a colour with traffic.
-      throw new WorkflowError(
-        `The traffic is split (${describeWeights(state.weights)}), so no colour is idle: run \`phoenix rollback\` or \`phoenix swap\` first.`,
-      );
-    }
-    const previous = state.fleets[colour];
-    const step = (name: string) => `${prefix}${name}`;
-    let created = !state.existing.has(colour) || previous === undefined;
-    let deployAttempted = false;
-    let replacedRelease: string | undefined;
-    try {
-      if (previous && previous.release !== options.release) {
-        this.checkKeepWarm(colour, previous.release, await this.journal.read(), options.force ?? false);
-        // From the first destroy call on, whatever the colour holds is this call's to clean up.
-        created = true;
-        await run.step(step("destroy-old"), () => this.destroyStack(run, colour, true), {
-          colour,
-          detail: `release ${previous.release}`,
-        });
-        replacedRelease = previous.release;
-        created = true;
-      }
-      const stack = await run.step(
-        step("configure"),
-        async () => {
-          const selected = await this.stacks.select(colour);
-          await selected.setAllConfig(this.stacks.config(colour, fleetConfig(colour, options)));
-          return selected;
-        },
-        { colour, detail: `release ${options.release}` },
-      );
-      const events: EngineEvent[] = [];
-      await run.step(
-        step("preview"),
-        async () => {
-          await stack.preview(run.engineOptions(stack.name, "preview", true, events));
-          const updates = immutableUpdates(events);
-          if (updates.length > 0) throw new ImmutableUpdateError(updates);
-        },
-        { colour },
-      );
-      deployAttempted = true;
-      const upResult = await run.step(step("deploy"), () => stack.up(run.engineOptions(stack.name, "up")), {
-        colour,
-      });
-      const fleet = await run.step(
-        step("read-outputs"),
-        async () => plainOutputs(await stack.outputs()) as unknown as FleetOutputs,
-        { colour },
-      );
-      const health = await run.step(
-        step("wait-healthy"),
-        () =>
-          waitHealthy(this.options.probe, colour, fleet, {
-            timeoutMs: this.healthTimeoutMs,
-            initialDelayMs: this.healthPollMs,
-            clock: this.clock,
-            signal: run.signal,
-            onReading: (reading, attempt) =>
-              run.emitEvent({ kind: "health", colour, ...reading, attempt, at: this.clock.now() }),
-          }),
-        { colour },
-      );
-      return {
-        colour,
-        release: fleet.release,
-        imageId: fleet.imageId,
-        identity: fleet.identity,
-        replacedRelease,
-        health,
-        changes: upResult.summary.resourceChanges ?? {},
-      };
-    } catch (error) {
-      if (error instanceof KeepWarmError) throw error;
-      // Undo: whatever this call created (or changed) in the idle colour goes; traffic is never touched here.
-      let cleanedUp = true;
-      if (created || deployAttempted) {
-        try {
-          await run.step(
-            step("undo"),
-            () => this.retry(() => this.destroyStack(run, colour, false)),
-            { colour, detail: "destroy what this up created" },
-            false,
-          );
-        } catch {
-          cleanedUp = false;
-        }
-      }
-      if (error instanceof ImmutableUpdateError && cleanedUp) throw error;
-      if (run.signal?.aborted && cleanedUp) throw new AbortedError(run.lastStep ?? "up");
-      throw new DeployFailedError(colour, options.release, errorMessage(error), cleanedUp, error);
-    }
-  }
-
-  /** Destroy a colour's stack and remove it (no-op when it does not exist). Never called on a colour with traffic. */
-  private async destroyStack(run: WorkflowRun, colour: Colour, abortable: boolean): Promise<void> {
-    const names = await this.options.engine.listStacks();
-    if (!names.includes(this.stacks.name(colour))) return;
-    const stack = await this.stacks.select(colour);
-    await stack.destroy(run.engineOptions(stack.name, "destroy", abortable));
-    await this.options.engine.removeStack(stack.name);
-  }
-
-  private checkKeepWarm(
-    colour: Colour,
-    release: string,
-    entries: Awaited<ReturnType<Journal["read"]>>,
-    force: boolean,
-  ): void {
-    const retired = retiredAt(entries, colour, release);
-    if (retired === undefined || force) return;
-    const remaining = retired + this.keepWarmMs - this.clock.now();
-    if (remaining > 0) throw new KeepWarmError(colour, release, remaining);
-  }
-
-  /** Set the router's weights: one update of the router stack. Returns how many resources it changed. */
-  private async setWeights(
-    run: WorkflowRun,
-    weights: Record<Colour, number>,
-    abortable: boolean,
-  ): Promise<number> {
-    const router = await this.stacks.select("router");
-    await router.setAllConfig(
-      this.stacks.config("router", { blueWeight: weights.blue, greenWeight: weights.green }),
-    );
-    const result = await router.up(run.engineOptions(router.name, "up", abortable));
-    return changedCount(result.summary.resourceChanges);
-  }
-
-  /** Route to `weights`; on failure put the traffic back where `state` had it (or throw TrafficRestoreError). */
-  private async route(
-    run: WorkflowRun,
-    state: DeploymentState,
-    weights: Record<Colour, number>,
-    name: string,
-    colour: Colour,
-  ): Promise<number> {
-    try {
-      return await run.step(name, () => this.setWeights(run, weights, true), {
-        colour,
-        detail: describeWeights(weights),
-      });
-    } catch (error) {
-      await this.restoreTraffic(run, state.weights, name);
-      throw error;
-    }
-  }
-
-  private async restoreTraffic(
-    run: WorkflowRun,
-    weights: Record<Colour, number>,
-    after: string,
-  ): Promise<void> {
-    const back = liveColour(weights)!;
-    try {
-      await run.step(
-        `restore-traffic`,
-        () => this.retry(() => this.setWeights(run, weights, false)),
-        { colour: back, detail: `after ${after}: ${describeWeights(weights)}` },
-        false,
-      );
-    } catch (error) {
-      throw new TrafficRestoreError(back, error);
-    }
-  }
-
-  private async shift(
-    run: WorkflowRun,
-    state: DeploymentState,
-    steps: number[],
-    pauseMs: number,
-    verify: VerifyOptions,
-    prefix: string,
-  ): Promise<SwapResult> {
-    const from = liveColour(state.weights)!;
-    const to = otherColour(from);
-    const target = state.fleets[to];
-    if (!target) throw new ColourMissingError(to, "there is nothing to swap the traffic to");
-    if (state.weights[from] !== 100) {
-      throw new WorkflowError(
-        `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then retry.`,
-      );
-    }
-    const results: SwapStepResult[] = [];
-    let routed = false;
-    for (const [index, weight] of steps.entries()) {
-      const stepNo = index + 1;
-      const started = this.clock.now();
-      try {
-        // Traffic guard: the new colour must be healthy before it gets more weight.
-        await run.step(
-          `${prefix}check-health:${weight}`,
-          () => checkHealthy(this.options.probe, to, target, run.signal),
-          { colour: to },
-        );
-        routed = true;
-        const changed = await run.step(
-          `${prefix}route:${weight}`,
-          () => this.setWeights(run, weightsFor(to, weight), true),
-          { colour: to, detail: describeWeights(weightsFor(to, weight)) },
-        );
-        if (changed !== 1)
-          throw new VerifyFailedError(
-            `the router update changed ${changed} resources; a swap step must change exactly 1 (the listener)`,
-          );
-        await run.step(`${prefix}verify:${weight}`, () => this.verifyStep(run, to, target, verify), {
-          colour: to,
-        });
-        results.push({ weight, changedResources: changed, durationMs: this.clock.now() - started });
-        if (pauseMs > 0 && index < steps.length - 1)
-          await run.step(`${prefix}pause:${weight}`, () => this.clock.sleep(pauseMs, run.signal));
-      } catch (error) {
-        if (routed) await this.restoreTraffic(run, state.weights, `step ${stepNo}`);
-        if (run.signal?.aborted)
-          throw new AbortedError(`swap step ${stepNo} (${weight} %), traffic back on ${from}`);
-        throw new SwapFailedError(stepNo, weight, errorMessage(error), routed ? from : undefined, error);
-      }
-    }
-    return { from, to, release: target.release, steps: results };
-  }
-
-  private async verifyStep(
-    run: WorkflowRun,
-    colour: Colour,
-    fleet: FleetOutputs,
-    verify: VerifyOptions,
-  ): Promise<void> {
-    if (verify.settleMs) await this.clock.sleep(verify.settleMs, run.signal);
-    await checkHealthy(this.options.probe, colour, fleet, run.signal);
-    if (verify.alarmNames && verify.alarmNames.length > 0) {
-      const firing = await this.options.probe.alarmsInAlarm(verify.alarmNames, run.signal);
-      if (firing.length > 0) throw new VerifyFailedError(`CloudWatch alarms in ALARM: ${firing.join(", ")}`);
-    }
-  }
-
-  private async destroyColour(
-    run: WorkflowRun,
-    state: DeploymentState,
-    colour: Colour,
-    force: boolean,
-    prefix: string,
-  ): Promise<DestroyColourResult> {
-    const weight = state.weights[colour];
-    const fleet = state.fleets[colour];
-    if (weight > 0 && (fleet || state.existing.has(colour))) throw new ColourInUseError(colour, weight);
-    if (!state.existing.has(colour)) return { colour, destroyed: false };
-    if (fleet) this.checkKeepWarm(colour, fleet.release, await this.journal.read(), force);
-    try {
-      await run.step(`${prefix}destroy`, () => this.destroyStack(run, colour, true), {
-        colour,
-        detail: fleet ? `release ${fleet.release}` : "empty stack",
-      });
-    } catch (error) {
-      // Half destroyed: left open in the journal so the next workflow completes it.
-      run.leftOpen = true;
-      throw error;
-    }
-    return { colour, destroyed: true, release: fleet?.release };
-  }
-
-  private async detectDrift(run: WorkflowRun, state: DeploymentState): Promise<DriftReport> {
-    const colour = liveColour(state.weights)!;
-    const fleet = state.fleets[colour];
-    if (!fleet) throw new ColourMissingError(colour, "there is no live fleet to check for drift");
-    const events: EngineEvent[] = [];
-    await run.step(
-      "refresh-preview",
-      async () => {
-        const stack = await this.stacks.select(colour);
-        await stack.refresh({ ...run.engineOptions(stack.name, "refresh", true, events), previewOnly: true });
-      },
-      { colour },
-    );
-    return { colour, release: fleet.release, drifted: driftedResources(events) };
-  }
-
-  // ---------------------------------------------------------------- recovery
-
-  /** Complete or undo a workflow that began and never ended (a crash, a kill, an undo that failed). */
-  private async recover(interrupted: InterruptedWorkflow, call: CallOptions, lock: HeldLock): Promise<void> {
-    const run = new WorkflowRun("recover", this.journal, this.emitter(call), this.clock, undefined, lock);
-    const { begin, steps, before } = interrupted;
-    await run.begin({ interrupted: begin.id, workflow: begin.workflow, lastStep: interrupted.lastStep });
-    const actions: string[] = [];
-    try {
-      const state = await this.readState(run);
-      const inDestroyPhase = begin.workflow === "destroy" || steps.some((s) => s.step.startsWith("destroy:"));
-      // 1. Traffic: back where the interrupted workflow found it (unless it was past its swap, in heal's destroy phase).
-      if (
-        before &&
-        state.router &&
-        !inDestroyPhase &&
-        (before.weights.blue !== state.weights.blue || before.weights.green !== state.weights.green)
-      ) {
-        await this.restoreTraffic(run, before.weights, `interrupted ${begin.workflow}`);
-        state.weights = { ...before.weights };
-        actions.push(`traffic restored to ${describeWeights(before.weights)}`);
-      }
-      // 2. A fleet an interrupted up created and never finished: destroyed (it has no traffic).
-      const upColour = steps.find(
-        (s) => s.colour && (begin.workflow === "up" || s.step.startsWith("up:")),
-      )?.colour;
-      // A finished up stays (it only lacks its end line); heal's up is undone with the rest of heal.
-      const upFinished =
-        begin.workflow === "up" && steps.some((s) => s.status === "ok" && s.step === "wait-healthy");
-      if (upColour && !upFinished && state.weights[upColour] === 0 && state.existing.has(upColour)) {
-        await run.step(
-          "undo-up",
-          () => this.retry(() => this.destroyStack(run, upColour, false)),
-          { colour: upColour },
-          false,
-        );
-        actions.push(`destroyed the ${upColour} stack left by the interrupted ${begin.workflow}`);
-      }
-      // 3. A destroy that was under way (destroy, or heal past its swap): completed, never on a colour with traffic.
-      const destroyColour =
-        begin.workflow === "heal"
-          ? steps.find((s) => s.step === "refresh-preview")?.colour
-          : steps.find((s) => s.step === "destroy")?.colour;
-      if (
-        destroyColour &&
-        inDestroyPhase &&
-        state.weights[destroyColour] === 0 &&
-        state.existing.has(destroyColour)
-      ) {
-        await run.step(
-          "complete-destroy",
-          () => this.retry(() => this.destroyStack(run, destroyColour, false)),
-          { colour: destroyColour },
-          false,
-        );
-        actions.push(`completed the destroy of ${destroyColour}`);
-      }
-      await this.journal.append({
-        type: "end",
-        id: begin.id,
-        workflow: begin.workflow,
-        at: run.iso(),
-        status: "recovered",
-        durationMs: 0,
-        recovery: actions.join("; ") || "nothing to undo",
-      });
-      await run.end("ok");
-    } catch (error) {
-      await run.end("failed", { error });
-      throw error;
     }
   }
 }

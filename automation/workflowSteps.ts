@@ -1,0 +1,356 @@
+// The steps the workflows are made of (deploy, route, shift, destroy, drift…) with their undo actions.
+// Each takes the run it belongs to, so every step is journaled and reported; BlueGreenDeployment composes
+// them into workflows, and recovery reuses them to complete or undo an interrupted one.
+import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { otherColour, type Colour, type FleetOutputs } from "../programs/contract";
+import { AppStacks, liveColour, plainOutputs, snapshotOf, type DeploymentState } from "./deploymentState";
+import { driftedResources } from "./drift";
+import {
+  AbortedError,
+  ColourInUseError,
+  ColourMissingError,
+  DeployFailedError,
+  errorMessage,
+  ImmutableUpdateError,
+  KeepWarmError,
+  NotBootstrappedError,
+  SwapFailedError,
+  TrafficRestoreError,
+  VerifyFailedError,
+  WorkflowError,
+} from "./errors";
+import { fleetConfig } from "./fleetOptions";
+import { checkHealthy, waitHealthy, type Clock } from "./health";
+import { immutableUpdates } from "./immutableGuard";
+import { retiredAt, type Journal } from "./journal";
+import type { CloudProbe, Engine } from "./seams";
+import { changedCount, describeWeights, idleColour, weightsFor } from "./traffic";
+import type {
+  DeployOptions,
+  DeployResult,
+  DestroyColourResult,
+  DriftReport,
+  SwapResult,
+  SwapStepResult,
+  VerifyOptions,
+} from "./types";
+import type { WorkflowRun } from "./workflowRun";
+
+/** What the steps work with, resolved once by BlueGreenDeployment. */
+export interface StepsContext {
+  stacks: AppStacks;
+  engine: Engine;
+  probe: CloudProbe;
+  journal: Journal;
+  clock: Clock;
+  keepWarmMs: number;
+  healthTimeoutMs: number;
+  healthPollMs: number;
+  /** Attempts of each undo action. */
+  undoAttempts: number;
+}
+
+export class WorkflowSteps {
+  constructor(readonly ctx: StepsContext) {}
+
+  async readState(run: WorkflowRun, name = "read-state"): Promise<DeploymentState> {
+    const state = await run.step(name, () => this.ctx.stacks.read(), { stateOf: snapshotOf });
+    if (run.before === undefined) run.before = snapshotOf(state);
+    return state;
+  }
+
+  requireBootstrapped(state: DeploymentState): void {
+    const missing = [];
+    if (!state.existing.has("network")) missing.push(this.ctx.stacks.name("network"));
+    if (!state.router) missing.push(this.ctx.stacks.name("router"));
+    if (missing.length > 0) throw new NotBootstrappedError(this.ctx.stacks.app, this.ctx.stacks.env, missing);
+  }
+
+  async retry<T>(action: () => Promise<T>): Promise<T> {
+    let last: unknown;
+    for (let attempt = 1; attempt <= this.ctx.undoAttempts; attempt++) {
+      try {
+        return await action();
+      } catch (error) {
+        last = error;
+      }
+    }
+    throw last;
+  }
+
+  async deploy(
+    run: WorkflowRun,
+    state: DeploymentState,
+    options: DeployOptions,
+    prefix: string,
+  ): Promise<DeployResult> {
+    const colour = idleColour(state);
+    if (state.weights[colour] > 0) {
+      // Only reachable if an interrupted swap could not be undone: never deploy over a colour with traffic.
+      throw new WorkflowError(
+        `The traffic is split (${describeWeights(state.weights)}), so no colour is idle: run \`phoenix rollback\` or \`phoenix swap\` first.`,
+      );
+    }
+    const previous = state.fleets[colour];
+    const step = (name: string) => `${prefix}${name}`;
+    let created = !state.existing.has(colour) || previous === undefined;
+    let deployAttempted = false;
+    let replacedRelease: string | undefined;
+    try {
+      if (previous && previous.release !== options.release) {
+        this.checkKeepWarm(colour, previous.release, await this.ctx.journal.read(), options.force ?? false);
+        // From the first destroy call on, whatever the colour holds is this call's to clean up.
+        created = true;
+        await run.step(step("destroy-old"), () => this.destroyStack(run, colour, true), {
+          colour,
+          detail: `release ${previous.release}`,
+        });
+        replacedRelease = previous.release;
+        created = true;
+      }
+      const stack = await run.step(
+        step("configure"),
+        async () => {
+          const selected = await this.ctx.stacks.select(colour);
+          await selected.setAllConfig(this.ctx.stacks.config(colour, fleetConfig(colour, options)));
+          return selected;
+        },
+        { colour, detail: `release ${options.release}` },
+      );
+      const events: EngineEvent[] = [];
+      await run.step(
+        step("preview"),
+        async () => {
+          await stack.preview(run.engineOptions(stack.name, "preview", true, events));
+          const updates = immutableUpdates(events);
+          if (updates.length > 0) throw new ImmutableUpdateError(updates);
+        },
+        { colour },
+      );
+      deployAttempted = true;
+      const upResult = await run.step(step("deploy"), () => stack.up(run.engineOptions(stack.name, "up")), {
+        colour,
+      });
+      const fleet = await run.step(
+        step("read-outputs"),
+        async () => plainOutputs(await stack.outputs()) as unknown as FleetOutputs,
+        { colour },
+      );
+      const health = await run.step(
+        step("wait-healthy"),
+        () =>
+          waitHealthy(this.ctx.probe, colour, fleet, {
+            timeoutMs: this.ctx.healthTimeoutMs,
+            initialDelayMs: this.ctx.healthPollMs,
+            clock: this.ctx.clock,
+            signal: run.signal,
+            onReading: (reading, attempt) =>
+              run.emitEvent({ kind: "health", colour, ...reading, attempt, at: this.ctx.clock.now() }),
+          }),
+        { colour },
+      );
+      return {
+        colour,
+        release: fleet.release,
+        imageId: fleet.imageId,
+        identity: fleet.identity,
+        replacedRelease,
+        health,
+        changes: upResult.summary.resourceChanges ?? {},
+      };
+    } catch (error) {
+      if (error instanceof KeepWarmError) throw error;
+      // Undo: whatever this call created (or changed) in the idle colour goes; traffic is never touched here.
+      let cleanedUp = true;
+      if (created || deployAttempted) {
+        try {
+          await run.step(
+            step("undo"),
+            () => this.retry(() => this.destroyStack(run, colour, false)),
+            { colour, detail: "destroy what this up created" },
+            false,
+          );
+        } catch {
+          cleanedUp = false;
+        }
+      }
+      if (error instanceof ImmutableUpdateError && cleanedUp) throw error;
+      if (run.signal?.aborted && cleanedUp) throw new AbortedError(run.lastStep ?? "up");
+      throw new DeployFailedError(colour, options.release, errorMessage(error), cleanedUp, error);
+    }
+  }
+
+  /** Destroy a colour's stack and remove it (no-op when it does not exist). Never called on a colour with traffic. */
+  async destroyStack(run: WorkflowRun, colour: Colour, abortable: boolean): Promise<void> {
+    const names = await this.ctx.engine.listStacks();
+    if (!names.includes(this.ctx.stacks.name(colour))) return;
+    const stack = await this.ctx.stacks.select(colour);
+    await stack.destroy(run.engineOptions(stack.name, "destroy", abortable));
+    await this.ctx.engine.removeStack(stack.name);
+  }
+
+  checkKeepWarm(
+    colour: Colour,
+    release: string,
+    entries: Awaited<ReturnType<Journal["read"]>>,
+    force: boolean,
+  ): void {
+    const retired = retiredAt(entries, colour, release);
+    if (retired === undefined || force) return;
+    const remaining = retired + this.ctx.keepWarmMs - this.ctx.clock.now();
+    if (remaining > 0) throw new KeepWarmError(colour, release, remaining);
+  }
+
+  /** Set the router's weights: one update of the router stack. Returns how many resources it changed. */
+  async setWeights(run: WorkflowRun, weights: Record<Colour, number>, abortable: boolean): Promise<number> {
+    const router = await this.ctx.stacks.select("router");
+    await router.setAllConfig(
+      this.ctx.stacks.config("router", { blueWeight: weights.blue, greenWeight: weights.green }),
+    );
+    const result = await router.up(run.engineOptions(router.name, "up", abortable));
+    return changedCount(result.summary.resourceChanges);
+  }
+
+  /** Route to `weights`; on failure put the traffic back where `state` had it (or throw TrafficRestoreError). */
+  async route(
+    run: WorkflowRun,
+    state: DeploymentState,
+    weights: Record<Colour, number>,
+    name: string,
+    colour: Colour,
+  ): Promise<number> {
+    try {
+      return await run.step(name, () => this.setWeights(run, weights, true), {
+        colour,
+        detail: describeWeights(weights),
+      });
+    } catch (error) {
+      await this.restoreTraffic(run, state.weights, name);
+      throw error;
+    }
+  }
+
+  async restoreTraffic(run: WorkflowRun, weights: Record<Colour, number>, after: string): Promise<void> {
+    const back = liveColour(weights)!;
+    try {
+      await run.step(
+        `restore-traffic`,
+        () => this.retry(() => this.setWeights(run, weights, false)),
+        { colour: back, detail: `after ${after}: ${describeWeights(weights)}` },
+        false,
+      );
+    } catch (error) {
+      throw new TrafficRestoreError(back, error);
+    }
+  }
+
+  async shift(
+    run: WorkflowRun,
+    state: DeploymentState,
+    steps: number[],
+    pauseMs: number,
+    verify: VerifyOptions,
+    prefix: string,
+  ): Promise<SwapResult> {
+    const from = liveColour(state.weights)!;
+    const to = otherColour(from);
+    const target = state.fleets[to];
+    if (!target) throw new ColourMissingError(to, "there is nothing to swap the traffic to");
+    if (state.weights[from] !== 100) {
+      throw new WorkflowError(
+        `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then retry.`,
+      );
+    }
+    const results: SwapStepResult[] = [];
+    let routed = false;
+    for (const [index, weight] of steps.entries()) {
+      const stepNo = index + 1;
+      const started = this.ctx.clock.now();
+      try {
+        // Traffic guard: the new colour must be healthy before it gets more weight.
+        await run.step(
+          `${prefix}check-health:${weight}`,
+          () => checkHealthy(this.ctx.probe, to, target, run.signal),
+          { colour: to },
+        );
+        routed = true;
+        const changed = await run.step(
+          `${prefix}route:${weight}`,
+          () => this.setWeights(run, weightsFor(to, weight), true),
+          { colour: to, detail: describeWeights(weightsFor(to, weight)) },
+        );
+        if (changed !== 1)
+          throw new VerifyFailedError(
+            `the router update changed ${changed} resources; a swap step must change exactly 1 (the listener)`,
+          );
+        await run.step(`${prefix}verify:${weight}`, () => this.verifyStep(run, to, target, verify), {
+          colour: to,
+        });
+        results.push({ weight, changedResources: changed, durationMs: this.ctx.clock.now() - started });
+        if (pauseMs > 0 && index < steps.length - 1)
+          await run.step(`${prefix}pause:${weight}`, () => this.ctx.clock.sleep(pauseMs, run.signal));
+      } catch (error) {
+        if (routed) await this.restoreTraffic(run, state.weights, `step ${stepNo}`);
+        if (run.signal?.aborted)
+          throw new AbortedError(`swap step ${stepNo} (${weight} %), traffic back on ${from}`);
+        throw new SwapFailedError(stepNo, weight, errorMessage(error), routed ? from : undefined, error);
+      }
+    }
+    return { from, to, release: target.release, steps: results };
+  }
+
+  async verifyStep(
+    run: WorkflowRun,
+    colour: Colour,
+    fleet: FleetOutputs,
+    verify: VerifyOptions,
+  ): Promise<void> {
+    if (verify.settleMs) await this.ctx.clock.sleep(verify.settleMs, run.signal);
+    await checkHealthy(this.ctx.probe, colour, fleet, run.signal);
+    if (verify.alarmNames && verify.alarmNames.length > 0) {
+      const firing = await this.ctx.probe.alarmsInAlarm(verify.alarmNames, run.signal);
+      if (firing.length > 0) throw new VerifyFailedError(`CloudWatch alarms in ALARM: ${firing.join(", ")}`);
+    }
+  }
+
+  async destroyColour(
+    run: WorkflowRun,
+    state: DeploymentState,
+    colour: Colour,
+    force: boolean,
+    prefix: string,
+  ): Promise<DestroyColourResult> {
+    const weight = state.weights[colour];
+    const fleet = state.fleets[colour];
+    if (weight > 0 && (fleet || state.existing.has(colour))) throw new ColourInUseError(colour, weight);
+    if (!state.existing.has(colour)) return { colour, destroyed: false };
+    if (fleet) this.checkKeepWarm(colour, fleet.release, await this.ctx.journal.read(), force);
+    try {
+      await run.step(`${prefix}destroy`, () => this.destroyStack(run, colour, true), {
+        colour,
+        detail: fleet ? `release ${fleet.release}` : "empty stack",
+      });
+    } catch (error) {
+      // Half destroyed: left open in the journal so the next workflow completes it.
+      run.leftOpen = true;
+      throw error;
+    }
+    return { colour, destroyed: true, release: fleet?.release };
+  }
+
+  async detectDrift(run: WorkflowRun, state: DeploymentState): Promise<DriftReport> {
+    const colour = liveColour(state.weights)!;
+    const fleet = state.fleets[colour];
+    if (!fleet) throw new ColourMissingError(colour, "there is no live fleet to check for drift");
+    const events: EngineEvent[] = [];
+    await run.step(
+      "refresh-preview",
+      async () => {
+        const stack = await this.ctx.stacks.select(colour);
+        await stack.refresh({ ...run.engineOptions(stack.name, "refresh", true, events), previewOnly: true });
+      },
+      { colour },
+    );
+    return { colour, release: fleet.release, drifted: driftedResources(events) };
+  }
+}
