@@ -82,7 +82,11 @@ const made: string[] = [];
 export function throwAwayProject(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-integration-"));
   made.push(dir);
-  fs.symlinkSync(path.join(REPO, "node_modules"), path.join(dir, "node_modules"), "dir");
+  fs.symlinkSync(
+    path.join(REPO, "node_modules"),
+    path.join(dir, "node_modules"),
+    process.platform === "win32" ? "junction" : "dir",
+  );
   return dir;
 }
 
