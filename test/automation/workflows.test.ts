@@ -110,6 +110,23 @@ describe("BlueGreenDeployment workflows", () => {
       assert.strictEqual(h.clock.now - started, 1000 + 2000 + 4000);
     });
 
+    it("rides out probe errors (throttling) while waiting for health, and reports the last one at the deadline", async () => {
+      await h.deployment.bootstrap();
+      let failures = 2;
+      h.probe.failWhen((method) =>
+        method === "targetGroupHealth" && failures-- > 0
+          ? new Error("Rate exceeded (Throttling)")
+          : undefined,
+      );
+      const result = await h.deployment.up({ release: "v1", imageId: AMI_1 });
+      assert.deepStrictEqual(result.health, { healthy: 2, desired: 2, byState: { healthy: 2 } });
+      h.probe.failWhen(() => new Error("connect ETIMEDOUT"));
+      await assert.rejects(
+        h.deployment.up({ release: "v2", imageId: AMI_2, force: true }),
+        /probe error: connect ETIMEDOUT after \d+ checks in 60000 ms/,
+      );
+    });
+
     it("destroys what it created when the colour never gets healthy, and says why", async () => {
       await h.deployment.bootstrap();
       h.probe.setHealthy(APP, ENV, "green", false);
@@ -330,6 +347,19 @@ describe("BlueGreenDeployment workflows", () => {
       assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
       const end = (await h.journal()).filter((e) => e.type === "end").pop();
       assert.strictEqual(end?.type === "end" && end.status, "aborted");
+    });
+
+    it("puts the traffic back when the health probe fails after a step", async () => {
+      let reads = 0;
+      h.probe.failWhen((method) =>
+        method === "targetGroupHealth" && ++reads === 2 ? new Error("ServiceUnavailable") : undefined,
+      );
+      await assert.rejects(
+        h.deployment.swap({ steps: [10, 100] }),
+        (error: Error) =>
+          error instanceof SwapFailedError && error.step === 1 && /ServiceUnavailable/.test(error.message),
+      );
+      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
     });
 
     it("refuses to swap to a colour without a fleet", async () => {
