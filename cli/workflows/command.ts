@@ -145,13 +145,12 @@ export function registerWorkflowCommand<A, R>(
       if (problem) throw new CliError(problem, EXIT.failed);
     } catch (caught) {
       progress?.stop();
+      const mapped = toCliError(caught);
+      // After Ctrl-C, whatever the workflow ended with (a failed step, an undone swap) is an interruption.
       const error =
-        controller.signal.aborted && !(caught instanceof CliError)
-          ? new CliError(
-              `Interrupted: ${caught instanceof Error ? caught.message : String(caught)}`,
-              EXIT.aborted,
-            )
-          : toCliError(caught);
+        controller.signal.aborted && mapped.exitCode !== EXIT.aborted && !(caught instanceof CliError)
+          ? new CliError(`Interrupted: ${mapped.message}`, EXIT.aborted)
+          : mapped;
       // A result with a problem (drift) has printed its document already; every failure prints one here.
       if (json && !printed) {
         const document: WorkflowDocument = {
