@@ -54,8 +54,12 @@ export interface EngineCall {
   stack?: string;
 }
 
-/** When an injected fault strikes: before the call takes effect (nothing changes) or after (it changed). */
-export type FaultMode = "before" | "after";
+/**
+ * When an injected fault strikes: before the call takes effect (nothing changes), midway (an `up` or
+ * `destroy` applied the first half of its steps, as when a provider fails part way; other calls as `after`),
+ * or after it took effect (it changed everything, then reported an error).
+ */
+export type FaultMode = "before" | "midway" | "after";
 
 export class InjectedFault extends Error {
   constructor(
@@ -136,6 +140,8 @@ export class MemoryEngine implements Engine {
   private readonly faults = new Map<number, FaultMode>();
   private faultRule?: (call: EngineCall) => FaultMode | undefined;
   private sequence = 0;
+  /** True while a call runs that fails midway: `up` and `destroy` then apply half of their steps. */
+  private midway = false;
 
   constructor(private readonly options: MemoryEngineOptions = {}) {
     this.project = options.project ?? "phoenix";
@@ -281,10 +287,12 @@ export class MemoryEngine implements Engine {
       }
       const mode = this.faults.get(call.index) ?? this.faultRule?.(call);
       if (mode === "before") throw new InjectedFault(call, mode);
+      this.midway = mode === "midway";
       const result = effect();
-      if (mode === "after") throw new InjectedFault(call, mode);
+      if (mode) throw new InjectedFault(call, mode);
       return result;
     } finally {
+      this.midway = false;
       this.engineTimeMs += performance.now() - started;
     }
   }
@@ -523,13 +531,15 @@ export class MemoryEngine implements Engine {
     const desired = this.runProgram(stored, opts?.onEvent);
     const steps = this.plan(stored, desired);
     const changes = this.report(stored, steps, false, opts?.onEvent, started.getTime());
-    for (const step of steps) {
+    const applied = this.midway ? steps.slice(0, Math.ceil(steps.length / 2)) : steps;
+    for (const step of applied) {
       if (step.op === "delete") stored.resources.delete(step.urn);
       else if (step.next) stored.resources.set(step.urn, step.next);
       stored.drift.delete(step.urn);
     }
-    stored.outputs = structuredClone(desired[0].outputs);
     stored.version++;
+    // A failed update keeps the outputs of the last successful one (they are registered at the end).
+    if (!this.midway) stored.outputs = structuredClone(desired[0].outputs);
     return {
       stdout: `Updating (${name})\n`,
       stderr: "",
@@ -602,7 +612,11 @@ export class MemoryEngine implements Engine {
       .reverse()
       .map((old) => ({ op: "delete", urn: old.urn, type: old.type, old }));
     const changes = this.report(stored, steps, opts?.previewOnly ?? false, opts?.onEvent, started.getTime());
-    if (!opts?.previewOnly) {
+    if (!opts?.previewOnly && this.midway) {
+      this.options.beforeDestroy?.(name, this);
+      for (const step of steps.slice(0, Math.ceil(steps.length / 2))) stored.resources.delete(step.urn);
+      stored.version++;
+    } else if (!opts?.previewOnly) {
       this.options.beforeDestroy?.(name, this);
       stored.resources.clear();
       stored.drift.clear();

@@ -1,6 +1,7 @@
 // One stack of the LocalWorkspace engine: the Automation API `Stack`, with the engine's CrossGuard packs
 // added to every `preview` and `up`, an already-aborted signal refused before a command starts (the SDK
 // only listens for a *later* abort), and previews whose event stream lost its end retried, then refused.
+import * as path from "path";
 import { StackNotFoundError } from "@pulumi/pulumi/automation";
 import type {
   ConfigMap,
@@ -117,8 +118,10 @@ export function withPolicies<T extends PreviewOptions | UpOptions>(
   opts: T | undefined,
   policies: PolicySettings,
 ): T {
-  const own = opts?.policyPacks ?? [];
-  const ownConfigs = opts?.policyPackConfigs ?? [];
+  // The caller's relative paths are made absolute from the process's directory: the CLI would read them
+  // from the workspace directory.
+  const own = (opts?.policyPacks ?? []).map((pack) => path.resolve(pack));
+  const ownConfigs = (opts?.policyPackConfigs ?? []).map((config) => path.resolve(config));
   const packs = [...policies.packs, ...own.filter((pack) => !policies.packs.includes(pack))];
   const configs = [...policies.configs, ...ownConfigs];
   if (configs.length > 0 && configs.length !== packs.length) {

@@ -90,12 +90,12 @@ async function countCalls(scenario: Scenario): Promise<number> {
 describe("fault injection at every engine call", function () {
   this.timeout(120_000);
   for (const scenario of SCENARIOS) {
-    it(`${scenario.name}: safe after a failure at each call, before and after it takes effect`, async () => {
+    it(`${scenario.name}: safe after a failure at each call, before, midway and after it takes effect`, async () => {
       const calls = await countCalls(scenario);
       assert.ok(calls >= 2, `${scenario.name} makes ${calls} engine calls`);
       let checked = 0;
       for (let k = 1; k <= calls; k++) {
-        for (const mode of ["before", "after"] as FaultMode[]) {
+        for (const mode of ["before", "midway", "after"] as FaultMode[]) {
           const label = `${scenario.name}, call ${k}/${calls} failing ${mode}`;
           const h = harness();
           try {
@@ -127,7 +127,7 @@ describe("fault injection at every engine call", function () {
           }
         }
       }
-      assert.strictEqual(checked, calls * 2);
+      assert.strictEqual(checked, calls * 3);
     });
   }
 });

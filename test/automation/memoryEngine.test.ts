@@ -119,6 +119,22 @@ describe("MemoryEngine", () => {
     assert.strictEqual((await stack.outputs()).release.value, "v1", "deployed although the call failed");
   });
 
+  it("fails an up midway: half of its steps applied, the outputs of the last good update kept", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    engine.failCall(engine.callCount + 1, "midway");
+    await assert.rejects(stack.up(), /injected fault midway engine call/);
+    assert.deepStrictEqual(
+      engine.inspect("shop-prod-blue")!.resources.map((r) => r.type),
+      ["pulumi:pulumi:Stack", "phoenix:aws:ImmutableFleet"],
+    );
+    assert.deepStrictEqual(await stack.outputs(), {});
+    const network = await engine.createOrSelectStack("shop-prod-network", "network");
+    engine.failCall(engine.callCount + 1, "midway");
+    await assert.rejects(network.destroy());
+    assert.strictEqual(engine.inspect("shop-prod-network")!.resources.length, 6, "6 of 12 resources left");
+  });
+
   it("counts every call, with its method and stack", async () => {
     const engine = new MemoryEngine();
     await engine.listStacks();

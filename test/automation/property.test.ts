@@ -25,7 +25,10 @@ type Op =
 
 // At most two faults per workflow: each undo action is tried three times, so one attempt always succeeds.
 const faults = fc.array(
-  fc.record({ offset: fc.integer({ min: 1, max: 40 }), mode: fc.constantFrom<FaultMode>("before", "after") }),
+  fc.record({
+    offset: fc.integer({ min: 1, max: 40 }),
+    mode: fc.constantFrom<FaultMode>("before", "midway", "after"),
+  }),
   { maxLength: 2 },
 );
 const colour = fc.constantFrom<Colour>("blue", "green");

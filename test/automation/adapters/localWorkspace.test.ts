@@ -395,6 +395,12 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         [packDir, extraPack],
         "each pack once, engine's first",
       );
+      await stack.preview({ policyPacks: [path.relative(process.cwd(), extraPack)] });
+      assert.deepStrictEqual(
+        valuesOf(cli.callsOf("preview")[0].args, "--policy-pack"),
+        [packDir, extraPack],
+        "a caller's relative pack path is made absolute from the process directory, not the workspace",
+      );
       assert.deepStrictEqual(valuesOf(up.args, "--target"), [urn]);
       assert.strictEqual(valueOf(up.args, "--message"), "phoenix up v42");
       assert.strictEqual(valueOf(up.args, "--exec-kind"), "auto.inline");
