@@ -375,7 +375,9 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
           userDataHash: { value: "abc", secret: true },
         }),
         events: (operation) =>
-          operation === "up" ? [{ sequence: 0, timestamp: 0, summaryEvent: summary({ create: 5 }) }] : [],
+          operation === "up"
+            ? [{ sequence: 0, timestamp: 0, summaryEvent: summary({ create: 5 }) }]
+            : [{ sequence: 0, timestamp: 0, summaryEvent: summary({ same: 5 }) }],
       });
       const extraPack = policyPack();
       const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
