@@ -40,6 +40,9 @@ function validateMetadata(
   );
 }
 
+/** The key under which the SDK's property proxies hand out their target (`@pulumi/policy/proxy`). */
+const PROXY_TARGET = "__getSpecialProxyTarget";
+
 /**
  * `remediate`: set `metadataOptions.httpTokens: "required"`, keeping every other input as it is.
  * It reads and writes through the SDK proxy's raw target, so an input unknown during preview (an AMI
@@ -56,9 +59,6 @@ const remediateMetadata: ResourceRemediation = (args) => {
   props.metadataOptions = { ...asRecord(raw.metadataOptions), httpTokens: "required" };
   return props;
 };
-
-/** The key under which the SDK's property proxies hand out their target (`@pulumi/policy/proxy`). */
-const PROXY_TARGET = "__getSpecialProxyTarget";
 
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "imdsv2-required",
