@@ -1,11 +1,11 @@
 // One workflow per app/env at a time: the second fails fast naming the holder; stale locks are taken over.
 import assert from "assert";
-import { existsSync, mkdirSync, utimesSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "fs";
 import { hostname } from "os";
 import { join } from "path";
 import { LockedError } from "../../automation/errors";
 import { acquireLock } from "../../automation/lock";
-import { AMI_1, START, harness, type Harness } from "./harness";
+import { AMI_1, AMI_2, START, deployedOnce, harness, weights, type Harness } from "./harness";
 
 /** Resolves when a workflow of `h` reports its first health reading (it is then in its health wait). */
 function firstHealthReading(h: Harness): Promise<void> {
@@ -99,6 +99,32 @@ describe("app/env lock", () => {
       h.deployment.bootstrap(),
       /`heal` \(pid 4242 on ci-runner-7, since 2026-01-01T00:00:00.000Z\) holds the lock/,
     );
+  });
+
+  it("notices a lock lost mid-workflow, puts the traffic back and stops", async function () {
+    this.timeout(10_000);
+    await deployedOnce(h);
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const paused = new Promise<void>((resolve) => {
+      const swap = h
+        .another({ lockStaleMs: 3000, sleep: () => (resolve(), gate) })
+        .swap({ steps: [10, 100], pauseMs: 1000 });
+      void swap.then(
+        () => (outcome = "ok"),
+        (error: Error) => (outcome = error),
+      );
+    });
+    let outcome: "ok" | Error | undefined;
+    await paused;
+    rmSync(join(h.stateDir, "shop-prod.lock"), { recursive: true, force: true });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // proper-lockfile's refresh notices the loss
+    release();
+    while (outcome === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    assert.ok(outcome instanceof Error, "the swap must not carry on without its lock");
+    assert.match(outcome.message, /Swap failed at step 2 \(100 %\): The lock .* was lost while swap ran/);
+    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
   });
 
   it("status reads without the lock and tells a running workflow from an interrupted one", async () => {
