@@ -58,7 +58,7 @@ export class LocalWorkspaceStack implements EngineStack {
   async preview(opts?: PreviewOptions): Promise<PreviewResult> {
     opts?.signal?.throwIfAborted();
     const options = withPolicies(opts, this.policies);
-    return this.wholePreview("preview", opts?.onEvent, (onEvent) =>
+    return this.wholePreview("preview", opts?.onEvent, opts?.signal, (onEvent) =>
       this.automationStack.preview({ ...options, onEvent }),
     );
   }
@@ -72,7 +72,7 @@ export class LocalWorkspaceStack implements EngineStack {
   async refresh(opts?: RefreshOptions): Promise<RefreshResult> {
     opts?.signal?.throwIfAborted();
     if (!opts?.previewOnly) return this.watch(this.automationStack.refresh(opts));
-    return this.wholePreview("refresh --preview-only", opts.onEvent, (onEvent) =>
+    return this.wholePreview("refresh --preview-only", opts.onEvent, opts.signal, (onEvent) =>
       this.automationStack.refresh({ ...opts, onEvent }),
     );
   }
@@ -99,9 +99,11 @@ export class LocalWorkspaceStack implements EngineStack {
   private async wholePreview<R>(
     operation: string,
     deliver: ((event: EngineEvent) => void) | undefined,
+    signal: AbortSignal | undefined,
     run: (onEvent: (event: EngineEvent) => void) => Promise<R>,
   ): Promise<R> {
     for (let attempt = 1; ; attempt++) {
+      if (attempt > 1) signal?.throwIfAborted();
       const events: EngineEvent[] = [];
       const result = await this.watch(run((event) => events.push(event)));
       if (events.some((event) => event.summaryEvent !== undefined)) {

@@ -347,6 +347,19 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       assert.deepStrictEqual(result.changeSummary, { update: 1, same: 4 });
     });
 
+    it("is not retried once the signal aborted", async () => {
+      const controller = new AbortController();
+      const { cli, engine } = harness({
+        events: () => {
+          controller.abort(new Error("operator cancelled"));
+          return withoutSummary();
+        },
+      });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await assert.rejects(stack.preview({ signal: controller.signal }), /operator cancelled/);
+      assert.strictEqual(cli.callsOf("preview").length, 1);
+    });
+
     it("is refused after the second try: a partial preview could hide an in-place update", async () => {
       const { cli, engine } = harness({ events: () => withoutSummary() });
       const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
