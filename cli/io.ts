@@ -30,6 +30,7 @@ export const processIo: CliIo = {
       const rl = createInterface({ input: process.stdin, output: process.stderr });
       let answered = false;
       rl.on("close", () => answered || resolve(false)); // end of input (Ctrl-D) is a no
+      rl.on("SIGINT", () => rl.close()); // so is Ctrl-C at the prompt
       rl.question(`${question} [y/N] `, (answer) => {
         answered = true;
         rl.close();
