@@ -51,8 +51,8 @@ function validateKeyPair(
 export const noKeyPairs: ResourceValidationPolicy = {
   name: "no-key-pairs",
   description:
-    "Checks that no launch template, instance, spot instance request or spot fleet sets a key pair, " +
-    "and that no EC2 key pair is declared.",
+    "Checks that no launch template or configuration, instance, spot instance request or spot fleet " +
+    "sets a key pair, and that no EC2 key pair is declared.",
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: schemaWithDefaults(NO_KEY_PAIRS_DEFAULTS, {
@@ -63,7 +63,13 @@ export const noKeyPairs: ResourceValidationPolicy = {
   }),
   validateResource: [
     validateTypes<Record<string, unknown>>(
-      [AWS.launchTemplate, AWS.instance, AWS.spotInstanceRequest, AWS.spotFleetRequest],
+      [
+        AWS.launchTemplate,
+        AWS.launchConfiguration,
+        AWS.instance,
+        AWS.spotInstanceRequest,
+        AWS.spotFleetRequest,
+      ],
       validateKeyNames,
     ),
     validateTypes<Record<string, unknown>>([AWS.keyPair], validateKeyPair),

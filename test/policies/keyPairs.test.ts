@@ -8,7 +8,7 @@ describe("no-key-pairs", () => {
     return { imageId: "ami-123", instanceType: "t3.micro", metadataOptions: { httpTokens: "required" } };
   }
 
-  for (const type of [AWS.launchTemplate, AWS.instance, AWS.spotInstanceRequest]) {
+  for (const type of [AWS.launchTemplate, AWS.launchConfiguration, AWS.instance, AWS.spotInstanceRequest]) {
     describe(type, () => {
       it("passes without a key name", () => {
         assert.deepEqual(runPolicy(noKeyPairs, type, happyPathArgs()).violations, []);
