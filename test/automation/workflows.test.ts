@@ -505,10 +505,16 @@ describe("BlueGreenDeployment workflows", () => {
         report.drifted.map((d) => [d.name, d.properties, d.deleted]),
         [
           ["shop-prod-green-lt", [], true],
-          ["shop-prod-green-asg", ["desiredCapacity", "maxSize"], false],
+          ["shop-prod-green-asg", ["maxSize"], false],
         ],
       );
       assert.ok(h.engine.calls.some((c) => c.method === "refresh" && c.stack === "shop-prod-green"));
+    });
+
+    it("does not count a desired capacity moved by scaling policies as drift", async () => {
+      h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { desiredCapacity: 3 });
+      assert.deepStrictEqual((await h.deployment.drift()).drifted, []);
+      assert.strictEqual((await h.deployment.heal()).healed, false);
     });
 
     it("heals: the same release and config on the idle colour, traffic moved, the drifted colour destroyed", async () => {
