@@ -119,6 +119,11 @@ class OfflineValidationArgs implements ResourceValidationArgs {
   }
 }
 
+/** Check pack config before any resource is read; throws PolicyConfigError listing every problem. */
+export function validatePolicyConfig(config: unknown, policies: Policies = ALL_POLICIES): void {
+  resolvePackConfig(config, policies, "mandatory");
+}
+
 /** Run every resource and stack policy over `resources`; verdicts in resource order, then stack order. */
 export function evaluateResources(resources: OfflineResource[], options: EvaluateOptions = {}): Verdict[] {
   const policies = options.policies ?? ALL_POLICIES;

@@ -47,31 +47,31 @@ export function registerCheck(program: Command, io: CliIo): void {
       const config = flags.policyConfig
         ? await readJsonFile(flags.policyConfig, "--policy-config", io)
         : undefined;
-      // Loaded here, not at start-up: the policies pull in @pulumi/policy, which other commands do not need.
+      // Loaded here, not at start-up: other commands don't need the policies.
       const { parseStackExport } = await import("../check/load");
-      const { evaluateResources, PolicyConfigError } = await import("../../policies/offline");
+      const { evaluateResources, validatePolicyConfig, PolicyConfigError } =
+        await import("../../policies/offline");
       const { ALL_POLICIES } = await import("../../policies/all");
       const { renderJson, renderSarif, renderText, summarize } = await import("../check/report");
+      try {
+        validatePolicyConfig(config);
+      } catch (error) {
+        if (error instanceof PolicyConfigError) {
+          throw new CliError(`--policy-config ${flags.policyConfig}: ${error.message}`, EXIT.badInput);
+        }
+        throw error;
+      }
 
       const stacks: StackResources[] = [];
       for (const file of files) stacks.push(...parseStackExport(await readInput(file, io), file));
 
-      const reports = stacks.map((group) => {
-        try {
-          return {
-            stack: group.stack,
-            source: group.source,
-            resources: group.resources.length,
-            positions: group.positions,
-            verdicts: evaluateResources(group.resources, { config }),
-          };
-        } catch (error) {
-          if (error instanceof PolicyConfigError) {
-            throw new CliError(`--policy-config ${flags.policyConfig}: ${error.message}`, EXIT.badInput);
-          }
-          throw error;
-        }
-      });
+      const reports = stacks.map((group) => ({
+        stack: group.stack,
+        source: group.source,
+        resources: group.resources.length,
+        positions: group.positions,
+        verdicts: evaluateResources(group.resources, { config }),
+      }));
       const summary = summarize(reports);
       const format = flags.json ? "json" : flags.format;
       if (format === "json") io.stdout(renderJson(reports, summary));

@@ -170,7 +170,10 @@ describe("phoenix check", () => {
     it("a policy config that names an unknown policy", async () => {
       const dir = mkdtempSync(join(tmpdir(), "phoenix-check-"));
       writeFileSync(join(dir, "config.json"), JSON.stringify({ "no-ssh-acess": "advisory" }));
-      const { code, err } = await check([COMPLIANT, "--policy-config", join(dir, "config.json")]);
+      // An export with no resources: the config is checked all the same, before any resource.
+      const empty = join(dir, "empty.json");
+      writeFileSync(empty, JSON.stringify({ version: 3, deployment: { resources: [] } }));
+      const { code, err } = await check([empty, "--policy-config", join(dir, "config.json")]);
       assert.equal(code, 2);
       assert.match(
         err,
