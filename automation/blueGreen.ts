@@ -399,7 +399,7 @@ export class BlueGreenDeployment {
       before: JournalSnapshot | undefined,
     ) => { colour: Colour; release: string } | undefined,
   ): Promise<T> {
-    call.signal?.throwIfAborted();
+    if (call.signal?.aborted) throw new AbortedError(`${workflow}, before it started`);
     const lock = await acquireLock(this.options.stateDir, this.lockKey, workflow, {
       staleMs: this.options.lockStaleMs,
     });

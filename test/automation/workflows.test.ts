@@ -246,7 +246,7 @@ describe("BlueGreenDeployment workflows", () => {
 
     it("makes no engine call when the signal is already aborted", async () => {
       const calls = h.engine.callCount;
-      await assert.rejects(h.deployment.bootstrap({ signal: AbortSignal.abort() }));
+      await assert.rejects(h.deployment.bootstrap({ signal: AbortSignal.abort() }), AbortedError);
       assert.strictEqual(h.engine.callCount, calls);
     });
   });
