@@ -14,6 +14,22 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS JavaScript (test and bench fixtures that Node or the policy host load as they are).
+    files: ["**/*.js", "**/*.cjs"],
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: {
+        require: "readonly",
+        module: "writable",
+        exports: "writable",
+        __dirname: "readonly",
+        process: "readonly",
+        console: "readonly",
+      },
+    },
+    rules: { "@typescript-eslint/no-require-imports": "off", "no-console": "off" },
+  },
+  {
     files: ["cli/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
     rules: { "no-console": "off" },
   },
