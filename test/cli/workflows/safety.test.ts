@@ -392,6 +392,25 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       assert.deepEqual(h.weights(), { blue: 0, green: 100 });
       assert.equal(h.interrupt(), false, "the command stopped listening for Ctrl-C when it ended");
     });
+
+    it("aborts a running up: what it created is destroyed, traffic untouched, exit 130", async () => {
+      h = cliHarness({
+        engine: {
+          // Press Ctrl-C while the new fleet's stack is being deployed.
+          latencyMs: (call) =>
+            call.method === "up" && call.stack === "shop-prod-green" && h.interrupt() ? 1 : 0,
+          sleep: async (_ms, signal) => signal?.throwIfAborted(),
+        },
+      });
+      assert.equal((await h.phoenix(["bootstrap", ...TARGET])).code, EXIT.ok);
+      const run = await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1, "--json"]);
+      assert.equal(run.code, EXIT.aborted, run.err);
+      const document = JSON.parse(run.out) as { ok: boolean; exitCode: number };
+      assert.deepEqual([document.ok, document.exitCode], [false, EXIT.aborted]);
+      assert.match(run.err, /^\[ +\d+\.\ds\] ok up: undo in \d+\.\ds/m);
+      assert.equal(h.engine.inspect("shop-prod-green"), undefined, "the half-deployed stack is gone");
+      assert.deepEqual(h.weights(), { blue: 100, green: 0 });
+    });
   });
 
   describe("progress on stderr, results on stdout", () => {
@@ -421,6 +440,26 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       );
       assert.ok(frames.some((f) => /^✓ swap: route:50 in \d+\.\ds · update 1\n$/.test(f)));
       assert.ok(swap.err.endsWith(CLEAR_LINE), "the live line is cleared before the result is printed");
+    });
+
+    it("keeps the live line's clock ticking while a step runs", async function () {
+      this.timeout(10_000);
+      h.cleanup();
+      // A deploy that takes 700 ms of real time: the live line must be redrawn meanwhile.
+      h = cliHarness({
+        engine: { latencyMs: (call) => (call.method === "up" && call.stack === "shop-prod-green" ? 700 : 0) },
+      });
+      await h.phoenix(["bootstrap", ...TARGET]);
+      const up = await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1], { isTTY: true });
+      assert.equal(up.code, EXIT.ok, up.err);
+      const clocks = up.err
+        .split(CLEAR_LINE)
+        .map((frame) => /^up: deploy · (\d+\.\d)s$/.exec(frame)?.[1])
+        .filter((clock) => clock !== undefined);
+      assert.ok(
+        new Set(clocks).size >= 2,
+        `the deploy step was redrawn with a moving clock: ${clocks.join(", ")}`,
+      );
     });
 
     it("prints no progress for status and history, which only read", async () => {
