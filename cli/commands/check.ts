@@ -16,10 +16,14 @@ export function registerCheck(program: Command, io: CliIo): void {
     .command("check")
     .summary("run the policy pack on stack exports, offline")
     .description(
-      "Runs every Phoenix policy (resource and stack policies) on the resources of `pulumi stack export` files,\n" +
-        "exactly as `pulumi preview --policy-pack policies` would, without the Pulumi CLI or AWS. Resource policies\n" +
-        "see inputs, stack policies outputs; a value that is unknown or an encrypted secret gives no verdict.\n" +
-        "Exit code: 0 no mandatory violation, 1 a mandatory policy is violated, 2 unusable input or config.",
+      [
+        "Runs every Phoenix policy (resource and stack policies) on the resources of",
+        "`pulumi stack export` files, as `pulumi preview --policy-pack policies` would,",
+        "without the Pulumi CLI or AWS. Resource policies see inputs, stack policies",
+        "outputs; an unknown value or an encrypted secret gives no verdict (undecided).",
+        "Exit code: 0 no mandatory violation, 1 a mandatory policy is violated,",
+        "2 unusable input or config.",
+      ].join("\n"),
     )
     .argument(
       "<exports...>",
