@@ -91,6 +91,17 @@ async function confirmed(io: CliIo, flags: Flags, action: string): Promise<void>
     throw new CliError("Not confirmed: nothing was changed.", EXIT.aborted);
 }
 
+function print(io: CliIo, document: WorkflowDocument): void {
+  io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+}
+
+/** The CliError a command ends with; after Ctrl-C, whatever the workflow ended with is an interruption. */
+function failure(caught: unknown, interrupted: boolean): CliError {
+  const mapped = toCliError(caught);
+  if (!interrupted || mapped.exitCode === EXIT.aborted || caught instanceof CliError) return mapped;
+  return new CliError(`Interrupted: ${mapped.message}`, EXIT.aborted);
+}
+
 export function registerWorkflowCommand<A, R>(
   program: Command,
   io: CliIo,
@@ -130,36 +141,22 @@ export function registerWorkflowCommand<A, R>(
       });
       progress?.stop();
       const problem = spec.problem?.(result, settings);
-      if (json) {
-        const document: WorkflowDocument<R> = {
-          ...envelope,
-          ok: true,
-          result,
-          ...(problem ? { problem } : {}),
-        };
-        io.stdout(`${JSON.stringify(document, null, 2)}\n`);
-      } else {
-        io.stdout(spec.render(result, settings));
-      }
+      if (json) print(io, { ...envelope, ok: true, result, ...(problem ? { problem } : {}) });
+      else io.stdout(spec.render(result, settings));
       printed = true;
       if (problem) throw new CliError(problem, EXIT.failed);
     } catch (caught) {
       progress?.stop();
-      const mapped = toCliError(caught);
-      // After Ctrl-C, whatever the workflow ended with (a failed step, an undone swap) is an interruption.
-      const error =
-        controller.signal.aborted && mapped.exitCode !== EXIT.aborted && !(caught instanceof CliError)
-          ? new CliError(`Interrupted: ${mapped.message}`, EXIT.aborted)
-          : mapped;
+      const error = failure(caught, controller.signal.aborted);
       // A result with a problem (drift) has printed its document already; every failure prints one here.
       if (json && !printed) {
-        const document: WorkflowDocument = {
+        const type = caught instanceof Error ? caught.name : "Error";
+        print(io, {
           ...envelope,
           ok: false,
           exitCode: error.exitCode,
-          error: { type: caught instanceof Error ? caught.name : "Error", message: error.message },
-        };
-        io.stdout(`${JSON.stringify(document, null, 2)}\n`);
+          error: { type, message: error.message },
+        });
       }
       throw error;
     } finally {
