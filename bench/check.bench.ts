@@ -2,7 +2,7 @@
 // the same process (reading it included on both sides). Target: ≤ 3×, with memory that stays bounded
 // (nothing retained after the run, peak heap a small multiple of the parsed document).
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { cpus, loadavg, tmpdir } from "os";
 import { join } from "path";
 import { setFlagsFromString } from "v8";
 import { runInNewContext } from "vm";
@@ -69,6 +69,8 @@ export default async function (): Promise<void> {
     const parse = Math.min(...parseMs);
     const check = Math.min(...checkMs);
     const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+    // Ratios drift on a busy machine (the JIT compiles on spare cores; JSON.parse needs none): say how busy.
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} (1 min)`);
     console.log(`export: ${RESOURCES} resources, ${mb(size)}; phoenix check exit ${code}: ${summary}`);
     console.log(
       `loading the policy modules (once per process; under ts-node this includes compiling them): ${loadMs.toFixed(0)} ms`,

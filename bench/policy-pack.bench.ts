@@ -2,6 +2,7 @@
 // port, against a pack of one trivial policy on the same SDK started the same way (the floor: Node,
 // run-policy-pack with its ts-node registration, @pulumi/policy, gRPC). `pulumi preview --policy-pack`
 // pays this on every run. Target: ≤ 1.2× the floor.
+import { cpus, loadavg } from "os";
 import { join } from "path";
 import { PACK_DIR, ensurePackBuilt, startEngine, startPack } from "../test/policies/languageHost";
 
@@ -31,6 +32,8 @@ export default async function (): Promise<void> {
       }
     }
     const m = { floor: median(floor), phoenix: median(phoenix) };
+    // Ratios drift on a busy machine (the JIT compiles on spare cores; JSON.parse needs none): say how busy.
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} (1 min)`);
     console.log(`trivial pack (floor): median ${m.floor.toFixed(0)} ms over ${ROUNDS} starts`);
     console.log(`phoenix pack:         median ${m.phoenix.toFixed(0)} ms over ${ROUNDS} starts`);
     console.log(
