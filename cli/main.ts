@@ -41,6 +41,10 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
 
 /** Entry point of bin/phoenix.js. */
 export function main(): void {
+  // `phoenix … | head` closes the pipe early: the reader has all it wanted, which is not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   runCli(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

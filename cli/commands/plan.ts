@@ -1,7 +1,7 @@
 // `phoenix plan --offline`: what every stack of an app/env would create, with no Pulumi CLI and no AWS.
 import { Option, type Command } from "commander";
 import { AMI_ID_PATTERN, COLOURS, NAME_PATTERN, RELEASE_PATTERN, type Colour } from "../../programs/contract";
-import { PLAN_DEFAULTS } from "../../programs/offline/planner";
+import { PLAN_DEFAULTS } from "../../programs/offline/defaults";
 import { CliError, EXIT } from "../exitCodes";
 import type { CliIo } from "../io";
 import { planDocument } from "../plan/document";

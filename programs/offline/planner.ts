@@ -3,7 +3,10 @@
 // no AWS, no network: the fake cloud supplies realistic ids and ARNs.
 import { stackName, type Colour, type Role, type StackPart } from "../contract";
 import type { Program } from "..";
+import { PLAN_DEFAULTS } from "./defaults";
 import { installMockRuntime, runProgram, type RecordedResource } from "./mockRuntime";
+
+export { PLAN_DEFAULTS };
 
 export interface PlanOptions {
   /** @default "shop" */
@@ -19,15 +22,6 @@ export interface PlanOptions {
   /** Also plan the golden AMI stack. @default true */
   goldenAmi?: boolean;
 }
-
-export const PLAN_DEFAULTS = {
-  app: "shop",
-  env: "demo",
-  release: "v1.0.0",
-  imageId: "ami-0fa3fe0fa7920f68e",
-  colour: "blue" as Colour,
-  parentImage: "ami-0c02fb55956c7d316",
-};
 
 /** What one stack would create. */
 export interface PlannedStack {
