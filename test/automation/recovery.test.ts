@@ -2,7 +2,7 @@
 // journal without an end line and a stale lock. The next `status` recognises it; the next workflow
 // completes or undoes it.
 import assert from "assert";
-import { appendFileSync, rmSync } from "fs";
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import type { EngineCall } from "../../automation/memoryEngine";
 import { AMI_1, AMI_2, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
@@ -88,6 +88,35 @@ describe("crash recovery from the journal", () => {
     // The release is still deployed and healthy: the swap can simply be run again.
     await h.deployment.swap({ steps: [10, 50, 100] });
     assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+  });
+
+  it("a rollback that died right after its router update (journal cut there) is undone", async () => {
+    const { h } = c;
+    await deployedOnce(h);
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    await h.deployment.swap();
+    const before = (await h.journal()).length;
+    await h.deployment.rollback();
+    // Leave the journal as a process killed after the router update would: the rollback's lines up to
+    // its `route` step starting, no end. The stacks keep what the update did.
+    const lines = readFileSync(h.deployment.journalPath, "utf8").trimEnd().split("\n");
+    const rollback = lines.slice(before);
+    const cut = rollback.findIndex((l) => l.includes('"step":"route"') && l.includes('"status":"started"'));
+    assert.ok(cut > 0, "the rollback journaled its route step");
+    writeFileSync(
+      h.deployment.journalPath,
+      [...lines.slice(0, before), ...rollback.slice(0, cut + 1)].join("\n") + "\n",
+    );
+    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    const status = await h.deployment.status();
+    assert.deepStrictEqual(
+      [status.interrupted?.workflow, status.interrupted?.lastStep],
+      ["rollback", "route"],
+    );
+
+    await h.deployment.bootstrap();
+    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 }, "back where the rollback found it");
+    await assertConsistent(h, "after recovery");
   });
 
   it("a destroy killed between destroying and removing the stack is completed", async () => {
