@@ -53,19 +53,22 @@ export interface StepsContext {
 export class WorkflowSteps {
   constructor(readonly ctx: StepsContext) {}
 
+  /** Read the stacks as the journaled `read-state` step; the first read is what recovery would restore. */
   async readState(run: WorkflowRun, name = "read-state"): Promise<DeploymentState> {
     const state = await run.step(name, () => this.ctx.stacks.read(), { stateOf: snapshotOf });
     if (run.before === undefined) run.before = snapshotOf(state);
     return state;
   }
 
+  /** Throw NotBootstrappedError unless the network and router stacks exist. */
   requireBootstrapped(state: DeploymentState): void {
-    const missing = [];
+    const missing: string[] = [];
     if (!state.existing.has("network")) missing.push(this.ctx.stacks.name("network"));
     if (!state.router) missing.push(this.ctx.stacks.name("router"));
     if (missing.length > 0) throw new NotBootstrappedError(this.ctx.stacks.app, this.ctx.stacks.env, missing);
   }
 
+  /** Run an undo action up to `undoAttempts` times: undo must not give up on one transient failure. */
   async retry<T>(action: () => Promise<T>): Promise<T> {
     let last: unknown;
     for (let attempt = 1; attempt <= this.ctx.undoAttempts; attempt++) {
@@ -78,6 +81,10 @@ export class WorkflowSteps {
     throw last;
   }
 
+  /**
+   * Deploy a release to the idle colour (destroying an older release there first) and wait for health;
+   * on any failure, destroy what this call created. Never touches traffic.
+   */
   async deploy(
     run: WorkflowRun,
     state: DeploymentState,
@@ -106,7 +113,6 @@ export class WorkflowSteps {
           detail: `release ${previous.release}`,
         });
         replacedRelease = previous.release;
-        created = true;
       }
       const stack = await run.step(
         step("configure"),
@@ -189,6 +195,7 @@ export class WorkflowSteps {
     await this.ctx.engine.removeStack(stack.name);
   }
 
+  /** Throw KeepWarmError while `release` on `colour` is the rollback target inside its window (unless forced). */
   checkKeepWarm(
     colour: Colour,
     release: string,
@@ -230,6 +237,7 @@ export class WorkflowSteps {
     }
   }
 
+  /** Put the router back to `weights`, retrying; TrafficRestoreError (left open for recovery) if that fails. */
   async restoreTraffic(run: WorkflowRun, weights: Record<Colour, number>, after: string): Promise<void> {
     const back = liveColour(weights)!;
     try {
@@ -244,6 +252,7 @@ export class WorkflowSteps {
     }
   }
 
+  /** Move the traffic from the live colour to the other, step by step; any failure restores the old weights. */
   async shift(
     run: WorkflowRun,
     state: DeploymentState,
@@ -299,6 +308,7 @@ export class WorkflowSteps {
     return { from, to, release: target.release, steps: results };
   }
 
+  /** After a swap step: the new colour still healthy and none of the named alarms in ALARM. */
   async verifyStep(
     run: WorkflowRun,
     colour: Colour,
@@ -313,6 +323,7 @@ export class WorkflowSteps {
     }
   }
 
+  /** Destroy and remove an idle colour's stack; refuses traffic > 0 and the rollback target inside its window. */
   async destroyColour(
     run: WorkflowRun,
     state: DeploymentState,
@@ -338,6 +349,7 @@ export class WorkflowSteps {
     return { colour, destroyed: true, release: fleet?.release };
   }
 
+  /** Refresh-preview the live colour and list what drifted. Changes nothing. */
   async detectDrift(run: WorkflowRun, state: DeploymentState): Promise<DriftReport> {
     const colour = liveColour(state.weights)!;
     const fleet = state.fleets[colour];
