@@ -372,6 +372,7 @@ export class BlueGreenDeployment {
     const problems = new Problems();
     problems.integer("limit", options.limit, 1, 1_000_000);
     problems.done();
+    if (options.signal?.aborted) throw new AbortedError("history");
     const records = toHistory(await this.journal.read());
     return options.limit ? records.slice(-options.limit) : records;
   }

@@ -192,7 +192,7 @@ export interface HistoryRecord {
   recovery?: string;
   steps: { step: string; status: "ok" | "failed" | "started"; durationMs?: number; error?: string }[];
 }
-export interface HistoryOptions {
+export interface HistoryOptions extends CallOptions {
   /** Most recent records only. @default all */
   limit?: number;
 }
