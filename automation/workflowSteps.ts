@@ -215,6 +215,13 @@ export class WorkflowSteps {
       this.ctx.stacks.config("router", { blueWeight: weights.blue, greenWeight: weights.green }),
     );
     const result = await router.up(run.engineOptions(router.name, "up", abortable));
+    // Trust the deployed outputs, not the config we set: a router that ignored it must not pass for a swap.
+    const deployed = result.outputs.weights?.value as Record<Colour, number> | undefined;
+    if (deployed?.blue !== weights.blue || deployed?.green !== weights.green) {
+      throw new VerifyFailedError(
+        `the router stack reports weights ${JSON.stringify(deployed)} after an update to ${describeWeights(weights)}`,
+      );
+    }
     return changedCount(result.summary.resourceChanges);
   }
 

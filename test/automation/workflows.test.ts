@@ -12,7 +12,7 @@ import {
   SwapFailedError,
   UnhealthyError,
 } from "../../automation/errors";
-import { fleetProgram } from "../../automation/memory/fakePrograms";
+import { fleetProgram, routerProgram } from "../../automation/memory/fakePrograms";
 import { AMI_1, AMI_2, APP, ENV, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
 
 const HOUR = 3600_000;
@@ -360,6 +360,35 @@ describe("BlueGreenDeployment workflows", () => {
           error instanceof SwapFailedError && error.step === 1 && /ServiceUnavailable/.test(error.message),
       );
       assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    });
+
+    it("fails a step whose router update did not deploy the weights asked for", async () => {
+      const stuck = harness({
+        engine: {
+          programs: {
+            router: (context) =>
+              routerProgram({
+                ...context,
+                config: { ...context.config, blueWeight: "0", greenWeight: "100" },
+              }),
+          },
+        },
+      });
+      try {
+        // The router is stuck at green 100 %: the first release goes to blue, and the swap must not pass.
+        await stuck.deployment.bootstrap();
+        await stuck.deployment.up({ release: "v1", imageId: AMI_1 });
+        await assert.rejects(stuck.deployment.swap(), (error: Error) => {
+          assert.ok(error instanceof SwapFailedError);
+          assert.match(
+            error.reason,
+            /the router stack reports weights \{"blue":0,"green":100\} after an update to blue 100 % \/ green 0 %/,
+          );
+          return true;
+        });
+      } finally {
+        stuck.cleanup();
+      }
     });
 
     it("refuses to swap to a colour without a fleet", async () => {
