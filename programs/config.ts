@@ -1,5 +1,6 @@
 // Typed, validated stack config for each role. Parsing is pure (a `lookup` of raw strings in, a typed config
 // or every problem at once out), so tests and `phoenix plan` call it without a Pulumi runtime.
+import { FLEET_DEFAULTS } from "../components/fleetSettings";
 import {
   AMI_ID_PATTERN,
   COLOURS,
@@ -182,9 +183,9 @@ export function parseFleetConfig(lookup: ConfigLookup): FleetConfig {
     desiredCapacity: r.integer("desiredCapacity", 0, 1000),
     userData: r.string("userData"),
   };
-  const min = config.minSize ?? 1;
-  const max = config.maxSize ?? 3;
-  const desired = config.desiredCapacity ?? 2;
+  const min = config.minSize ?? FLEET_DEFAULTS.minSize;
+  const max = config.maxSize ?? FLEET_DEFAULTS.maxSize;
+  const desired = config.desiredCapacity ?? FLEET_DEFAULTS.desiredCapacity;
   if (min > max) r.problems.push(`\`phoenix:minSize\` (${min}) must not exceed \`phoenix:maxSize\` (${max})`);
   else if (desired < min || desired > max) {
     r.problems.push(

@@ -1,6 +1,6 @@
 // The `fleet` role: one release of the app in one colour, behind that colour's target group.
 import * as pulumi from "@pulumi/pulumi";
-import { ImmutableFleet } from "../components";
+import { FLEET_DEFAULTS, ImmutableFleet } from "../components";
 import { parseFleetConfig } from "./config";
 import type { FleetOutputs } from "./contract";
 import type { Outputs } from "./outputs";
@@ -14,7 +14,7 @@ export async function fleetProgram(): Promise<Outputs<FleetOutputs>> {
   // An explicit AMI wins; otherwise the golden AMI stack's latest bake.
   const imageId: pulumi.Input<string> =
     config.imageId ?? requireOutput<string>(siblingStack(app, env, "ami"), "imageId", "ami");
-  const desiredCapacity = config.desiredCapacity ?? 2;
+  const desiredCapacity = config.desiredCapacity ?? FLEET_DEFAULTS.desiredCapacity;
   const fleet = new ImmutableFleet(`${app}-${env}-${colour}`, {
     app,
     release,
