@@ -69,7 +69,7 @@ export const registeredHooks = new Set<string>();
 /** URN and parent of resources being registered, by `type::name` (mock `newResource` is not told them). */
 const registrations = new Map<string, { urn: string; parentUrn: string; options: RecordedOptions }>();
 
-let hooksPatched = false;
+let monitorPatched = false;
 
 const NO_OPTIONS: RecordedOptions = {
   protect: false,
@@ -84,9 +84,9 @@ function engineUrn(urn: string): string {
   return urn.replace("::pulumi:pulumi:Stack$", "::");
 }
 
-/** Give the SDK's MockMonitor the hook RPCs it lacks. Idempotent. */
-function patchMockMonitorHooks(): void {
-  if (hooksPatched) return;
+/** Give the SDK's MockMonitor the hook RPCs it lacks, and let it tell us each resource's URN, parent and options. Idempotent. */
+function patchMockMonitor(): void {
+  if (monitorPatched) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
     MockMonitor: { prototype: MonitorPrototype };
@@ -113,7 +113,7 @@ function patchMockMonitorHooks(): void {
     });
     return registerResource.call(this, req, callback);
   };
-  hooksPatched = true;
+  monitorPatched = true;
 }
 
 /**
@@ -121,7 +121,8 @@ function patchMockMonitorHooks(): void {
  * after this call (resources registered before it never reach the mocks).
  */
 export async function installMockRuntime(options: MockRuntimeOptions): Promise<void> {
-  patchMockMonitorHooks();
+  patchMockMonitor();
+  registrations.clear();
   const cloud = fakeCloudMocks(options.lookupStack);
   await pulumi.runtime.setMocks(
     {
