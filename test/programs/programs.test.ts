@@ -154,3 +154,25 @@ describe("programs", function () {
     assert.match(String(outputs.imageId), /^ami-[0-9a-f]{17}$/);
   });
 });
+
+describe("the root Pulumi.yaml", function () {
+  this.timeout(120_000);
+
+  it("runs the compiled programs/main, which runs the stack's configured role", async () => {
+    const { readFileSync } = await import("fs");
+    const project = readFileSync(`${__dirname}/../../Pulumi.yaml`, "utf8");
+    assert.match(project, /^name: phoenix$/m);
+    assert.match(project, /^main: dist\/programs\/main\.js$/m);
+
+    const mocks = await withMocks({
+      stack: "root-program",
+      config: { ...common, "phoenix:role": "router", "phoenix:greenWeight": "100" },
+      stacks: { "shop-prod-network": network },
+    });
+    // What Pulumi's Node.js host does with `main`: require it, and await what it exports.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const outputs = await mocks.run(() => require("../../programs/main") as Promise<Record<string, unknown>>);
+    assert.deepEqual(outputs.weights, { blue: 0, green: 100 });
+    assert.equal(mocks.ofType("aws:lb/listener:Listener").length, 1);
+  });
+});
