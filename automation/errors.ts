@@ -127,6 +127,25 @@ export class UnhealthyError extends WorkflowError {
   }
 }
 
+/**
+ * The health probe failed with an error that polling again cannot fix (its `retryable` is false: AWS not
+ * configured, a target group or auto scaling group that does not exist, access denied). The wait stops at
+ * once; the probe error's own message says what to fix.
+ */
+export class ProbeFailedError extends WorkflowError {
+  constructor(
+    readonly colour: Colour,
+    readonly attempt: number,
+    override readonly cause: unknown,
+  ) {
+    super(
+      `Cannot check the health of the ${colour} colour: ${errorMessage(cause)} ` +
+        `(the probe says retrying cannot help, so the health wait stopped at check ${attempt} instead of ` +
+        `polling until its timeout)`,
+    );
+  }
+}
+
 /** A swap (or heal's swap) failed at one step; traffic was put back. */
 export class SwapFailedError extends WorkflowError {
   constructor(

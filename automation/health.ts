@@ -1,7 +1,7 @@
 // Waiting for and checking the health of a colour through the CloudProbe: `desired` healthy targets in
 // the colour's target group, where `desired` is the auto scaling group's desired capacity.
 import type { Colour, FleetOutputs } from "../programs/contract";
-import { errorMessage, UnhealthyError } from "./errors";
+import { errorMessage, ProbeFailedError, UnhealthyError } from "./errors";
 import type { CloudProbe, TargetGroupHealth } from "./seams";
 
 export interface Clock {
@@ -52,8 +52,21 @@ export interface WaitOptions {
 }
 
 /**
- * Poll until every desired target is healthy, with exponential backoff, until the deadline. Probe errors
- * (throttling, timeouts) count as a failed poll and are retried; the last one is in the final error.
+ * True for a probe error that says polling again cannot help (`retryable: false`: no region or
+ * credentials, a target group that does not exist, access denied). Errors without the flag count as
+ * transient: an unknown probe must not turn one network blip into a failed release.
+ */
+export function isPermanentProbeError(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { retryable?: unknown }).retryable === false
+  );
+}
+
+/**
+ * Poll until every desired target is healthy, with exponential backoff, until the deadline. Transient
+ * probe errors (throttling, timeouts, errors without a `retryable` flag) count as a failed poll and are
+ * retried; the last one is in the final error. A permanent one (`retryable: false`) ends the wait at once
+ * with ProbeFailedError, instead of holding the release for the whole timeout.
  */
 export async function waitHealthy(
   probe: CloudProbe,
@@ -76,6 +89,7 @@ export async function waitHealthy(
       lastProblem = problem;
     } catch (error) {
       if (signal?.aborted) throw error;
+      if (isPermanentProbeError(error)) throw new ProbeFailedError(colour, attempt, error);
       lastProblem = `probe error: ${errorMessage(error)}`;
     }
     const remaining = deadline - clock.now();
