@@ -6,17 +6,11 @@ import { join } from "path";
 import { LockedError } from "../../automation/errors";
 import { acquireLock } from "../../automation/lock";
 import { AMI_1, AMI_2, START, deployedOnce, harness, weights, type Harness } from "./harness";
+import { waitFor, whileRunning } from "./waitFor";
 
-/** Resolves when a workflow of `h` reports its first health reading (it is then in its health wait). */
-function firstHealthReading(h: Harness): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      if (h.events.some((e) => e.kind === "health")) {
-        clearInterval(timer);
-        resolve();
-      }
-    }, 5);
-  });
+/** Resolves once `run` (a workflow of `h`) reports its first health reading: it is then in its health wait. */
+function inHealthWait(h: Harness, run: Promise<unknown>): Promise<void> {
+  return whileRunning(run, () => h.events.some((e) => e.kind === "health"), "the first health reading");
 }
 
 describe("app/env lock", () => {
@@ -30,24 +24,27 @@ describe("app/env lock", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     // The first workflow pauses in its health wait until the test lets it go on.
-    const waiting = firstHealthReading(h);
     const first = h.another({ sleep: () => gate }).up({ release: "v1", imageId: AMI_1 });
-    await waiting;
-    const calls = h.engine.callCount;
-    await assert.rejects(h.deployment.swap(), (error: Error) => {
-      assert.ok(error instanceof LockedError);
-      assert.strictEqual(error.holder?.workflow, "up");
-      assert.strictEqual(error.holder?.pid, process.pid);
-      assert.match(
-        error.message,
-        new RegExp(`\`up\` \\(pid ${process.pid} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT`),
-      );
-      assert.match(error.message, /wait for it to finish and retry/);
-      return true;
-    });
-    assert.strictEqual(h.engine.callCount, calls, "the refused workflow made no engine call");
-    release();
-    await first;
+    await inHealthWait(h, first);
+    try {
+      const calls = h.engine.callCount;
+      await assert.rejects(h.deployment.swap(), (error: Error) => {
+        assert.ok(error instanceof LockedError);
+        assert.strictEqual(error.holder?.workflow, "up");
+        assert.strictEqual(error.holder?.pid, process.pid);
+        assert.match(
+          error.message,
+          new RegExp(`\`up\` \\(pid ${process.pid} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT`),
+        );
+        assert.match(error.message, /wait for it to finish and retry/);
+        return true;
+      });
+      assert.strictEqual(h.engine.callCount, calls, "the refused workflow made no engine call");
+    } finally {
+      // Let the parked workflow finish (and release its lock) even when an assertion above failed.
+      release();
+      await first;
+    }
     await h.deployment.swap();
   });
 
@@ -107,21 +104,23 @@ describe("app/env lock", () => {
     await h.deployment.up({ release: "v2", imageId: AMI_2 });
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const paused = new Promise<void>((resolve) => {
-      const swap = h
-        .another({ lockStaleMs: 3000, sleep: () => (resolve(), gate) })
-        .swap({ steps: [10, 100], pauseMs: 1000 });
-      void swap.then(
-        () => (outcome = "ok"),
-        (error: Error) => (outcome = error),
-      );
-    });
+    let paused = false;
+    const swap = h
+      .another({ lockStaleMs: 3000, sleep: () => ((paused = true), gate) })
+      .swap({ steps: [10, 100], pauseMs: 1000 });
     let outcome: "ok" | Error | undefined;
-    await paused;
-    rmSync(join(h.stateDir, "shop-prod.lock"), { recursive: true, force: true });
-    await new Promise((resolve) => setTimeout(resolve, 1500)); // proper-lockfile's refresh notices the loss
-    release();
-    while (outcome === undefined) await new Promise((resolve) => setTimeout(resolve, 10));
+    void swap.then(
+      () => (outcome = "ok"),
+      (error: Error) => (outcome = error),
+    );
+    try {
+      await whileRunning(swap, () => paused, "the pause after the first swap step");
+      rmSync(join(h.stateDir, "shop-prod.lock"), { recursive: true, force: true });
+      await new Promise((resolve) => setTimeout(resolve, 1500)); // proper-lockfile's refresh notices the loss
+    } finally {
+      release();
+    }
+    await waitFor(() => outcome !== undefined, "the swap to end");
     assert.ok(outcome instanceof Error, "the swap must not carry on without its lock");
     assert.match(outcome.message, /Swap failed at step 2 \(100 %\): The lock .* was lost while swap ran/);
     assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
@@ -132,16 +131,18 @@ describe("app/env lock", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     h.probe.setWarmingUp("shop", "prod", "green", 2);
-    const waiting = firstHealthReading(h);
     const running = h.another({ sleep: () => gate }).up({ release: "v1", imageId: AMI_1 });
-    await waiting;
-    const status = await h.deployment.status();
-    assert.deepStrictEqual(
-      [status.interrupted?.workflow, status.interrupted?.running, status.interrupted?.lastStep],
-      ["up", true, "wait-healthy"],
-    );
-    release();
-    await running;
+    try {
+      await inHealthWait(h, running);
+      const status = await h.deployment.status();
+      assert.deepStrictEqual(
+        [status.interrupted?.workflow, status.interrupted?.running, status.interrupted?.lastStep],
+        ["up", true, "wait-healthy"],
+      );
+    } finally {
+      release();
+      await running;
+    }
     assert.strictEqual((await h.deployment.status()).interrupted, undefined);
   });
 });

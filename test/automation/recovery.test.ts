@@ -7,6 +7,7 @@ import { join } from "path";
 import type { EngineCall } from "../../automation/memoryEngine";
 import { AMI_1, AMI_2, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
 import { assertConsistent } from "./invariants";
+import { whileRunning } from "./waitFor";
 
 /** A harness whose engine hangs forever on the first call `crashAt` picks once armed: the process "dies" there. */
 function crashable(): { h: Harness; arm(crashAt: (call: EngineCall) => boolean): void; kill(): void } {
@@ -29,9 +30,9 @@ function crashable(): { h: Harness; arm(crashAt: (call: EngineCall) => boolean):
   };
 }
 
-async function crashDuring(run: Promise<unknown>, until: () => boolean): Promise<void> {
-  void run.catch(() => undefined);
-  while (!until()) await new Promise((resolve) => setTimeout(resolve, 2));
+/** Start `run` and return once it hangs at the armed call; fail at once if it ends before getting there. */
+function crashDuring(run: Promise<unknown>, hung: () => boolean): Promise<void> {
+  return whileRunning(run, hung, "the engine call where the process dies");
 }
 
 describe("crash recovery from the journal", () => {

@@ -28,6 +28,7 @@ import {
   ProbeTimeoutError,
   TargetGroupNotFoundError,
 } from "../../../automation/aws/errors";
+import { waitFor } from "../waitFor";
 
 const TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-prod-blue/0123456789abcdef";
 // Static region and credentials: the default provider chain would look for an instance role (network).
@@ -448,7 +449,7 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
       const probe = new AwsCloudProbe({ ...OFFLINE, maxAttempts: 10, requestHandler: handler as never });
       const controller = new AbortController();
       const pending = probe.targetGroupHealth(TG, controller.signal);
-      while (seen.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      await waitFor(() => seen.length > 0, "the first request to reach the handler");
       const started = Date.now();
       controller.abort(new Error("stop polling"));
       await assert.rejects(pending, /stop polling/);
