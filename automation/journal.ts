@@ -2,7 +2,7 @@
 // begins (with the traffic it found), one per step (started, then ok/failed with its duration), one when
 // it ends. The stacks stay the source of truth; the journal is the history, and it tells the next workflow
 // what an interrupted one was doing so it can be completed or undone.
-import { appendFile, mkdir, readFile } from "fs/promises";
+import { mkdir, open, readFile } from "fs/promises";
 import { dirname } from "path";
 import type { Colour } from "../programs/contract";
 import type { WorkflowName } from "./events";
@@ -71,10 +71,21 @@ export class Journal {
       await mkdir(dirname(this.path), { recursive: true });
       this.dirReady = true;
     }
-    await appendFile(this.path, JSON.stringify(entry) + "\n");
+    const file = await open(this.path, "a+");
+    try {
+      // A process killed mid-append leaves a last line without its newline. Appended straight after it,
+      // this entry would share its line and be skipped as torn too: a lost `begin` hides a workflow from
+      // history, and from recovery if that workflow is interrupted in turn. End the torn line first.
+      const { size } = await file.stat();
+      const last = Buffer.alloc(1);
+      const torn = size > 0 && (await file.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a;
+      await file.appendFile((torn ? "\n" : "") + JSON.stringify(entry) + "\n");
+    } finally {
+      await file.close();
+    }
   }
 
-  /** Every entry; a torn last line (a crash mid-write) is skipped. */
+  /** Every entry; a torn line (a crash mid-append) is skipped. */
   async read(): Promise<JournalEntry[]> {
     let text: string;
     try {

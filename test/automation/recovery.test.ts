@@ -167,6 +167,34 @@ describe("crash recovery from the journal", () => {
     await assertConsistent(h, "after recovery");
   });
 
+  it("a line torn by a crash mid-append does not swallow the next workflow's begin: killed in turn, it is recovered", async () => {
+    const { h } = c;
+    await h.deployment.bootstrap();
+    appendFileSync(h.deployment.journalPath, '{"type":"step","id":"x","workf');
+    let hung = false;
+    c.arm((call) => (hung = call.method === "up" && /^shop-prod-(blue|green)$/.test(call.stack ?? "")));
+    await crashDuring(h.deployment.up({ release: "v1", imageId: AMI_1 }), () => hung);
+    c.kill();
+    const status = await h.deployment.status();
+    assert.deepStrictEqual(
+      [status.interrupted?.workflow, status.interrupted?.lastStep],
+      ["up", "deploy"],
+      "the interrupted up is visible",
+    );
+
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    assert.deepStrictEqual(
+      (await h.deployment.history()).map((r) => [r.workflow, r.status]),
+      [
+        ["bootstrap", "ok"],
+        ["up", "recovered"],
+        ["recover", "ok"],
+        ["up", "ok"],
+      ],
+    );
+    await assertConsistent(h, "after recovery");
+  });
+
   it("skips a torn last journal line written by a crash mid-append", async () => {
     const { h } = c;
     await h.deployment.bootstrap();
