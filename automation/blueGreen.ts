@@ -112,7 +112,10 @@ export class BlueGreenDeployment {
 
   // ---------------------------------------------------------------- public workflows
 
-  /** Create the network and router stacks when they do not exist (idempotent). The router starts at blue 100 %. */
+  /**
+   * Create the network and router stacks when they do not exist (idempotent). The router starts at 0/0: no
+   * release is live, its listener answers 503 until the first swap.
+   */
   async bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
     const problems = new Problems();
     problems.integer("network.appPort", options.network?.appPort, 1, 65535);
@@ -137,7 +140,7 @@ export class BlueGreenDeployment {
           const values =
             part === "network"
               ? { ...options.network }
-              : { blueWeight: 100, greenWeight: 0, ...options.router };
+              : { blueWeight: 0, greenWeight: 0, ...options.router };
           await run.step(`create-${part}`, async () => {
             await stack.setAllConfig(this.stacks.config(part, values));
             await stack.up(run.engineOptions(stack.name, "up"));
@@ -211,7 +214,13 @@ export class BlueGreenDeployment {
       async (run) => {
         const state = await this.steps.readState(run);
         this.steps.requireBootstrapped(state);
-        const from = liveColour(state.weights)!;
+        const from = liveColour(state.weights);
+        if (!from) {
+          throw new NothingToRollBackError(
+            "No release has gone live yet (the router is at 0/0), so there is no previous colour to roll back to: " +
+              "put a deployed release live with `phoenix swap` instead.",
+          );
+        }
         const to = otherColour(from);
         const target = state.fleets[to];
         if (!target) {
@@ -354,6 +363,7 @@ export class BlueGreenDeployment {
       missingStacks: missing.map((part) => stackName(this.app, this.env, part)),
       weights: state.weights,
       live: state.router ? liveColour(state.weights) : undefined,
+      nothingLive: missing.length === 0 && liveColour(state.weights) === undefined,
       url: state.router?.url,
       colours,
       lastWorkflow: [...history].reverse().find((r) => r.status !== "interrupted"),

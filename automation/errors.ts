@@ -152,12 +152,20 @@ export class SwapFailedError extends WorkflowError {
     readonly step: number,
     readonly weight: number,
     readonly reason: string,
-    readonly restoredTo: Colour | undefined,
+    /**
+     * Where the traffic was put back: the old colour at 100 %, `"none"` for the router back at 0/0 (the
+     * first swap, when no release was live), or undefined when the router was never changed.
+     */
+    readonly restoredTo: Colour | "none" | undefined,
     override readonly cause?: unknown,
   ) {
     super(
       `Swap failed at step ${step} (${weight} %): ${reason}. ` +
-        (restoredTo ? `Traffic is back at 100 % on ${restoredTo}. ` : "") +
+        (restoredTo === "none"
+          ? "The router is back at 0/0: no colour serves, as before the swap. "
+          : restoredTo
+            ? `Traffic is back at 100 % on ${restoredTo}. `
+            : "") +
         `Fix the new colour and run \`phoenix swap\` again, or destroy it.`,
     );
   }
@@ -187,11 +195,15 @@ export class DeployFailedError extends WorkflowError {
 /** Putting traffic back failed even after retries: the journal holds what to undo; the next workflow does it. */
 export class TrafficRestoreError extends WorkflowError {
   constructor(
-    readonly intended: Colour,
+    /** The colour that should have 100 % again; undefined when the router should be back at 0/0 (nothing live). */
+    readonly intended: Colour | undefined,
     override readonly cause?: unknown,
   ) {
     super(
-      `Could not put 100 % of the traffic back on ${intended}: ${errorMessage(cause)}. ` +
+      (intended
+        ? `Could not put 100 % of the traffic back on ${intended}: `
+        : `Could not put the router back at 0/0 (no release live, as before): `) +
+        `${errorMessage(cause)}. ` +
         `Run \`phoenix status\` then any workflow (\`phoenix rollback\`): it finishes the restore from the journal.`,
     );
   }
@@ -199,6 +211,16 @@ export class TrafficRestoreError extends WorkflowError {
 
 /** No previous colour to roll back to. */
 export class NothingToRollBackError extends WorkflowError {}
+
+/** The router is at 0/0: no release has gone live yet, so there is no live colour to act on. */
+export class NothingLiveError extends WorkflowError {
+  constructor(what: string) {
+    super(
+      `No release is live yet (the router is at 0/0 and answers 503), so ${what}: ` +
+        `deploy with \`phoenix up\` and put it live with \`phoenix swap\` first.`,
+    );
+  }
+}
 
 /** The workflow was aborted through its AbortSignal; what it had started was undone. */
 export class AbortedError extends WorkflowError {

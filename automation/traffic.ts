@@ -2,7 +2,7 @@
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { COLOURS, otherColour, type Colour } from "../programs/contract";
 import { liveColour, type DeploymentState } from "./deploymentState";
-import type { JournalSnapshot } from "./journal";
+import type { JournalEntry, JournalSnapshot } from "./journal";
 
 /** Resources an update changed: every op but `same` (and reads). */
 export function changedCount(changes: OpMap | undefined): number {
@@ -19,17 +19,45 @@ export function describeWeights(weights: Record<Colour, number>): string {
   return `blue ${weights.blue} % / green ${weights.green} %`;
 }
 
-/** The colour `up` deploys to: the one without traffic; both without (never after bootstrap): a missing one, else blue. */
-export function idleColour(state: DeploymentState): Colour {
+/**
+ * The colour `up` deploys to: the one without traffic. With no release live (0/0) both are idle: the colour
+ * already holding `release` (a redeploy updates it in place), else one without a fleet (blue first), else blue.
+ */
+export function idleColour(state: DeploymentState, release?: string): Colour {
   const live = liveColour(state.weights);
   if (live) return otherColour(live);
-  return COLOURS.find((c) => !state.fleets[c]) ?? "blue";
+  const same = release === undefined ? undefined : COLOURS.find((c) => state.fleets[c]?.release === release);
+  return same ?? COLOURS.find((c) => !state.fleets[c]) ?? "blue";
+}
+
+/** True while no colour serves: the router at 0/0 (bootstrapped, no release swapped live yet). */
+export function nothingLive(weights: Record<Colour, number>): boolean {
+  return liveColour(weights) === undefined;
+}
+
+/**
+ * The colour whose deployment finished last (its `wait-healthy` step ok), from the journal: with nothing
+ * live and both colours deployed, that is the new release the first swap puts live.
+ */
+export function lastDeployedColour(entries: JournalEntry[]): Colour | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (
+      entry.type === "step" &&
+      entry.status === "ok" &&
+      entry.colour &&
+      /(^|:)wait-healthy$/.test(entry.step)
+    )
+      return entry.colour;
+  }
+  return undefined;
 }
 
 export function retirement(
   before: JournalSnapshot | undefined,
-  from: Colour,
+  from: Colour | undefined,
 ): { colour: Colour; release: string } | undefined {
+  if (from === undefined) return undefined;
   const release = before?.releases[from];
   return release ? { colour: from, release } : undefined;
 }

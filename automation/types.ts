@@ -90,10 +90,16 @@ export interface SwapStepResult {
   durationMs: number;
 }
 export interface SwapResult {
-  from: Colour;
+  /** The colour that had the traffic; undefined on the first swap, when no release was live (router at 0/0). */
+  from?: Colour;
   to: Colour;
   release: string;
   steps: SwapStepResult[];
+  /**
+   * Canary steps not taken: on the first swap there is no live release to share the traffic with, so the
+   * new colour goes straight to 100 % after its health check. Absent when every step was taken.
+   */
+  skippedSteps?: number[];
 }
 
 export type RollbackOptions = CallOptions;
@@ -165,7 +171,10 @@ export interface DeploymentStatus {
   bootstrapped: boolean;
   missingStacks: string[];
   weights: Record<Colour, number>;
+  /** The colour with the larger weight; undefined before bootstrap and while no release is live. */
   live?: Colour;
+  /** Bootstrapped, and no release has gone live yet: the router is at 0/0 and its listener answers 503. */
+  nothingLive: boolean;
   url?: string;
   colours: Record<Colour, ColourStatus>;
   lastWorkflow?: HistoryRecord;

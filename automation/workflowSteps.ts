@@ -2,7 +2,7 @@
 // Each takes the run it belongs to, so every step is journaled and reported; BlueGreenDeployment composes
 // them into workflows, and recovery reuses them to complete or undo an interrupted one.
 import type { EngineEvent } from "@pulumi/pulumi/automation";
-import { otherColour, type Colour, type FleetOutputs } from "../programs/contract";
+import { COLOURS, otherColour, type Colour, type FleetOutputs } from "../programs/contract";
 import { AppStacks, liveColour, plainOutputs, snapshotOf, type DeploymentState } from "./deploymentState";
 import { driftedResources } from "./drift";
 import {
@@ -14,6 +14,7 @@ import {
   ImmutableUpdateError,
   KeepWarmError,
   NotBootstrappedError,
+  NothingLiveError,
   SwapFailedError,
   TrafficRestoreError,
   VerifyFailedError,
@@ -24,7 +25,7 @@ import { checkHealthy, waitHealthy, type Clock } from "./health";
 import { immutableUpdates } from "./immutableGuard";
 import { retiredAt, type Journal } from "./journal";
 import type { CloudProbe, Engine } from "./seams";
-import { changedCount, describeWeights, idleColour, weightsFor } from "./traffic";
+import { changedCount, describeWeights, idleColour, lastDeployedColour, weightsFor } from "./traffic";
 import type {
   DeployOptions,
   DeployResult,
@@ -91,7 +92,7 @@ export class WorkflowSteps {
     options: DeployOptions,
     prefix: string,
   ): Promise<DeployResult> {
-    const colour = idleColour(state);
+    const colour = idleColour(state, options.release);
     if (state.weights[colour] > 0) {
       // Only reachable if an interrupted swap could not be undone: never deploy over a colour with traffic.
       throw new WorkflowError(
@@ -244,9 +245,12 @@ export class WorkflowSteps {
     }
   }
 
-  /** Put the router back to `weights`, retrying; TrafficRestoreError (left open for recovery) if that fails. */
+  /**
+   * Put the router back to `weights` (0/0 when no release was live), retrying; TrafficRestoreError (left
+   * open for recovery) if that fails.
+   */
   async restoreTraffic(run: WorkflowRun, weights: Record<Colour, number>, after: string): Promise<void> {
-    const back = liveColour(weights)!;
+    const back = liveColour(weights);
     try {
       await run.step(
         `restore-traffic`,
@@ -259,7 +263,12 @@ export class WorkflowSteps {
     }
   }
 
-  /** Move the traffic from the live colour to the other, step by step; any failure restores the old weights. */
+  /**
+   * Move the traffic from the live colour to the other, step by step; any failure restores the old weights.
+   * With no release live (0/0) there is nothing to share the traffic with: after the health check the new
+   * colour goes straight to 100 % (the canary steps before 100 are skipped and reported), and a failure
+   * puts the router back at 0/0.
+   */
   async shift(
     run: WorkflowRun,
     state: DeploymentState,
@@ -268,18 +277,23 @@ export class WorkflowSteps {
     verify: VerifyOptions,
     prefix: string,
   ): Promise<SwapResult> {
-    const from = liveColour(state.weights)!;
-    const to = otherColour(from);
+    const from = liveColour(state.weights);
+    const to = from ? otherColour(from) : await this.firstLiveColour(state);
     const target = state.fleets[to];
     if (!target) throw new ColourMissingError(to, "there is nothing to swap the traffic to");
-    if (state.weights[from] !== 100) {
+    if (from && state.weights[from] !== 100) {
       throw new WorkflowError(
         `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then retry.`,
       );
     }
+    const skippedSteps = from ? [] : steps.filter((weight) => weight !== 100);
+    const taken = from ? steps : [100];
+    const firstNote = from
+      ? ""
+      : ` (no release was live: straight to 100 %${skippedSteps.length > 0 ? `, steps ${skippedSteps.join(", ")} % skipped` : ""})`;
     const results: SwapStepResult[] = [];
     let routed = false;
-    for (const [index, weight] of steps.entries()) {
+    for (const [index, weight] of taken.entries()) {
       const stepNo = index + 1;
       const started = this.ctx.clock.now();
       try {
@@ -293,7 +307,7 @@ export class WorkflowSteps {
         const changed = await run.step(
           `${prefix}route:${weight}`,
           () => this.setWeights(run, weightsFor(to, weight), true),
-          { colour: to, detail: describeWeights(weightsFor(to, weight)) },
+          { colour: to, detail: describeWeights(weightsFor(to, weight)) + firstNote },
         );
         if (changed !== 1)
           throw new VerifyFailedError(
@@ -303,16 +317,47 @@ export class WorkflowSteps {
           colour: to,
         });
         results.push({ weight, changedResources: changed, durationMs: this.ctx.clock.now() - started });
-        if (pauseMs > 0 && index < steps.length - 1)
+        if (pauseMs > 0 && index < taken.length - 1)
           await run.step(`${prefix}pause:${weight}`, () => this.ctx.clock.sleep(pauseMs, run.signal));
       } catch (error) {
         if (routed) await this.restoreTraffic(run, state.weights, `step ${stepNo}`);
         if (run.signal?.aborted)
-          throw new AbortedError(`swap step ${stepNo} (${weight} %), traffic back on ${from}`);
-        throw new SwapFailedError(stepNo, weight, errorMessage(error), routed ? from : undefined, error);
+          throw new AbortedError(
+            `swap step ${stepNo} (${weight} %), ${from ? `traffic back on ${from}` : "router back at 0/0"}`,
+          );
+        throw new SwapFailedError(
+          stepNo,
+          weight,
+          errorMessage(error),
+          routed ? (from ?? "none") : undefined,
+          error,
+        );
       }
     }
-    return { from, to, release: target.release, steps: results };
+    return {
+      from,
+      to,
+      release: target.release,
+      steps: results,
+      ...(skippedSteps.length > 0 ? { skippedSteps } : {}),
+    };
+  }
+
+  /**
+   * The colour the first swap puts live (nothing is live yet): the one holding a fleet; with both holding
+   * one, the one deployed last (the journal says); with none, the colour `up` would deploy to.
+   */
+  private async firstLiveColour(state: DeploymentState): Promise<Colour> {
+    const deployed = COLOURS.filter((colour) => state.fleets[colour]);
+    if (deployed.length === 0) return idleColour(state);
+    if (deployed.length === 1) return deployed[0];
+    const last = lastDeployedColour(await this.ctx.journal.read());
+    if (last) return last;
+    throw new WorkflowError(
+      `No release is live yet and both colours hold one (blue ${state.fleets.blue!.release}, green ` +
+        `${state.fleets.green!.release}), and the journal does not say which was deployed last: destroy the ` +
+        `one that must not go live (\`phoenix destroy --colour <colour>\`), then swap.`,
+    );
   }
 
   /** After a swap step: the new colour still healthy and none of the named alarms in ALARM. */
@@ -358,7 +403,8 @@ export class WorkflowSteps {
 
   /** Refresh-preview the live colour and list what drifted. Changes nothing. */
   async detectDrift(run: WorkflowRun, state: DeploymentState): Promise<DriftReport> {
-    const colour = liveColour(state.weights)!;
+    const colour = liveColour(state.weights);
+    if (!colour) throw new NothingLiveError("there is no live fleet to check for drift");
     const fleet = state.fleets[colour];
     if (!fleet) throw new ColourMissingError(colour, "there is no live fleet to check for drift");
     const events: EngineEvent[] = [];

@@ -1,8 +1,9 @@
 // BlueGreenRouter: the one listener whose forward action weights the blue and green target groups. A swap
-// is a change of weights, which is an in-place update of this listener and of nothing else.
+// is a change of weights, which is an in-place update of this listener and of nothing else. Before the first
+// release (weights 0/0) the listener's one default action is a fixed 503 response instead of the forward.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { resolveRouterSettings, weightedForwardAction } from "./routerSettings";
+import { listenerDefaultAction, resolveRouterSettings } from "./routerSettings";
 
 export interface BlueGreenRouterArgs {
   /** The application load balancer the listener belongs to (usually `Network.loadBalancer.arn`). */
@@ -11,7 +12,9 @@ export interface BlueGreenRouterArgs {
   targetGroupArns: { blue: pulumi.Input<string>; green: pulumi.Input<string> };
   /**
    * Percent of requests to each colour: integers from 0 to 100 that sum to 100. `{ blue: 100, green: 0 }`
-   * sends everything to blue; `{ blue: 90, green: 10 }` is a canary of green.
+   * sends everything to blue; `{ blue: 90, green: 10 }` is a canary of green. `{ blue: 0, green: 0 }` means
+   * no release is live yet: the listener answers every request with a fixed 503 (text/plain) and forwards
+   * nothing, so an empty target group never gets traffic.
    */
   weights: { blue: number; green: number };
   /**
@@ -39,7 +42,7 @@ export interface BlueGreenRouterArgs {
 
 /** The listener of an existing ALB that splits traffic between the blue and green target groups by weight. */
 export class BlueGreenRouter extends pulumi.ComponentResource {
-  /** The listener (its default action forwards to both target groups by weight). */
+  /** The listener (its default action forwards to both target groups by weight, or answers 503 at 0/0). */
   readonly listener: aws.lb.Listener;
   /** ARN of the listener. */
   readonly listenerArn: pulumi.Output<string>;
@@ -60,7 +63,7 @@ export class BlueGreenRouter extends pulumi.ComponentResource {
           ? { certificateArn: args.certificateArn, sslPolicy: settings.sslPolicy }
           : {}),
         defaultActions: [
-          weightedForwardAction(args.targetGroupArns, settings.weights, settings.stickinessSeconds),
+          listenerDefaultAction(args.targetGroupArns, settings.weights, settings.stickinessSeconds),
         ],
       },
       { parent: this },

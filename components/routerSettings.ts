@@ -23,9 +23,11 @@ export function resolveRouterSettings(name: string, args: BlueGreenRouterArgs): 
   const blueOk = checkWeight(problems, "weights.blue", weights.blue);
   const greenOk = checkWeight(problems, "weights.green", weights.green);
   if (blueOk && greenOk) {
+    const sum = weights.blue! + weights.green!;
     problems.check(
-      weights.blue! + weights.green! === 100,
-      `\`weights\` (blue ${weights.blue} + green ${weights.green} = ${weights.blue! + weights.green!}) must sum to 100`,
+      sum === 100 || (weights.blue === 0 && weights.green === 0),
+      `\`weights\` (blue ${weights.blue} + green ${weights.green} = ${sum}) must sum to 100, ` +
+        "or both be 0 while no release is live",
     );
   }
   for (const colour of ["blue", "green"] as const) {
@@ -69,7 +71,33 @@ function checkWeight(problems: Problems, arg: string, value: unknown): boolean {
   return checkInteger(problems, arg, value, 0, 100);
 }
 
-/** The listener's default action: forward to both target groups by weight, sticky when asked. */
+/** What the listener answers while no colour serves (weights 0/0): nothing is live yet. */
+export const NO_RELEASE_RESPONSE = {
+  contentType: "text/plain",
+  messageBody: "no release is live yet",
+  statusCode: "503",
+} as const;
+
+/** True for weights `{ blue: 0, green: 0 }`: no colour serves, the listener answers 503 itself. */
+export function noColourServes(weights: RouterSettings["weights"]): boolean {
+  return weights.blue === 0 && weights.green === 0;
+}
+
+/**
+ * The listener's default action: a weighted forward to both target groups (sticky when asked), or, while no
+ * colour serves, a fixed 503 response. Either way it is the one default action of the one listener, so
+ * moving from "nothing live" to the first release is one update of that listener.
+ */
+export function listenerDefaultAction<T>(
+  targetGroupArns: { blue: T; green: T },
+  weights: RouterSettings["weights"],
+  stickinessSeconds: number,
+) {
+  if (noColourServes(weights)) return { type: "fixed-response", fixedResponse: { ...NO_RELEASE_RESPONSE } };
+  return weightedForwardAction(targetGroupArns, weights, stickinessSeconds);
+}
+
+/** A forward to both target groups by weight, sticky when asked. */
 export function weightedForwardAction<T>(
   targetGroupArns: { blue: T; green: T },
   weights: RouterSettings["weights"],

@@ -207,19 +207,25 @@ export function parseRouterConfig(lookup: ConfigLookup): RouterConfig {
     stickinessSeconds: r.integer("stickinessSeconds", 0, 7 * 24 * 3600),
   };
   const { blue, green } = routerWeights(config);
-  if (blue + green !== 100) {
+  if (blue + green !== 100 && !(blue === 0 && green === 0)) {
     r.problems.push(
-      `\`phoenix:blueWeight\` (${blue}) and \`phoenix:greenWeight\` (${green}) must add up to 100`,
+      `\`phoenix:blueWeight\` (${blue}) and \`phoenix:greenWeight\` (${green}) must add up to 100, ` +
+        "or both be 0 while no release is live",
     );
   }
   r.done();
   return config;
 }
 
-/** The weights a router config asks for: blue defaults to 100, green to the rest. */
+/**
+ * The weights a router config asks for. Neither set: 0/0, no release is live yet (the listener answers 503).
+ * One set: the other is the rest of 100. Both set: as given (parseRouterConfig checks they add up).
+ */
 export function routerWeights(config: RouterConfig): Record<Colour, number> {
-  const blue = config.blueWeight ?? (config.greenWeight !== undefined ? 100 - config.greenWeight : 100);
-  const green = config.greenWeight ?? 100 - blue;
+  const { blueWeight, greenWeight } = config;
+  if (blueWeight === undefined && greenWeight === undefined) return { blue: 0, green: 0 };
+  const blue = blueWeight ?? 100 - greenWeight!;
+  const green = greenWeight ?? 100 - blue;
   return { blue, green };
 }
 

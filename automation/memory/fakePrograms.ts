@@ -3,6 +3,7 @@
 // including the release identity in the fleet's physical names (the real pure function computes it).
 import { createHash } from "crypto";
 import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
+import { listenerDefaultAction } from "../../components/routerSettings";
 import {
   stackName,
   type Colour,
@@ -219,16 +220,15 @@ export function routerProgram(context: FakeProgramContext): FakeProgramResult {
   const { stack, config } = context;
   const app = required(config, "app", stack);
   const env = required(config, "env", stack);
-  const blue =
-    config.blueWeight !== undefined
-      ? Number(config.blueWeight)
-      : config.greenWeight !== undefined
-        ? 100 - Number(config.greenWeight)
-        : 100;
-  const green = config.greenWeight !== undefined ? Number(config.greenWeight) : 100 - blue;
-  if (blue + green !== 100)
+  // The real router's defaults (programs/config.ts routerWeights): neither weight set is 0/0, nothing live.
+  const given = (key: string) => (config[key] !== undefined ? Number(config[key]) : undefined);
+  const blueGiven = given("blueWeight");
+  const greenGiven = given("greenWeight");
+  const blue = blueGiven ?? (greenGiven !== undefined ? 100 - greenGiven : 0);
+  const green = greenGiven ?? (blueGiven !== undefined ? 100 - blue : 0);
+  if (blue + green !== 100 && !(blue === 0 && green === 0))
     throw new Error(
-      `stack ${stack}: \`phoenix:blueWeight\` (${blue}) and \`phoenix:greenWeight\` (${green}) must add up to 100`,
+      `stack ${stack}: \`phoenix:blueWeight\` (${blue}) and \`phoenix:greenWeight\` (${green}) must add up to 100, or both be 0 while no release is live`,
     );
   const albArn = String(siblingOutput(context, app, env, "network", "albArn"));
   const dns = String(siblingOutput(context, app, env, "network", "albDnsName"));
@@ -246,16 +246,16 @@ export function routerProgram(context: FakeProgramContext): FakeProgramResult {
           loadBalancerArn: albArn,
           port: 80,
           protocol: "HTTP",
+          // The real BlueGreenRouter's action: at 0/0 the one listener answers 503 itself instead of forwarding.
           defaultActions: [
-            {
-              type: "forward",
-              forward: {
-                targetGroups: [
-                  { arn: siblingOutput(context, app, env, "network", "blueTargetGroupArn"), weight: blue },
-                  { arn: siblingOutput(context, app, env, "network", "greenTargetGroupArn"), weight: green },
-                ],
+            listenerDefaultAction(
+              {
+                blue: siblingOutput(context, app, env, "network", "blueTargetGroupArn"),
+                green: siblingOutput(context, app, env, "network", "greenTargetGroupArn"),
               },
-            },
+              { blue, green },
+              0,
+            ),
           ],
         },
       },

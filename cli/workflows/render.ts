@@ -47,6 +47,16 @@ export function renderUp(r: DeployResult, s: DeploymentSettings): string {
 export function renderSwap(r: SwapResult, s: DeploymentSettings): string {
   const steps = r.steps.map((step) => `${step.weight} %`).join(" → ");
   const changed = r.steps.map((step) => step.changedResources).join(", ");
+  if (r.from === undefined) {
+    const skipped = r.skippedSteps?.length
+      ? ` Canary steps ${r.skippedSteps.map((w) => `${w} %`).join(", ")} skipped: no live release to share the traffic with.`
+      : "";
+    return (
+      `First release of ${s.app}/${s.env} live: 100 % on ${r.to} (release ${r.release}).${skipped}\n` +
+      `Resources changed: ${changed}.\n` +
+      `There is no rollback target yet: the next release goes to ${otherColour(r.to)} (phoenix up ${target(s)} …)\n`
+    );
+  }
   return (
     `Traffic of ${s.app}/${s.env} moved from ${r.from} to ${r.to} (release ${r.release}): ${steps}.\n` +
     `Resources changed per step: ${changed}.\n` +
@@ -104,7 +114,9 @@ export function trafficOfStatus(s: DeploymentStatus): TrafficView {
   }
   return {
     albDnsName: s.url,
-    listener: `listener (stack ${stackName(s.app, s.env, "router")})`,
+    listener:
+      `listener (stack ${stackName(s.app, s.env, "router")})` +
+      (s.nothingLive ? ": answers 503, no release is live yet" : ""),
     weights: s.weights,
     fleets,
   };
@@ -118,7 +130,15 @@ export function renderStatus(s: DeploymentStatus): string {
     );
   } else {
     out.push("", drawTraffic(trafficOfStatus(s)), "");
-    if (s.live) {
+    if (s.nothingLive) {
+      const deployed = COLOURS.filter((c) => s.colours[c].exists);
+      out.push(
+        `  live      none: no release is live yet (the listener answers 503). ` +
+          (deployed.length > 0
+            ? `Put it live: phoenix swap --app ${s.app} --env ${s.env}`
+            : `Deploy one: phoenix up --app ${s.app} --env ${s.env} --release <name> --image-id <ami>`),
+      );
+    } else if (s.live) {
       const live = s.colours[s.live];
       out.push(`  live      ${s.live}${live.release ? ` (release ${live.release})` : " (no fleet!)"}`);
       const idle = s.colours[otherColour(s.live)];

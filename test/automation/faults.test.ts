@@ -15,14 +15,14 @@ interface Scenario {
   run(h: Harness): Promise<unknown>;
 }
 
-async function blueLiveGreenRetired(h: Harness): Promise<void> {
+async function greenLiveBlueRetired(h: Harness): Promise<void> {
   await deployedOnce(h);
   await h.deployment.up({ release: "v2", imageId: AMI_2 });
   await h.deployment.swap();
 }
 
-const driftGreen = (h: Harness) =>
-  h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { maxSize: 9 });
+const driftBlue = (h: Harness) =>
+  h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 9 });
 
 const SCENARIOS: Scenario[] = [
   { name: "bootstrap", prepare: async () => {}, run: (h) => h.deployment.bootstrap() },
@@ -34,7 +34,7 @@ const SCENARIOS: Scenario[] = [
   {
     name: "up replacing an older idle release",
     prepare: async (h) => {
-      await blueLiveGreenRetired(h);
+      await greenLiveBlueRetired(h);
       h.clock.now += HOURS_2;
     },
     run: (h) => h.deployment.up({ release: "v3", imageId: AMI_1, capacity: 3 }),
@@ -47,20 +47,36 @@ const SCENARIOS: Scenario[] = [
     },
     run: (h) => h.deployment.swap({ steps: [10, 50, 100], verify: { alarmNames: ["shop-5xx"] } }),
   },
-  { name: "rollback", prepare: blueLiveGreenRetired, run: (h) => h.deployment.rollback() },
+  { name: "rollback", prepare: greenLiveBlueRetired, run: (h) => h.deployment.rollback() },
   {
     name: "destroy",
     prepare: async (h) => {
-      await blueLiveGreenRetired(h);
+      await greenLiveBlueRetired(h);
       h.clock.now += HOURS_2;
     },
-    run: (h) => h.deployment.destroy({ colour: "green" }),
+    run: (h) => h.deployment.destroy({ colour: "blue" }),
+  },
+  {
+    name: "first swap [10, 50, 100], nothing live yet",
+    prepare: async (h) => {
+      await h.deployment.bootstrap();
+      await h.deployment.up({ release: "v1", imageId: AMI_1 });
+    },
+    run: (h) => h.deployment.swap({ steps: [10, 50, 100], verify: { alarmNames: ["shop-5xx"] } }),
+  },
+  {
+    name: "destroy of the only fleet, nothing live yet",
+    prepare: async (h) => {
+      await h.deployment.bootstrap();
+      await h.deployment.up({ release: "v1", imageId: AMI_1 });
+    },
+    run: (h) => h.deployment.destroy({ colour: "blue" }),
   },
   {
     name: "drift",
     prepare: async (h) => {
       await deployedOnce(h);
-      driftGreen(h);
+      driftBlue(h);
     },
     run: (h) => h.deployment.drift(),
   },
@@ -68,7 +84,7 @@ const SCENARIOS: Scenario[] = [
     name: "heal",
     prepare: async (h) => {
       await deployedOnce(h);
-      driftGreen(h);
+      driftBlue(h);
     },
     run: (h) => h.deployment.heal(),
   },

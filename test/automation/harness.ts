@@ -102,7 +102,7 @@ export function deployedColours(engine: MemoryEngine): Colour[] {
   return COLOURS.filter((c) => releaseOf(engine, c) !== undefined);
 }
 
-/** bootstrap + up v1 + swap: blue holds nothing, green serves v1 at 100 %. */
+/** bootstrap (router at 0/0) + up v1 (to blue) + swap: blue serves v1 at 100 %, green holds nothing. */
 export async function deployedOnce(h: Harness): Promise<void> {
   await h.deployment.bootstrap();
   await h.deployment.up({ release: "v1", imageId: AMI_1 });

@@ -129,7 +129,7 @@ describe("health wait and probe errors", () => {
         assert.strictEqual(error.cleanedUp, true);
         assert.match(
           error.message,
-          /^Deploying v1 to green failed: Cannot check the health of the green colour: AWS is not configured for the probe: no region\. Set AWS_REGION and credentials/,
+          /^Deploying v1 to blue failed: Cannot check the health of the blue colour: AWS is not configured for the probe: no region\. Set AWS_REGION and credentials/,
         );
         assert.match(
           error.message,
@@ -167,12 +167,12 @@ describe("health wait and probe errors", () => {
         (error: Error) => {
           assert.ok(error instanceof SwapFailedError, String(error));
           assert.strictEqual(error.step, 1);
-          assert.strictEqual(error.restoredTo, "green");
+          assert.strictEqual(error.restoredTo, "blue");
           assert.match(error.message, /CloudWatch has no alarm named "shop-5xx".*fix the alarm names/);
           return true;
         },
       );
-      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
       assert.strictEqual(h.probe.calls.filter((c) => c.method === "alarmsInAlarm").length, 1);
       await assertConsistent(h, "after the failed swap");
     });
@@ -200,7 +200,7 @@ describe("health wait and probe errors", () => {
         routerUps,
         "the router was not touched",
       );
-      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
     });
   });
 });

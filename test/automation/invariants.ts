@@ -1,7 +1,7 @@
 // The safety invariants every workflow keeps, whatever fails: checked after every fault and every step of
 // the property test.
 import assert from "assert";
-import { findInterrupted } from "../../automation/journal";
+import { findInterrupted, type JournalEntry } from "../../automation/journal";
 import { COLOURS, stackName, type Colour } from "../../programs/contract";
 import { APP, ENV, releaseOf, weights, type Harness } from "./harness";
 
@@ -26,19 +26,43 @@ async function healthy(h: Harness, colour: Colour): Promise<boolean> {
   return health.healthy >= Number(outputs.desiredCapacity) && health.healthy > 0;
 }
 
+/** Weights 0/0: the router forwards nowhere (its listener answers 503); no release is live. */
+const nothingLive = (w: Record<Colour, number>) => w.blue === 0 && w.green === 0;
+
+/** A swap, rollback or heal finished: some release has been live, so 0/0 is no longer a valid state. */
+export function everLive(entries: JournalEntry[]): boolean {
+  return entries.some(
+    (e) => e.type === "end" && e.status === "ok" && ["swap", "rollback", "heal"].includes(e.workflow),
+  );
+}
+
+/** Always, even mid-failure: no weight > 0 points at a colour without a stack (an empty target group). */
+export function assertNoWeightOnEmptyColour(h: Harness, label: string): void {
+  const world = observe(h);
+  for (const colour of COLOURS) {
+    const weight = world.weights?.[colour] ?? 0;
+    assert.ok(
+      weight === 0 || world.releases[colour] !== undefined,
+      `${label}: ${colour} has ${weight} % of the traffic but no fleet (${JSON.stringify(world.weights)})`,
+    );
+  }
+}
+
 /**
  * After a workflow that failed: traffic is 100 % on one colour, which is where it was before or a colour
- * whose stack exists and is healthy; no colour that had traffic lost its fleet; no release appeared that
- * was not there before (nothing a failed up created is left behind).
+ * whose stack exists and is healthy — or 0/0 when that is where it was (no release live yet); no weight on
+ * a colour without a fleet; no colour that had traffic lost its fleet; no release appeared that was not
+ * there before (nothing a failed up created is left behind).
  */
 export async function assertSafeAfterFailure(h: Harness, before: World, label: string): Promise<void> {
   assert.deepStrictEqual(h.violations, [], `${label}: no colour with traffic may be destroyed`);
+  assertNoWeightOnEmptyColour(h, label);
   const after = observe(h);
   const interrupted = findInterrupted(await h.journal());
   if (before.weights === undefined) {
     assert.ok(
-      after.weights === undefined || after.weights.blue === 100,
-      `${label}: bootstrap routes to blue first, got ${JSON.stringify(after.weights)}`,
+      after.weights === undefined || nothingLive(after.weights),
+      `${label}: bootstrap starts the router at 0/0 (no release live), got ${JSON.stringify(after.weights)}`,
     );
   } else {
     assert.ok(after.weights, `${label}: the router stack must survive`);
@@ -73,6 +97,13 @@ export async function assertSafeAfterFailure(h: Harness, before: World, label: s
 
 export function assertTrafficSafe(before: World, after: World, label: string): void {
   const w = after.weights!;
+  if (nothingLive(w)) {
+    assert.ok(
+      before.weights !== undefined && nothingLive(before.weights),
+      `${label}: the router may be at 0/0 only where it was before, got 0/0 after ${JSON.stringify(before.weights)}`,
+    );
+    return;
+  }
   assert.ok(
     (w.blue === 100 && w.green === 0) || (w.blue === 0 && w.green === 100),
     `${label}: traffic must be 100 % on one colour, got ${JSON.stringify(w)}`,
@@ -85,12 +116,19 @@ export function assertTrafficSafe(before: World, after: World, label: string): v
   );
 }
 
-/** Always true once no workflow is open: one colour at 100 %, every colour stack exists exactly when it holds a fleet. */
+/**
+ * Always true once no workflow is open: one colour at 100 % (or 0/0 while no release has ever gone live),
+ * no weight on a colour without a fleet, every colour stack exists exactly when it holds a fleet.
+ */
 export async function assertConsistent(h: Harness, label: string): Promise<void> {
   assert.deepStrictEqual(h.violations, [], `${label}: no colour with traffic may be destroyed`);
+  assertNoWeightOnEmptyColour(h, label);
   const world = observe(h);
   const w = world.weights;
-  if (w) {
+  const entries = await h.journal();
+  if (w && nothingLive(w)) {
+    assert.ok(!everLive(entries), `${label}: the router is back at 0/0 after a release went live`);
+  } else if (w) {
     assert.ok(
       (w.blue === 100 && w.green === 0) || (w.blue === 0 && w.green === 100),
       `${label}: traffic must be 100 % on one colour, got ${JSON.stringify(w)}`,
@@ -104,5 +142,5 @@ export async function assertConsistent(h: Harness, label: string): Promise<void>
       `${label}: the ${colour} stack ${exists ? "exists but is empty" : "is missing"}`,
     );
   }
-  assert.strictEqual(findInterrupted(await h.journal()), undefined, `${label}: no workflow may stay open`);
+  assert.strictEqual(findInterrupted(entries), undefined, `${label}: no workflow may stay open`);
 }

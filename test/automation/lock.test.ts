@@ -20,7 +20,7 @@ describe("app/env lock", () => {
 
   it("refuses a second workflow on the same app/env while one runs, naming the holder", async () => {
     await h.deployment.bootstrap();
-    h.probe.setWarmingUp("shop", "prod", "green", 3);
+    h.probe.setWarmingUp("shop", "prod", "blue", 3);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     // The first workflow pauses in its health wait until the test lets it go on.
@@ -123,14 +123,14 @@ describe("app/env lock", () => {
     await waitFor(() => outcome !== undefined, "the swap to end");
     assert.ok(outcome instanceof Error, "the swap must not carry on without its lock");
     assert.match(outcome.message, /Swap failed at step 2 \(100 %\): The lock .* was lost while swap ran/);
-    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
   });
 
   it("status reads without the lock and tells a running workflow from an interrupted one", async () => {
     await h.deployment.bootstrap();
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    h.probe.setWarmingUp("shop", "prod", "green", 2);
+    h.probe.setWarmingUp("shop", "prod", "blue", 2);
     const running = h.another({ sleep: () => gate }).up({ release: "v1", imageId: AMI_1 });
     try {
       await inHealthWait(h, running);

@@ -8,7 +8,7 @@ import { findInterrupted } from "../../automation/journal";
 import { InjectedFault, type FaultMode } from "../../automation/memoryEngine";
 import { COLOURS, stackName, type Colour } from "../../programs/contract";
 import { AMI_1, AMI_2, APP, ENV, harness, releaseOf, weights, type Harness } from "./harness";
-import { assertConsistent, assertSafeAfterFailure, observe } from "./invariants";
+import { assertConsistent, assertNoWeightOnEmptyColour, assertSafeAfterFailure, observe } from "./invariants";
 
 type Fault = { offset: number; mode: FaultMode };
 type Op =
@@ -147,6 +147,7 @@ async function apply(h: Harness, step: Op, index: number): Promise<void> {
   } else {
     assert.deepStrictEqual(h.violations, [], label);
   }
+  assertNoWeightOnEmptyColour(h, label);
   if (!findInterrupted(await h.journal())) await assertConsistent(h, label);
 }
 
@@ -158,6 +159,7 @@ describe("random workflow sequences with random failures (fast-check)", function
         const h = harness();
         try {
           await h.deployment.bootstrap();
+          assertNoWeightOnEmptyColour(h, "right after bootstrap");
           for (const [index, step] of ops.entries()) await apply(h, step, index);
           // Whatever was left open, one more workflow brings everything back to a consistent state.
           await h.deployment.bootstrap();

@@ -44,7 +44,7 @@ describe("crash recovery from the journal", () => {
     const { h } = c;
     await h.deployment.bootstrap();
     let hung = false;
-    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-green"));
+    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-blue"));
     await crashDuring(h.deployment.up({ release: "v1", imageId: AMI_1 }), () => hung);
     c.kill();
     const status = await h.deployment.status();
@@ -57,12 +57,12 @@ describe("crash recovery from the journal", () => {
     const history = await h.deployment.history();
     const crashed = history.find((r) => r.workflow === "up" && r.params.release === "v1")!;
     assert.strictEqual(crashed.status, "recovered");
-    assert.strictEqual(crashed.recovery, "destroyed the green stack left by the interrupted up");
+    assert.strictEqual(crashed.recovery, "destroyed the blue stack left by the interrupted up");
     assert.deepStrictEqual(
       history.map((r) => r.workflow),
       ["bootstrap", "up", "recover", "up"],
     );
-    assert.strictEqual(releaseOf(h.engine, "green"), "v2");
+    assert.strictEqual(releaseOf(h.engine, "blue"), "v2");
     await assertConsistent(h, "after recovery");
   });
 
@@ -75,20 +75,20 @@ describe("crash recovery from the journal", () => {
     c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-router" && ++routerUps === 3));
     await crashDuring(h.deployment.swap({ steps: [10, 50, 100] }), () => hung);
     c.kill();
-    assert.deepStrictEqual(weights(h.engine), { blue: 50, green: 50 });
+    assert.deepStrictEqual(weights(h.engine), { green: 50, blue: 50 });
     assert.deepStrictEqual((await h.deployment.status()).interrupted?.lastStep, "route:100");
 
     await h.deployment.bootstrap();
-    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
     assert.match(
       (await h.deployment.history()).find((r) => r.workflow === "swap" && r.status === "recovered")!
         .recovery!,
-      /traffic restored to blue 0 % \/ green 100 %/,
+      /traffic restored to blue 100 % \/ green 0 %/,
     );
     await assertConsistent(h, "after recovery");
     // The release is still deployed and healthy: the swap can simply be run again.
     await h.deployment.swap({ steps: [10, 50, 100] });
-    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+    assert.deepStrictEqual(weights(h.engine), { green: 100, blue: 0 });
   });
 
   it("a rollback that died right after its router update (journal cut there) is undone", async () => {
@@ -108,7 +108,7 @@ describe("crash recovery from the journal", () => {
       h.deployment.journalPath,
       [...lines.slice(0, before), ...rollback.slice(0, cut + 1)].join("\n") + "\n",
     );
-    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
     const status = await h.deployment.status();
     assert.deepStrictEqual(
       [status.interrupted?.workflow, status.interrupted?.lastStep],
@@ -116,7 +116,7 @@ describe("crash recovery from the journal", () => {
     );
 
     await h.deployment.bootstrap();
-    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 }, "back where the rollback found it");
+    assert.deepStrictEqual(weights(h.engine), { green: 100, blue: 0 }, "back where the rollback found it");
     await assertConsistent(h, "after recovery");
   });
 
@@ -125,45 +125,45 @@ describe("crash recovery from the journal", () => {
     await deployedOnce(h);
     await h.deployment.up({ release: "v2", imageId: AMI_2 });
     let hung = false;
-    c.arm((call) => (hung = call.method === "removeStack" && call.stack === "shop-prod-blue"));
-    await crashDuring(h.deployment.destroy({ colour: "blue" }), () => hung);
+    c.arm((call) => (hung = call.method === "removeStack" && call.stack === "shop-prod-green"));
+    await crashDuring(h.deployment.destroy({ colour: "green" }), () => hung);
     c.kill();
-    assert.ok(h.engine.stackNames().includes("shop-prod-blue"), "the empty stack is still there");
+    assert.ok(h.engine.stackNames().includes("shop-prod-green"), "the empty stack is still there");
     await h.deployment.status();
     await h.deployment.bootstrap();
-    assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
+    assert.ok(!h.engine.stackNames().includes("shop-prod-green"));
     await assertConsistent(h, "after recovery");
   });
 
   it("a heal killed while destroying the drifted colour is completed, traffic staying on the healed colour", async () => {
     const { h } = c;
     await deployedOnce(h);
-    h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { maxSize: 7 });
+    h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 7 });
     let hung = false;
-    c.arm((call) => (hung = call.method === "destroy" && call.stack === "shop-prod-green"));
+    c.arm((call) => (hung = call.method === "destroy" && call.stack === "shop-prod-blue"));
     await crashDuring(h.deployment.heal(), () => hung);
     c.kill();
-    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+    assert.deepStrictEqual(weights(h.engine), { green: 100, blue: 0 });
     await h.deployment.bootstrap();
-    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
-    assert.strictEqual(releaseOf(h.engine, "blue"), "v1");
-    assert.ok(!h.engine.stackNames().includes("shop-prod-green"));
+    assert.deepStrictEqual(weights(h.engine), { green: 100, blue: 0 });
+    assert.strictEqual(releaseOf(h.engine, "green"), "v1");
+    assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
     await assertConsistent(h, "after recovery");
   });
 
   it("a heal killed mid-swap is undone: traffic back on the drifted colour, the new fleet destroyed", async () => {
     const { h } = c;
     await deployedOnce(h);
-    h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { maxSize: 7 });
+    h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 7 });
     let routerUps = 0;
     let hung = false;
     c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-router" && ++routerUps === 2));
     await crashDuring(h.deployment.heal({ steps: [50, 100] }), () => hung);
     c.kill();
-    assert.deepStrictEqual(weights(h.engine), { blue: 50, green: 50 });
+    assert.deepStrictEqual(weights(h.engine), { green: 50, blue: 50 });
     await h.deployment.bootstrap();
-    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
-    assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
+    assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
+    assert.ok(!h.engine.stackNames().includes("shop-prod-green"));
     await assertConsistent(h, "after recovery");
   });
 

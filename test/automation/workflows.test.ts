@@ -19,7 +19,7 @@ const HOUR = 3600_000;
 const upCalls = (h: Harness, stack: string) =>
   h.engine.calls.filter((c) => c.method === "up" && c.stack === stack).length;
 
-/** green serves v1 (retired blue held nothing), blue serves v2 after this: green v1 is the rollback target. */
+/** blue serves v1 (retired green held nothing), green serves v2 after this: blue v1 is the rollback target. */
 async function twoReleases(h: Harness): Promise<void> {
   await deployedOnce(h);
   await h.deployment.up({ release: "v2", imageId: AMI_2 });
@@ -32,12 +32,23 @@ describe("BlueGreenDeployment workflows", () => {
   afterEach(() => h.cleanup());
 
   describe("bootstrap", () => {
-    it("creates the network and router stacks, the router at blue 100 %, and is idempotent", async () => {
+    it("creates the network and router stacks, the router at 0/0 (no release live), and is idempotent", async () => {
       assert.deepStrictEqual(await h.deployment.bootstrap(), {
         created: ["network", "router"],
         existing: [],
       });
-      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 0 });
+      const listener = h.engine
+        .inspect("shop-prod-router")!
+        .resources.filter((r) => r.type === "aws:lb/listener:Listener");
+      assert.strictEqual(listener.length, 1, "the router is one listener");
+      assert.deepStrictEqual(
+        (listener[0].inputs.defaultActions as { type: string; fixedResponse?: { statusCode: string } }[]).map(
+          (a) => [a.type, a.fixedResponse?.statusCode],
+        ),
+        [["fixed-response", "503"]],
+        "no weight points at a colour without a stack: the listener answers 503 itself",
+      );
       const ups = h.engine.calls.filter((c) => c.method === "up").length;
       assert.deepStrictEqual(await h.deployment.bootstrap(), {
         created: [],
@@ -68,16 +79,16 @@ describe("BlueGreenDeployment workflows", () => {
         instanceType: "m7g.large",
         capacity: { min: 2, max: 6, desired: 4 },
       });
-      assert.strictEqual(result.colour, "green");
+      assert.strictEqual(result.colour, "blue");
       assert.deepStrictEqual(result.health, { healthy: 4, desired: 4, byState: { healthy: 4 } });
       assert.deepStrictEqual(result.changes, { create: 4 });
       assert.match(result.identity, /^[a-z2-7]{10}$/);
-      const config = h.engine.inspect("shop-prod-green")!.config;
+      const config = h.engine.inspect("shop-prod-blue")!.config;
       assert.deepStrictEqual(config, {
         "phoenix:role": "fleet",
         "phoenix:app": APP,
         "phoenix:env": ENV,
-        "phoenix:colour": "green",
+        "phoenix:colour": "blue",
         "phoenix:release": "v1",
         "phoenix:imageId": AMI_1,
         "phoenix:instanceType": "m7g.large",
@@ -85,7 +96,7 @@ describe("BlueGreenDeployment workflows", () => {
         "phoenix:maxSize": "6",
         "phoenix:desiredCapacity": "4",
       });
-      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 0 });
       assert.strictEqual(upCalls(h, "shop-prod-router"), routerUps, "up never updates the router");
     });
 
@@ -95,7 +106,7 @@ describe("BlueGreenDeployment workflows", () => {
       const started = h.clock.now;
       const deploying = h.deployment.up({ release: "v1", imageId: AMI_1 });
       // The fleet's target group exists once the network does; mark it warming up for three polls.
-      h.probe.setWarmingUp(APP, ENV, "green", 3);
+      h.probe.setWarmingUp(APP, ENV, "blue", 3);
       await deploying;
       const readings = h.events.filter((e) => e.kind === "health");
       assert.deepStrictEqual(
@@ -129,7 +140,7 @@ describe("BlueGreenDeployment workflows", () => {
 
     it("destroys what it created when the colour never gets healthy, and says why", async () => {
       await h.deployment.bootstrap();
-      h.probe.setHealthy(APP, ENV, "green", false);
+      h.probe.setHealthy(APP, ENV, "blue", false);
       await assert.rejects(h.deployment.up({ release: "v1", imageId: AMI_1 }), (error: DeployFailedError) => {
         assert.ok(error instanceof DeployFailedError);
         assert.ok(error.cause instanceof UnhealthyError);
@@ -138,8 +149,8 @@ describe("BlueGreenDeployment workflows", () => {
         assert.match(error.message, /Traffic was not touched/);
         return true;
       });
-      assert.ok(!h.engine.stackNames().includes("shop-prod-green"), "the failed fleet's stack is gone");
-      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+      assert.ok(!h.engine.stackNames().includes("shop-prod-blue"), "the failed fleet's stack is gone");
+      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 0 });
     });
 
     it("refuses before bootstrap, naming the missing stacks and the command to run", async () => {
@@ -155,21 +166,21 @@ describe("BlueGreenDeployment workflows", () => {
       await twoReleases(h);
       await assert.rejects(h.deployment.up({ release: "v3", imageId: AMI_1 }), (error: Error) => {
         assert.ok(error instanceof KeepWarmError);
-        assert.strictEqual(error.colour, "green");
+        assert.strictEqual(error.colour, "blue");
         assert.match(error.message, /release v1\) is the rollback target for another 60 min/);
         return true;
       });
-      assert.strictEqual(releaseOf(h.engine, "green"), "v1", "nothing changed");
+      assert.strictEqual(releaseOf(h.engine, "blue"), "v1", "nothing changed");
       const forced = await h.deployment.up({ release: "v3", imageId: AMI_1, force: true });
       assert.strictEqual(forced.replacedRelease, "v1");
-      assert.strictEqual(releaseOf(h.engine, "green"), "v3");
+      assert.strictEqual(releaseOf(h.engine, "blue"), "v3");
     });
 
     it("replaces the idle colour's old release once the keep-warm window has passed", async () => {
       await twoReleases(h);
       h.clock.now += HOUR + 1;
       const result = await h.deployment.up({ release: "v3", imageId: AMI_1 });
-      assert.deepStrictEqual([result.colour, result.replacedRelease], ["green", "v1"]);
+      assert.deepStrictEqual([result.colour, result.replacedRelease], ["blue", "v1"]);
     });
 
     it("refuses an in-place update of a launch template before changing anything", async () => {
@@ -196,7 +207,7 @@ describe("BlueGreenDeployment workflows", () => {
       try {
         await staticNames.deployment.bootstrap();
         await staticNames.deployment.up({ release: "v1", imageId: AMI_1 });
-        const greenUps = upCalls(staticNames, "shop-prod-green");
+        const blueUps = upCalls(staticNames, "shop-prod-blue");
         await assert.rejects(staticNames.deployment.up({ release: "v1", imageId: AMI_2 }), (error: Error) => {
           assert.ok(error instanceof ImmutableUpdateError);
           assert.deepStrictEqual(
@@ -205,17 +216,17 @@ describe("BlueGreenDeployment workflows", () => {
           );
           assert.match(
             error.message,
-            /shop-prod-green-lt \(aws:ec2\/launchTemplate:LaunchTemplate\): imageId/,
+            /shop-prod-blue-lt \(aws:ec2\/launchTemplate:LaunchTemplate\): imageId/,
           );
           assert.match(error.message, /Nothing was changed/);
           return true;
         });
         assert.strictEqual(
-          upCalls(staticNames, "shop-prod-green"),
-          greenUps,
+          upCalls(staticNames, "shop-prod-blue"),
+          blueUps,
           "no up after the refused preview",
         );
-        assert.strictEqual(staticNames.engine.inspect("shop-prod-green")?.outputs.imageId, AMI_1);
+        assert.strictEqual(staticNames.engine.inspect("shop-prod-blue")?.outputs.imageId, AMI_1);
       } finally {
         staticNames.cleanup();
       }
@@ -231,7 +242,7 @@ describe("BlueGreenDeployment workflows", () => {
 
     it("undoes what it created when aborted while waiting for health", async () => {
       await h.deployment.bootstrap();
-      h.probe.setWarmingUp(APP, ENV, "green", 100);
+      h.probe.setWarmingUp(APP, ENV, "blue", 100);
       const controller = new AbortController();
       const listener = (event: { kind: string; attempt?: number }) =>
         event.kind === "health" && event.attempt === 2 && controller.abort();
@@ -239,7 +250,7 @@ describe("BlueGreenDeployment workflows", () => {
         h.deployment.up({ release: "v1", imageId: AMI_1, signal: controller.signal, onProgress: listener }),
         AbortedError,
       );
-      assert.ok(!h.engine.stackNames().includes("shop-prod-green"));
+      assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
       const end = (await h.journal()).filter((e) => e.type === "end").pop();
       assert.strictEqual(end?.type === "end" && end.status, "aborted");
     });
@@ -265,7 +276,7 @@ describe("BlueGreenDeployment workflows", () => {
         pauseMs: 30_000,
         verify: { alarmNames: ["shop-5xx"] },
       });
-      assert.deepStrictEqual([result.from, result.to, result.release], ["green", "blue", "v2"]);
+      assert.deepStrictEqual([result.from, result.to, result.release], ["blue", "green", "v2"]);
       assert.deepStrictEqual(
         result.steps.map((s) => [s.weight, s.changedResources]),
         [
@@ -275,7 +286,7 @@ describe("BlueGreenDeployment workflows", () => {
         ],
       );
       assert.strictEqual(upCalls(h, "shop-prod-router") - routerUps, 3);
-      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+      assert.deepStrictEqual(weights(h.engine), { green: 100, blue: 0 });
       assert.strictEqual(h.probe.calls.filter((c) => c.method === "alarmsInAlarm").length, 3);
       assert.strictEqual(h.clock.now - started, 60_000, "two pauses between three steps");
     });
@@ -293,24 +304,24 @@ describe("BlueGreenDeployment workflows", () => {
         }),
         (error: Error) => {
           assert.ok(error instanceof SwapFailedError);
-          assert.deepStrictEqual([error.step, error.weight, error.restoredTo], [2, 50, "green"]);
+          assert.deepStrictEqual([error.step, error.weight, error.restoredTo], [2, 50, "blue"]);
           assert.match(
             error.message,
-            /step 2 \(50 %\): CloudWatch alarms in ALARM: shop-5xx\. Traffic is back at 100 % on green/,
+            /step 2 \(50 %\): CloudWatch alarms in ALARM: shop-5xx\. Traffic is back at 100 % on blue/,
           );
           return true;
         },
       );
-      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
     });
 
     it("never sends weight to an unhealthy colour: refuses before the first router update", async () => {
-      h.probe.setHealthy(APP, ENV, "blue", false);
+      h.probe.setHealthy(APP, ENV, "green", false);
       const routerUps = upCalls(h, "shop-prod-router");
       await assert.rejects(h.deployment.swap({ steps: [10, 100] }), (error: Error) => {
         assert.ok(error instanceof SwapFailedError);
         assert.deepStrictEqual([error.step, error.restoredTo], [1, undefined]);
-        assert.match(error.message, /blue colour is not healthy \(0\/2 healthy targets: 2 unhealthy/);
+        assert.match(error.message, /green colour is not healthy \(0\/2 healthy targets: 2 unhealthy/);
         return true;
       });
       assert.strictEqual(upCalls(h, "shop-prod-router"), routerUps);
@@ -319,13 +330,13 @@ describe("BlueGreenDeployment workflows", () => {
     it("stops a canary whose colour turns unhealthy between steps", async () => {
       const listener = (event: { kind: string; step?: string; status?: string }) => {
         if (event.kind === "step-end" && event.step === "verify:10" && event.status === "ok")
-          h.probe.setHealthy(APP, ENV, "blue", false);
+          h.probe.setHealthy(APP, ENV, "green", false);
       };
       await assert.rejects(
         h.deployment.swap({ steps: [10, 100], onProgress: listener }),
-        (error: SwapFailedError) => error.step === 2 && error.restoredTo === "green",
+        (error: SwapFailedError) => error.step === 2 && error.restoredTo === "blue",
       );
-      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
     });
 
     it("puts the traffic back when aborted between canary steps", async () => {
@@ -342,9 +353,9 @@ describe("BlueGreenDeployment workflows", () => {
           onProgress: listener,
         }),
         (error: Error) =>
-          error instanceof AbortedError && /swap step 1 \(10 %\), traffic back on green/.test(error.message),
+          error instanceof AbortedError && /swap step 1 \(10 %\), traffic back on blue/.test(error.message),
       );
-      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
       const end = (await h.journal()).filter((e) => e.type === "end").pop();
       assert.strictEqual(end?.type === "end" && end.status, "aborted");
     });
@@ -359,7 +370,7 @@ describe("BlueGreenDeployment workflows", () => {
         (error: Error) =>
           error instanceof SwapFailedError && error.step === 1 && /ServiceUnavailable/.test(error.message),
       );
-      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
     });
 
     it("fails a step whose router update did not deploy the weights asked for", async () => {
@@ -369,20 +380,20 @@ describe("BlueGreenDeployment workflows", () => {
             router: (context) =>
               routerProgram({
                 ...context,
-                config: { ...context.config, blueWeight: "0", greenWeight: "100" },
+                config: { ...context.config, greenWeight: "0", blueWeight: "100" },
               }),
           },
         },
       });
       try {
-        // The router is stuck at green 100 %: the first release goes to blue, and the swap must not pass.
+        // The router is stuck at blue 100 %: the first release goes to green, and the swap must not pass.
         await stuck.deployment.bootstrap();
         await stuck.deployment.up({ release: "v1", imageId: AMI_1 });
         await assert.rejects(stuck.deployment.swap(), (error: Error) => {
           assert.ok(error instanceof SwapFailedError);
           assert.match(
             error.reason,
-            /the router stack reports weights \{"blue":0,"green":100\} after an update to blue 100 % \/ green 0 %/,
+            /the router stack reports weights \{"blue":100,"green":0\} after an update to blue 0 % \/ green 100 %/,
           );
           return true;
         });
@@ -393,11 +404,11 @@ describe("BlueGreenDeployment workflows", () => {
 
     it("refuses to swap to a colour without a fleet", async () => {
       await h.deployment.swap();
-      await h.deployment.destroy({ colour: "green", force: true });
+      await h.deployment.destroy({ colour: "blue", force: true });
       await assert.rejects(
         h.deployment.swap(),
         (error: Error) =>
-          error instanceof ColourMissingError && /green colour has no fleet/.test(error.message),
+          error instanceof ColourMissingError && /blue colour has no fleet/.test(error.message),
       );
     });
   });
@@ -405,8 +416,8 @@ describe("BlueGreenDeployment workflows", () => {
   describe("rollback", () => {
     it("puts 100 % back on the previous colour", async () => {
       await twoReleases(h);
-      assert.deepStrictEqual(await h.deployment.rollback(), { from: "blue", to: "green", release: "v1" });
-      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      assert.deepStrictEqual(await h.deployment.rollback(), { from: "green", to: "blue", release: "v1" });
+      assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
     });
 
     it("refuses when the previous colour's stack is gone, saying what to do", async () => {
@@ -414,15 +425,15 @@ describe("BlueGreenDeployment workflows", () => {
       await assert.rejects(
         h.deployment.rollback(),
         (error: Error) =>
-          error instanceof NothingToRollBackError && /blue stack holds no fleet/.test(error.message),
+          error instanceof NothingToRollBackError && /green stack holds no fleet/.test(error.message),
       );
     });
 
     it("refuses to roll back to an unhealthy colour and leaves the traffic where it is", async () => {
       await twoReleases(h);
-      h.probe.setHealthy(APP, ENV, "green", false);
+      h.probe.setHealthy(APP, ENV, "blue", false);
       await assert.rejects(h.deployment.rollback(), UnhealthyError);
-      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+      assert.deepStrictEqual(weights(h.engine), { green: 100, blue: 0 });
     });
   });
 
@@ -430,26 +441,26 @@ describe("BlueGreenDeployment workflows", () => {
     it("refuses the live colour", async () => {
       await deployedOnce(h);
       await assert.rejects(
-        h.deployment.destroy({ colour: "green", force: true }),
+        h.deployment.destroy({ colour: "blue", force: true }),
         (error: Error) =>
-          error instanceof ColourInUseError && /green colour has 100 % of the traffic/.test(error.message),
+          error instanceof ColourInUseError && /blue colour has 100 % of the traffic/.test(error.message),
       );
-      assert.strictEqual(releaseOf(h.engine, "green"), "v1");
+      assert.strictEqual(releaseOf(h.engine, "blue"), "v1");
     });
 
     it("keeps the rollback target inside its window unless forced, then destroys and removes the stack", async () => {
       await twoReleases(h);
-      await assert.rejects(h.deployment.destroy({ colour: "green" }), KeepWarmError);
+      await assert.rejects(h.deployment.destroy({ colour: "blue" }), KeepWarmError);
       h.clock.now += 30 * 60_000;
-      await assert.rejects(h.deployment.destroy({ colour: "green" }), /another 30 min/);
-      assert.deepStrictEqual(await h.deployment.destroy({ colour: "green", force: true }), {
-        colour: "green",
+      await assert.rejects(h.deployment.destroy({ colour: "blue" }), /another 30 min/);
+      assert.deepStrictEqual(await h.deployment.destroy({ colour: "blue", force: true }), {
+        colour: "blue",
         destroyed: true,
         release: "v1",
       });
-      assert.ok(!h.engine.stackNames().includes("shop-prod-green"));
-      assert.deepStrictEqual(await h.deployment.destroy({ colour: "green" }), {
-        colour: "green",
+      assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
+      assert.deepStrictEqual(await h.deployment.destroy({ colour: "blue" }), {
+        colour: "blue",
         destroyed: false,
       });
     });
@@ -458,26 +469,23 @@ describe("BlueGreenDeployment workflows", () => {
   describe("status and history", () => {
     it("reports colours, releases, identities, weights, health, the rollback window and the last workflow", async () => {
       await twoReleases(h);
-      h.probe.setHealthy(APP, ENV, "green", false);
+      h.probe.setHealthy(APP, ENV, "blue", false);
       const status = await h.deployment.status();
       assert.deepStrictEqual(
         [status.bootstrapped, status.live, status.weights],
-        [true, "blue", { blue: 100, green: 0 }],
+        [true, "green", { green: 100, blue: 0 }],
       );
       assert.deepStrictEqual(
-        [status.colours.blue.release, status.colours.blue.imageId, status.colours.blue.weight],
+        [status.colours.green.release, status.colours.green.imageId, status.colours.green.weight],
         ["v2", AMI_2, 100],
       );
-      assert.deepStrictEqual(status.colours.green.health, {
+      assert.deepStrictEqual(status.colours.blue.health, {
         healthy: 0,
         desired: 2,
         byState: { unhealthy: 2 },
       });
-      assert.strictEqual(
-        status.colours.green.rollbackTargetUntil,
-        new Date(h.clock.now + HOUR).toISOString(),
-      );
-      assert.match(status.colours.blue.identity!, /^[a-z2-7]{10}$/);
+      assert.strictEqual(status.colours.blue.rollbackTargetUntil, new Date(h.clock.now + HOUR).toISOString());
+      assert.match(status.colours.green.identity!, /^[a-z2-7]{10}$/);
       assert.strictEqual(status.lastWorkflow?.workflow, "swap");
       assert.strictEqual(status.interrupted, undefined);
     });
@@ -492,7 +500,7 @@ describe("BlueGreenDeployment workflows", () => {
 
     it("lists every workflow with its steps, statuses and timings", async () => {
       await h.deployment.bootstrap();
-      h.probe.setHealthy(APP, ENV, "green", false);
+      h.probe.setHealthy(APP, ENV, "blue", false);
       await h.deployment.up({ release: "v1", imageId: AMI_1 }).catch(() => undefined);
       const history = await h.deployment.history();
       assert.deepStrictEqual(
@@ -524,8 +532,8 @@ describe("BlueGreenDeployment workflows", () => {
     });
 
     it("lists drifted resources and properties, and resources deleted behind Pulumi's back", async () => {
-      h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { maxSize: 9, desiredCapacity: 5 });
-      h.engine.simulateDrift("shop-prod-green", "shop-prod-green-lt", null);
+      h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 9, desiredCapacity: 5 });
+      h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-lt", null);
       const changing = () => h.engine.calls.filter((c) => c.method === "up" || c.method === "destroy").length;
       const before = changing();
       const report = await h.deployment.drift();
@@ -533,27 +541,27 @@ describe("BlueGreenDeployment workflows", () => {
       assert.deepStrictEqual(
         report.drifted.map((d) => [d.name, d.properties, d.deleted]),
         [
-          ["shop-prod-green-lt", [], true],
-          ["shop-prod-green-asg", ["maxSize"], false],
+          ["shop-prod-blue-lt", [], true],
+          ["shop-prod-blue-asg", ["maxSize"], false],
         ],
       );
-      assert.ok(h.engine.calls.some((c) => c.method === "refresh" && c.stack === "shop-prod-green"));
+      assert.ok(h.engine.calls.some((c) => c.method === "refresh" && c.stack === "shop-prod-blue"));
     });
 
     it("does not count a desired capacity moved by scaling policies as drift", async () => {
-      h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { desiredCapacity: 3 });
+      h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { desiredCapacity: 3 });
       assert.deepStrictEqual((await h.deployment.drift()).drifted, []);
       assert.strictEqual((await h.deployment.heal()).healed, false);
     });
 
     it("heals: the same release and config on the idle colour, traffic moved, the drifted colour destroyed", async () => {
-      h.engine.simulateDrift("shop-prod-green", "shop-prod-green-asg", { maxSize: 9 });
+      h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 9 });
       const result = await h.deployment.heal();
-      assert.deepStrictEqual([result.healed, result.from, result.to], [true, "green", "blue"]);
-      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
-      assert.strictEqual(releaseOf(h.engine, "blue"), "v1");
-      assert.strictEqual(h.engine.inspect("shop-prod-blue")?.config["phoenix:imageId"], AMI_1);
-      assert.ok(!h.engine.stackNames().includes("shop-prod-green"));
+      assert.deepStrictEqual([result.healed, result.from, result.to], [true, "blue", "green"]);
+      assert.deepStrictEqual(weights(h.engine), { green: 100, blue: 0 });
+      assert.strictEqual(releaseOf(h.engine, "green"), "v1");
+      assert.strictEqual(h.engine.inspect("shop-prod-green")?.config["phoenix:imageId"], AMI_1);
+      assert.ok(!h.engine.stackNames().includes("shop-prod-blue"));
       assert.deepStrictEqual((await h.deployment.drift()).drifted, []);
     });
   });

@@ -4,6 +4,8 @@ import { withMocks, outputOf, type RecordedResource } from "../helpers/mocks";
 import type { BlueGreenRouterArgs } from "../../components/blueGreenRouter";
 import {
   DEFAULT_SSL_POLICY,
+  listenerDefaultAction,
+  NO_RELEASE_RESPONSE,
   resolveRouterSettings,
   weightedForwardAction,
 } from "../../components/routerSettings";
@@ -51,7 +53,17 @@ describe("resolveRouterSettings", () => {
     [
       "weights that do not sum to 100",
       { weights: { blue: 60, green: 60 } },
-      /`weights` \(blue 60 \+ green 60 = 120\) must sum to 100/,
+      /`weights` \(blue 60 \+ green 60 = 120\) must sum to 100, or both be 0 while no release is live/,
+    ],
+    [
+      "one weight 0 and the other short of 100",
+      { weights: { blue: 0, green: 40 } },
+      /`weights` \(blue 0 \+ green 40 = 40\) must sum to 100, or both be 0/,
+    ],
+    [
+      "weights below 100 that are not both 0",
+      { weights: { blue: 10, green: 0 } },
+      /`weights` \(blue 10 \+ green 0 = 10\) must sum to 100, or both be 0/,
     ],
     [
       "a negative weight",
@@ -94,6 +106,30 @@ describe("resolveRouterSettings", () => {
       assert.match(problems[0], message);
     });
   }
+
+  it("accepts weights 0/0: no release is live yet", () => {
+    assert.deepEqual(
+      resolveRouterSettings("demo", { ...happyPathArgs(), weights: { blue: 0, green: 0 } }).weights,
+      {
+        blue: 0,
+        green: 0,
+      },
+    );
+  });
+
+  it("listenerDefaultAction: a fixed 503 at 0/0 (stickiness or not), a weighted forward otherwise", () => {
+    const fixed = {
+      type: "fixed-response",
+      fixedResponse: { contentType: "text/plain", messageBody: "no release is live yet", statusCode: "503" },
+    };
+    assert.deepEqual(listenerDefaultAction({ blue: "b", green: "g" }, { blue: 0, green: 0 }, 0), fixed);
+    assert.deepEqual(listenerDefaultAction({ blue: "b", green: "g" }, { blue: 0, green: 0 }, 3600), fixed);
+    assert.deepEqual(
+      listenerDefaultAction({ blue: "b", green: "g" }, { blue: 0, green: 100 }, 0),
+      weightedForwardAction({ blue: "b", green: "g" }, { blue: 0, green: 100 }, 0),
+    );
+    assert.equal(NO_RELEASE_RESPONSE.statusCode, "503");
+  });
 
   it("weightedForwardAction: sticky only when asked", () => {
     const plain = weightedForwardAction({ blue: "b", green: "g" }, { blue: 90, green: 10 }, 0);
@@ -189,6 +225,54 @@ describe("BlueGreenRouter", () => {
         JSON.stringify(before[after.indexOf(differing[0])].inputs[k]),
     );
     assert.deepEqual(keys, ["defaultActions"]);
+  });
+
+  it("at 0/0 the one listener answers 503 itself and forwards to no target group", async () => {
+    const { mocks, router } = await plan({
+      ...happyPathArgs(),
+      weights: { blue: 0, green: 0 },
+      stickinessSeconds: 300,
+    });
+    assert.equal(mocks.resources.filter((r) => r.type.startsWith("aws:")).length, 1);
+    const listener = mocks.one(LISTENER);
+    assert.equal(listener.name, "demo-listener");
+    assert.equal(listener.inputs.loadBalancerArn, ALB);
+    assert.deepEqual(listener.inputs.defaultActions, [
+      {
+        type: "fixed-response",
+        fixedResponse: {
+          contentType: "text/plain",
+          messageBody: "no release is live yet",
+          statusCode: "503",
+        },
+      },
+    ]);
+    assert.equal(JSON.stringify(listener.inputs).includes(BLUE), false, "no target group is referenced");
+    assert.deepEqual(router.weights, { blue: 0, green: 0 });
+  });
+
+  it("the first release (0/0 → 100/0) changes only the listener's default action", async () => {
+    const before = children(
+      (await plan({ ...happyPathArgs(), weights: { blue: 0, green: 0 } })).mocks.resources,
+    );
+    const after = children(
+      (await plan({ ...happyPathArgs(), weights: { blue: 100, green: 0 } })).mocks.resources,
+    );
+    assert.deepEqual(
+      after.map((r) => r.urn),
+      before.map((r) => r.urn),
+    );
+    const differing = after.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(before[i].inputs));
+    assert.deepEqual(
+      differing.map((r) => r.type),
+      [LISTENER],
+    );
+    const listenerBefore = before[after.indexOf(differing[0])].inputs;
+    const keys = Object.keys(differing[0].inputs).filter(
+      (k) => JSON.stringify(differing[0].inputs[k]) !== JSON.stringify(listenerBefore[k]),
+    );
+    assert.deepEqual(keys, ["defaultActions"]);
+    assert.equal((differing[0].inputs.defaultActions as { type: string }[])[0].type, "forward");
   });
 
   it("fails before creating the listener when the weights are invalid", async () => {

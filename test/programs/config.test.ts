@@ -153,13 +153,27 @@ describe("stack config", () => {
 
   describe("router", () => {
     const happy = { role: "router", app: "shop", env: "prod" };
-    it("sends everything to blue by default", () => {
-      assert.deepEqual(routerWeights(parseRouterConfig(lookup(happy))), { blue: 100, green: 0 });
+    it("sends nothing anywhere by default: no release is live yet (0/0)", () => {
+      assert.deepEqual(routerWeights(parseRouterConfig(lookup(happy))), { blue: 0, green: 0 });
     });
-    it("derives the other weight", () => {
+    it("accepts both weights at 0", () => {
+      assert.deepEqual(
+        routerWeights(parseRouterConfig(lookup({ ...happy, blueWeight: "0", greenWeight: "0" }))),
+        { blue: 0, green: 0 },
+      );
+    });
+    it("derives the other weight from either one", () => {
       assert.deepEqual(routerWeights(parseRouterConfig(lookup({ ...happy, greenWeight: "10" }))), {
         blue: 90,
         green: 10,
+      });
+      assert.deepEqual(routerWeights(parseRouterConfig(lookup({ ...happy, blueWeight: "100" }))), {
+        blue: 100,
+        green: 0,
+      });
+      assert.deepEqual(routerWeights(parseRouterConfig(lookup({ ...happy, blueWeight: "0" }))), {
+        blue: 0,
+        green: 100,
       });
     });
     it("refuses weights that do not add up to 100", () => {
@@ -168,8 +182,14 @@ describe("stack config", () => {
       );
       assert.match(
         problem,
-        /`phoenix:blueWeight` \(50\) and `phoenix:greenWeight` \(60\) must add up to 100/,
+        /`phoenix:blueWeight` \(50\) and `phoenix:greenWeight` \(60\) must add up to 100, or both be 0/,
       );
+    });
+    it("refuses a single 0 with a non-zero partner that does not add up", () => {
+      const [problem] = problemsOf(() =>
+        parseRouterConfig(lookup({ ...happy, blueWeight: "0", greenWeight: "40" })),
+      );
+      assert.match(problem, /`phoenix:blueWeight` \(0\) and `phoenix:greenWeight` \(40\) must add up to 100/);
     });
     it("refuses a weight above 100", () => {
       const problems = problemsOf(() => parseRouterConfig(lookup({ ...happy, blueWeight: "150" })));

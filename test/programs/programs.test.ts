@@ -141,6 +141,22 @@ describe("programs", function () {
     assert.equal(outputs.url, `http://${network.albDnsName}/`);
   });
 
+  it("router: with no weights set, no release is live: one listener answering 503, weights 0/0", async () => {
+    const { mocks, outputs } = await run({ "phoenix:role": "router" }, { "shop-prod-network": network });
+    assert.equal(mocks.ofType("aws:lb/listener:Listener").length, 1);
+    assert.deepEqual(mocks.one("aws:lb/listener:Listener").inputs.defaultActions, [
+      {
+        type: "fixed-response",
+        fixedResponse: {
+          contentType: "text/plain",
+          messageBody: "no release is live yet",
+          statusCode: "503",
+        },
+      },
+    ]);
+    assert.deepEqual(outputs.weights, { blue: 0, green: 0 });
+  });
+
   it("golden-ami: bakes from the parent image and exports the AMI id", async () => {
     const { mocks, outputs } = await run({
       "phoenix:role": "golden-ami",

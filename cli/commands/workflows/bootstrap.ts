@@ -19,7 +19,8 @@ export function registerBootstrap(program: Command, io: CliIo): void {
     summary: "create the network and router stacks of an app/env (idempotent)",
     description:
       "Creates <app>-<env>-network (VPC, ALB, security groups without SSH, the blue and green target groups) and " +
-      "<app>-<env>-router (the listener, 100 % on blue) when they do not exist yet. Running it again changes nothing.",
+      "<app>-<env>-router (the listener, at 0/0: it answers 503 until the first `phoenix swap` puts a release " +
+      "live) when they do not exist yet. Running it again changes nothing.",
     examples: [
       "phoenix bootstrap --app shop --env prod",
       "phoenix bootstrap --app shop --env staging --app-port 3000 --health-check-path /ready",

@@ -19,6 +19,7 @@ export function registerRollback(program: Command, io: CliIo): void {
     parse: () => undefined,
     async confirm(deployment, _args, settings) {
       const status = await deployment.status();
+      if (status.nothingLive) return undefined; // no release live, nothing to roll back: the library says so
       if (!status.live)
         return `this puts 100 % of the split traffic of ${settings.app}/${settings.env} on one colour`;
       const to = status.colours[otherColour(status.live)];

@@ -1,7 +1,7 @@
 // `phoenix swap`: move the traffic to the other colour step by step, verifying after each step.
 import type { Command } from "commander";
 import type { SwapOptions, VerifyOptions } from "../../../automation/types";
-import { otherColour } from "../../../programs/contract";
+import { COLOURS, otherColour } from "../../../programs/contract";
 import type { CliIo } from "../../io";
 import { collect, registerWorkflowCommand, type Flags } from "../../workflows/command";
 import type { FlagParser } from "../../workflows/flags";
@@ -34,7 +34,8 @@ export function registerSwap(program: Command, io: CliIo): void {
       "--steps 10,50,100 is a canary. Before each step the new colour must report every desired target healthy; " +
       "after each step its targets must still be healthy and no --alarm may be in ALARM. Any failure puts 100 % " +
       "back on the old colour and says which step failed and why. The old colour keeps its fleet as the rollback " +
-      "target for the keep-warm window.",
+      "target for the keep-warm window. The first swap (no release live yet, the router at 0/0) puts the new " +
+      "colour at 100 % at once after its health check, skipping earlier steps; a failure puts the router back at 0/0.",
     examples: [
       "phoenix swap --app shop --env prod --yes",
       "phoenix swap --app shop --env prod --steps 10,50,100 --pause 5m --settle 1m \\\n" +
@@ -52,6 +53,19 @@ export function registerSwap(program: Command, io: CliIo): void {
     }),
     async confirm(deployment, args, settings) {
       const status = await deployment.status();
+      if (status.nothingLive) {
+        const deployed = COLOURS.filter((c) => status.colours[c].exists);
+        // No fleet to put live: the library refuses with its own message, before changing anything.
+        if (deployed.length === 0) return undefined;
+        const what =
+          deployed.length === 1
+            ? `${deployed[0]} (release ${status.colours[deployed[0]].release})`
+            : "the colour deployed last";
+        return (
+          `no release of ${settings.app}/${settings.env} is live yet: this puts ${what} live at 100 % at once ` +
+          `(nothing to share the traffic with, so no canary steps)`
+        );
+      }
       if (!status.live) return `this moves the split traffic of ${settings.app}/${settings.env}`;
       const to = otherColour(status.live);
       // Nothing to move to: the library refuses with its own message, before changing anything.

@@ -7,12 +7,20 @@ import type { Deployment } from "../../workflows/context";
 import { registerWorkflowCommand } from "../../workflows/command";
 import { renderUp } from "../../workflows/render";
 
-/** The colour `up` deploys to, as the library picks it: the one without traffic, else one without a fleet. */
-async function idleColour(deployment: Deployment): Promise<{ colour: Colour; release?: string }> {
+/**
+ * The colour `up` deploys to, as the library picks it (automation/traffic.ts idleColour): the one without
+ * traffic; with no release live, the one already holding `release`, else one without a fleet, else blue.
+ */
+async function idleColour(
+  deployment: Deployment,
+  release: string,
+): Promise<{ colour: Colour; release?: string }> {
   const status = await deployment.status();
   const colour = status.live
     ? otherColour(status.live)
-    : (COLOURS.find((c) => !status.colours[c].exists) ?? "blue");
+    : (COLOURS.find((c) => status.colours[c].release === release) ??
+      COLOURS.find((c) => !status.colours[c].exists) ??
+      "blue");
   return { colour, release: status.colours[colour].release };
 }
 
@@ -75,7 +83,7 @@ export function registerUp(program: Command, io: CliIo): void {
       };
     },
     async confirm(deployment, args, settings) {
-      const idle = await idleColour(deployment);
+      const idle = await idleColour(deployment, args.release);
       if (idle.release === undefined || idle.release === args.release) return undefined;
       return (
         `deploying ${args.release} to ${settings.app}/${settings.env} first destroys release ${idle.release} ` +

@@ -119,7 +119,7 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
       return `phoenix:blueWeight=${blue} phoenix:greenWeight=${100 - blue}`;
     };
     assert.deepStrictEqual(routerWeights, [
-      weights("blue", 100), // bootstrap: blue is live by default
+      "phoenix:blueWeight=0 phoenix:greenWeight=0", // bootstrap: no release live yet
       weights(first.colour, 100),
       weights(second.colour, 10),
       weights(second.colour, 50),

@@ -17,7 +17,7 @@ describe("phoenix workflow commands: a release end to end", () => {
   beforeEach(() => (h = cliHarness()));
   afterEach(() => h.cleanup());
 
-  /** bootstrap, up v1 (to green), swap to it: green serves v1. */
+  /** bootstrap, up v1 (to blue), swap to it: blue serves v1. */
   async function firstRelease(): Promise<void> {
     assert.equal((await h.phoenix(["bootstrap", ...TARGET])).code, EXIT.ok);
     assert.equal((await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1])).code, EXIT.ok);
@@ -28,19 +28,27 @@ describe("phoenix workflow commands: a release end to end", () => {
     const bootstrap = await h.phoenix(["bootstrap", ...TARGET]);
     assert.equal(bootstrap.code, EXIT.ok, bootstrap.err);
     assert.match(bootstrap.out, /^Bootstrapped shop\/prod: created shop-prod-network, shop-prod-router\.\n/);
-    assert.deepEqual(h.weights(), { blue: 100, green: 0 });
+    assert.deepEqual(h.weights(), { blue: 0, green: 0 }, "no release is live yet");
 
     const up1 = await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1]);
     assert.equal(up1.code, EXIT.ok, up1.err);
     assert.match(
       up1.out,
-      /^Deployed release v1 \(ami-0123456789abcdef0, identity [a-z2-7]{10}\) to green: 2\/2 targets healthy\.\n/,
+      /^Deployed release v1 \(ami-0123456789abcdef0, identity [a-z2-7]{10}\) to blue: 2\/2 targets healthy\.\n/,
     );
     assert.match(up1.out, /^Resources: create 4\.$/m);
-    assert.deepEqual(h.weights(), { blue: 100, green: 0 }, "up never touches the traffic");
-    assert.equal((await h.phoenix(["swap", ...TARGET, "--yes"])).code, EXIT.ok);
+    assert.deepEqual(h.weights(), { blue: 0, green: 0 }, "up never touches the traffic");
+    const first = await h.phoenix(["swap", ...TARGET, "--steps", "10,100", "--yes"]);
+    assert.equal(first.code, EXIT.ok, first.err);
+    assert.equal(
+      first.out,
+      "First release of shop/prod live: 100 % on blue (release v1). Canary steps 10 % skipped: no live release to share the traffic with.\n" +
+        "Resources changed: 1.\n" +
+        "There is no rollback target yet: the next release goes to green (phoenix up --app shop --env prod …)\n",
+    );
+    assert.deepEqual(h.weights(), { blue: 100, green: 0 });
 
-    // The second release goes to blue, which holds nothing: no confirmation is needed without a terminal.
+    // The second release goes to green, which holds nothing: no confirmation is needed without a terminal.
     const up2 = await h.phoenix([
       "up",
       ...TARGET,
@@ -56,20 +64,20 @@ describe("phoenix workflow commands: a release end to end", () => {
       "3",
     ]);
     assert.equal(up2.code, EXIT.ok, up2.err);
-    assert.match(up2.out, /to blue: 3\/3 targets healthy/);
-    assert.equal(h.engine.inspect("shop-prod-blue")?.config["phoenix:maxSize"], "6");
+    assert.match(up2.out, /to green: 3\/3 targets healthy/);
+    assert.equal(h.engine.inspect("shop-prod-green")?.config["phoenix:maxSize"], "6");
 
     const routerUps = h.ups("shop-prod-router");
     const swap = await h.phoenix(["swap", ...TARGET, "--steps", "10,50,100", "--alarm", "shop-5xx", "--yes"]);
     assert.equal(swap.code, EXIT.ok, swap.err);
     assert.equal(
       swap.out,
-      "Traffic of shop/prod moved from green to blue (release v2): 10 % → 50 % → 100 %.\n" +
+      "Traffic of shop/prod moved from blue to green (release v2): 10 % → 50 % → 100 %.\n" +
         "Resources changed per step: 1, 1, 1.\n" +
-        "green keeps its release as the rollback target: phoenix rollback --app shop --env prod\n",
+        "blue keeps its release as the rollback target: phoenix rollback --app shop --env prod\n",
     );
     assert.equal(h.ups("shop-prod-router") - routerUps, 3, "one router update per step");
-    assert.deepEqual(h.weights(), { blue: 100, green: 0 });
+    assert.deepEqual(h.weights(), { green: 100, blue: 0 });
 
     const status = await h.phoenix(["status", ...TARGET]);
     assert.equal(status.code, EXIT.ok, status.err);
@@ -79,38 +87,38 @@ describe("phoenix workflow commands: a release end to end", () => {
       /ALB http:\/\//,
     );
     assert.match(
-      lines.find((l) => l.includes("── 100% ──▶ blue"))!,
+      lines.find((l) => l.includes("── 100% ──▶ green"))!,
       /release v2 · ami-0fedcba9876543210 · 3\/3 healthy$/,
     );
     assert.match(
-      lines.find((l) => l.includes("──   0% ──▶ green"))!,
+      lines.find((l) => l.includes("──   0% ──▶ blue"))!,
       /release v1 · ami-0123456789abcdef0 · 2\/2 healthy$/,
     );
-    assert.match(status.out, /^ {2}live {6}blue \(release v2\)$/m);
-    assert.match(status.out, /^ {2}rollback {2}green \(release v1\), kept warm until 2026-01-01T01:/m);
+    assert.match(status.out, /^ {2}live {6}green \(release v2\)$/m);
+    assert.match(status.out, /^ {2}rollback {2}blue \(release v1\), kept warm until 2026-01-01T01:/m);
     assert.match(status.out, /^ {2}last {6}swap ok at /m);
 
     const rollback = await h.phoenix(["rollback", ...TARGET, "--yes"]);
     assert.equal(rollback.code, EXIT.ok, rollback.err);
     assert.match(
       rollback.out,
-      /^Rolled shop\/prod back: 100 % on green \(release v1\), blue has no traffic\.\n/,
+      /^Rolled shop\/prod back: 100 % on blue \(release v1\), green has no traffic\.\n/,
     );
-    assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+    assert.deepEqual(h.weights(), { green: 0, blue: 100 });
 
-    // blue just lost the traffic: it is the rollback target, kept warm unless forced.
-    const refused = await h.phoenix(["destroy", ...TARGET, "--colour", "blue", "--yes"]);
+    // green just lost the traffic: it is the rollback target, kept warm unless forced.
+    const refused = await h.phoenix(["destroy", ...TARGET, "--colour", "green", "--yes"]);
     assert.equal(refused.code, EXIT.failed);
     assert.match(
       refused.err,
-      /^phoenix: The blue colour \(release v2\) is the rollback target for another 60 min/m,
+      /^phoenix: The green colour \(release v2\) is the rollback target for another 60 min/m,
     );
-    assert.equal(h.releaseOf("blue"), "v2");
-    const destroy = await h.phoenix(["destroy", ...TARGET, "--colour", "blue", "--force", "--yes"]);
+    assert.equal(h.releaseOf("green"), "v2");
+    const destroy = await h.phoenix(["destroy", ...TARGET, "--colour", "green", "--force", "--yes"]);
     assert.equal(destroy.code, EXIT.ok, destroy.err);
-    assert.equal(destroy.out, "Destroyed the blue colour of shop/prod (release v2).\n");
-    assert.equal(h.engine.inspect("shop-prod-blue"), undefined, "the stack is removed");
-    assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+    assert.equal(destroy.out, "Destroyed the green colour of shop/prod (release v2).\n");
+    assert.equal(h.engine.inspect("shop-prod-green"), undefined, "the stack is removed");
+    assert.deepEqual(h.weights(), { green: 0, blue: 100 });
 
     const history = await h.phoenix(["history", ...TARGET, "--limit", "3"]);
     assert.equal(history.code, EXIT.ok);
@@ -135,7 +143,10 @@ describe("phoenix workflow commands: a release end to end", () => {
     );
     assert.deepEqual(Object.keys(up), ["command", "app", "env", "ok", "result"]);
     assert.deepEqual([up.command, up.app, up.env], ["up", "shop", "prod"]);
-    assert.deepEqual([up.result.colour, up.result.release, up.result.changes], ["blue", "v2", { create: 4 }]);
+    assert.deepEqual(
+      [up.result.colour, up.result.release, up.result.changes],
+      ["green", "v2", { create: 4 }],
+    );
 
     const swap = parse<SwapResult>(
       (await h.phoenix(["swap", ...TARGET, "--steps", "50,100", "--yes", "--json"])).out,
@@ -149,9 +160,9 @@ describe("phoenix workflow commands: a release end to end", () => {
     );
 
     const status = parse<DeploymentStatus>((await h.phoenix(["status", ...TARGET, "--json"])).out);
-    assert.deepEqual(status.result.weights, { blue: 100, green: 0 });
-    assert.deepEqual(status.result.colours.green.health, { healthy: 2, desired: 2, byState: { healthy: 2 } });
-    assert.equal(status.result.live, "blue");
+    assert.deepEqual(status.result.weights, { green: 100, blue: 0 });
+    assert.deepEqual(status.result.colours.blue.health, { healthy: 2, desired: 2, byState: { healthy: 2 } });
+    assert.equal(status.result.live, "green");
 
     const history = parse<HistoryRecord[]>((await h.phoenix(["history", ...TARGET, "--json"])).out);
     assert.deepEqual(
@@ -163,12 +174,12 @@ describe("phoenix workflow commands: a release end to end", () => {
   it("drift exits 1 with the drifted resources; heal replaces the drifted colour", async () => {
     await firstRelease();
     const clean = await h.phoenix(["drift", ...TARGET]);
-    assert.deepEqual([clean.code, clean.out], [EXIT.ok, "No drift on green (release v1).\n"]);
+    assert.deepEqual([clean.code, clean.out], [EXIT.ok, "No drift on blue (release v1).\n"]);
 
     const group = h.engine
-      .inspect("shop-prod-green")!
+      .inspect("shop-prod-blue")!
       .resources.find((r) => r.type === "aws:autoscaling/group:Group")!;
-    h.engine.simulateDrift("shop-prod-green", group.name, { maxSize: 9 });
+    h.engine.simulateDrift("shop-prod-blue", group.name, { maxSize: 9 });
     const drift = await h.phoenix(["drift", ...TARGET, "--json"]);
     assert.equal(drift.code, EXIT.failed);
     const document = JSON.parse(drift.out) as {
@@ -181,18 +192,18 @@ describe("phoenix workflow commands: a release end to end", () => {
       document.result.drifted.map((d) => d.properties),
       [["maxSize"]],
     );
-    assert.match(document.problem, /^drift found on green: 1 resource\(s\) differ/);
+    assert.match(document.problem, /^drift found on blue: 1 resource\(s\) differ/);
     assert.match(drift.err, /phoenix heal --app shop --env prod/);
 
     const heal = await h.phoenix(["heal", ...TARGET, "--yes"]);
     assert.equal(heal.code, EXIT.ok, heal.err);
     assert.match(
       heal.out,
-      /^Healed shop\/prod: green had 1 drifted resource\(s\); release v1 was redeployed to blue/,
+      /^Healed shop\/prod: blue had 1 drifted resource\(s\); release v1 was redeployed to green/,
     );
     assert.deepEqual(
-      [h.weights(), h.releaseOf("blue"), h.releaseOf("green")],
-      [{ blue: 100, green: 0 }, "v1", undefined],
+      [h.weights(), h.releaseOf("green"), h.releaseOf("blue")],
+      [{ green: 100, blue: 0 }, "v1", undefined],
     );
   });
 });

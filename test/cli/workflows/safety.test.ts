@@ -19,7 +19,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
   let h: CliHarness;
   afterEach(() => h.cleanup());
 
-  /** green serves v1; blue holds v2 without traffic (not a rollback target: it never had traffic). */
+  /** blue serves v1; green holds v2 without traffic (not a rollback target: it never had traffic). */
   async function released(): Promise<void> {
     for (const argv of [
       ["bootstrap", ...TARGET],
@@ -207,7 +207,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
         run.err,
         /^phoenix: Invalid input:\n {2}- `userData` \("17422 characters"\) must be a string of at most 16 KiB/,
       );
-      assert.equal(h.ups("shop-prod-green"), 0);
+      assert.equal(h.ups("shop-prod-blue"), 0);
     });
   });
 
@@ -220,7 +220,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       for (const argv of [
         ["swap", ...TARGET],
         ["rollback", ...TARGET],
-        ["destroy", ...TARGET, "--colour", "blue"],
+        ["destroy", ...TARGET, "--colour", "green"],
         ["heal", ...TARGET],
         ["up", ...TARGET, "--release", "v3", "--image-id", AMI_2],
       ]) {
@@ -234,8 +234,8 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       }
       assert.equal(h.ups("shop-prod-router"), calls);
       assert.deepEqual(
-        [h.weights(), h.releaseOf("blue"), h.releaseOf("green")],
-        [{ blue: 0, green: 100 }, "v2", "v1"],
+        [h.weights(), h.releaseOf("green"), h.releaseOf("blue")],
+        [{ green: 0, blue: 100 }, "v2", "v1"],
       );
     });
 
@@ -247,13 +247,13 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       });
       assert.equal(declined.code, EXIT.aborted);
       assert.deepEqual(declined.questions, [
-        "This moves the traffic of shop/prod from green (release v1) to blue (release v2) in steps of 10, 50, 100 %. Continue?",
+        "This moves the traffic of shop/prod from blue (release v1) to green (release v2) in steps of 10, 50, 100 %. Continue?",
       ]);
       assert.match(declined.err, /Not confirmed: nothing was changed\./);
-      assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+      assert.deepEqual(h.weights(), { green: 0, blue: 100 });
       const accepted = await h.phoenix(["swap", ...TARGET], { isTTY: true, answers: [true] });
       assert.equal(accepted.code, EXIT.ok, accepted.err);
-      assert.deepEqual(h.weights(), { blue: 100, green: 0 });
+      assert.deepEqual(h.weights(), { green: 100, blue: 0 });
     });
 
     it("asks before up only when it would destroy an older release on the idle colour", async () => {
@@ -266,19 +266,19 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       });
       assert.equal(replace.code, EXIT.ok, replace.err);
       assert.deepEqual(replace.questions, [
-        "Deploying v3 to shop/prod first destroys release v2 on the idle blue colour. Continue?",
+        "Deploying v3 to shop/prod first destroys release v2 on the idle green colour. Continue?",
       ]);
       assert.match(replace.out, /^Replaced the idle release v2\.$/m);
     });
 
     it("does not ask when nothing would be destroyed or moved", async () => {
       await released();
-      const run = await h.phoenix(["destroy", ...TARGET, "--colour", "blue", "--yes"]);
+      const run = await h.phoenix(["destroy", ...TARGET, "--colour", "green", "--yes"]);
       assert.equal(run.code, EXIT.ok);
-      const nothing = await h.phoenix(["destroy", ...TARGET, "--colour", "blue"]);
+      const nothing = await h.phoenix(["destroy", ...TARGET, "--colour", "green"]);
       assert.deepEqual(
         [nothing.code, nothing.out],
-        [EXIT.ok, "The blue colour of shop/prod has no stack: nothing to destroy.\n"],
+        [EXIT.ok, "The green colour of shop/prod has no stack: nothing to destroy.\n"],
       );
     });
   });
@@ -292,7 +292,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
         const run = await h.phoenix(["swap", ...TARGET, "--yes"]);
         assert.equal(run.code, EXIT.locked, run.err);
         assert.match(run.err, /^phoenix: `swap` \(pid \d+ on .+, since .+\) holds the lock /);
-        assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+        assert.deepEqual(h.weights(), { green: 0, blue: 100 });
       } finally {
         await lock.release();
       }
@@ -350,9 +350,9 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       assert.equal(run.code, EXIT.failed);
       assert.match(
         run.err,
-        /^phoenix: Swap failed at step 1 \(10 %\): CloudWatch alarms in ALARM: shop-5xx\. Traffic is back at 100 % on green\./m,
+        /^phoenix: Swap failed at step 1 \(10 %\): CloudWatch alarms in ALARM: shop-5xx\. Traffic is back at 100 % on blue\./m,
       );
-      assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+      assert.deepEqual(h.weights(), { green: 0, blue: 100 });
     });
 
     it("exits 1 for a refusal by a safety rule: up before bootstrap", async () => {
@@ -388,8 +388,8 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       );
       assert.match(run.err, /^\[ +\d+\.\ds\] FAILED swap: route:50 in \d+\.\ds: interrupted \(Ctrl-C\)$/m);
       assert.match(run.err, /^\[ +\d+\.\ds\] ok swap: restore-traffic in \d+\.\ds · update 1$/m);
-      assert.match(run.err, /^phoenix: .*\b(step 2|50 %).*green/im);
-      assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+      assert.match(run.err, /^phoenix: .*\b(step 2|50 %).*blue/im);
+      assert.deepEqual(h.weights(), { green: 0, blue: 100 });
       assert.equal(h.interrupt(), false, "the command stopped listening for Ctrl-C when it ended");
     });
 
@@ -398,7 +398,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
         engine: {
           // Press Ctrl-C while the new fleet's stack is being deployed.
           latencyMs: (call) =>
-            call.method === "up" && call.stack === "shop-prod-green" && h.interrupt() ? 1 : 0,
+            call.method === "up" && call.stack === "shop-prod-blue" && h.interrupt() ? 1 : 0,
           sleep: async (_ms, signal) => signal?.throwIfAborted(),
         },
       });
@@ -408,8 +408,8 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       const document = JSON.parse(run.out) as { ok: boolean; exitCode: number };
       assert.deepEqual([document.ok, document.exitCode], [false, EXIT.aborted]);
       assert.match(run.err, /^\[ +\d+\.\ds\] ok up: undo in \d+\.\ds/m);
-      assert.equal(h.engine.inspect("shop-prod-green"), undefined, "the half-deployed stack is gone");
-      assert.deepEqual(h.weights(), { blue: 100, green: 0 });
+      assert.equal(h.engine.inspect("shop-prod-blue"), undefined, "the half-deployed stack is gone");
+      assert.deepEqual(h.weights(), { blue: 0, green: 0 });
     });
   });
 
@@ -423,7 +423,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       for (const line of lines) assert.match(line, /^\[ +\d+\.\ds\] /);
       assert.match(up.err, /^\[ +\d+\.\ds\] up: configure \(release v1\) …$/m);
       assert.match(up.err, /^\[ +\d+\.\ds\] ok up: deploy in \d+\.\ds · create 4$/m);
-      assert.match(up.err, /^\[ +\d+\.\ds\] health of green: 2\/2 healthy \(healthy 2\), check 1$/m);
+      assert.match(up.err, /^\[ +\d+\.\ds\] health of blue: 2\/2 healthy \(healthy 2\), check 1$/m);
       assert.match(lines[lines.length - 1], /\] up done in \d+\.\ds$/);
       assert.ok(!up.err.includes(ESC), "no terminal control codes");
       assert.doesNotMatch(up.out, /create 4 ·|\[ +\d/, "no progress on stdout");
@@ -447,7 +447,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       h.cleanup();
       // A deploy that takes 700 ms of real time: the live line must be redrawn meanwhile.
       h = cliHarness({
-        engine: { latencyMs: (call) => (call.method === "up" && call.stack === "shop-prod-green" ? 700 : 0) },
+        engine: { latencyMs: (call) => (call.method === "up" && call.stack === "shop-prod-blue" ? 700 : 0) },
       });
       await h.phoenix(["bootstrap", ...TARGET]);
       const up = await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1], { isTTY: true });

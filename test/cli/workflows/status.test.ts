@@ -23,6 +23,49 @@ describe("phoenix status", () => {
     );
   });
 
+  it("before the first swap: both colours at 0 %, no colour live, the listener answering 503", async () => {
+    assert.equal((await h.phoenix(["bootstrap", ...TARGET])).code, EXIT.ok);
+    const empty = await h.phoenix(["status", ...TARGET]);
+    assert.equal(empty.code, EXIT.ok, empty.err);
+    assert.match(empty.out, /└─ listener \(stack shop-prod-router\): answers 503, no release is live yet$/m);
+    assert.match(empty.out, /├── {3}0% ──▶ blue {3}\(no fleet\)$/m);
+    assert.match(empty.out, /└── {3}0% ──▶ green {2}\(no fleet\)$/m);
+    assert.match(
+      empty.out,
+      /^ {2}live {6}none: no release is live yet \(the listener answers 503\)\. Deploy one: phoenix up --app shop --env prod --release <name> --image-id <ami>$/m,
+    );
+    assert.doesNotMatch(empty.out, /split/);
+
+    assert.equal((await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1])).code, EXIT.ok);
+    const deployed = await h.phoenix(["status", ...TARGET]);
+    assert.match(deployed.out, /├── {3}0% ──▶ blue {3}release v1 · ami-0123456789abcdef0 · 2\/2 healthy$/m);
+    assert.match(deployed.out, /^ {2}live {6}none: .*Put it live: phoenix swap --app shop --env prod$/m);
+    const json = JSON.parse((await h.phoenix(["status", ...TARGET, "--json"])).out) as {
+      result: { nothingLive: boolean; live?: string; weights: unknown };
+    };
+    assert.deepEqual(
+      [json.result.nothingLive, json.result.live, json.result.weights],
+      [true, undefined, { blue: 0, green: 0 }],
+    );
+  });
+
+  it("before the first swap: swap asks to put the release live at once, rollback refuses with exit 1", async () => {
+    assert.equal((await h.phoenix(["bootstrap", ...TARGET])).code, EXIT.ok);
+    assert.equal((await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1])).code, EXIT.ok);
+    const rollback = await h.phoenix(["rollback", ...TARGET, "--yes"]);
+    assert.equal(rollback.code, EXIT.failed);
+    assert.match(rollback.err, /No release has gone live yet \(the router is at 0\/0\)/);
+    const declined = await h.phoenix(["swap", ...TARGET, "--steps", "10,50,100"], {
+      isTTY: true,
+      answers: [false],
+    });
+    assert.equal(declined.code, EXIT.aborted);
+    assert.deepEqual(declined.questions, [
+      "No release of shop/prod is live yet: this puts blue (release v1) live at 100 % at once (nothing to share the traffic with, so no canary steps). Continue?",
+    ]);
+    assert.deepEqual(h.weights(), { blue: 0, green: 0 });
+  });
+
   it("shows an unhealthy colour with its target states", async () => {
     for (const argv of [
       ["bootstrap", ...TARGET],
@@ -31,13 +74,13 @@ describe("phoenix status", () => {
       ["up", ...TARGET, "--release", "v2", "--image-id", AMI_2],
     ])
       assert.equal((await h.phoenix(argv)).code, EXIT.ok, argv.join(" "));
-    h.probe.setHealthy("shop", "prod", "blue", false);
+    h.probe.setHealthy("shop", "prod", "green", false);
     const run = await h.phoenix(["status", ...TARGET]);
     assert.match(
       run.out,
-      /── {3}0% ──▶ blue {3}release v2 · ami-0fedcba9876543210 · 0\/2 NOT healthy \(unhealthy 2\)$/m,
+      /── {3}0% ──▶ green {2}release v2 · ami-0fedcba9876543210 · 0\/2 NOT healthy \(unhealthy 2\)$/m,
     );
-    assert.match(run.out, /── 100% ──▶ green {2}release v1 · ami-0123456789abcdef0 · 2\/2 healthy$/m);
+    assert.match(run.out, /── 100% ──▶ blue {3}release v1 · ami-0123456789abcdef0 · 2\/2 healthy$/m);
   });
 
   it("flags a workflow that could not finish; the next workflow completes it", async () => {
@@ -46,11 +89,11 @@ describe("phoenix status", () => {
       ["up", ...TARGET, "--release", "v1", "--image-id", AMI_1],
     ])
       assert.equal((await h.phoenix(argv)).code, EXIT.ok);
-    // The destroy of green fails half way (after it took effect): the journal keeps it open.
+    // The destroy of blue fails half way (after it took effect): the journal keeps it open.
     h.engine.failWhen((call) =>
-      call.method === "destroy" && call.stack === "shop-prod-green" ? "after" : undefined,
+      call.method === "destroy" && call.stack === "shop-prod-blue" ? "after" : undefined,
     );
-    const destroy = await h.phoenix(["destroy", ...TARGET, "--colour", "green", "--yes"]);
+    const destroy = await h.phoenix(["destroy", ...TARGET, "--colour", "blue", "--yes"]);
     assert.equal(destroy.code, EXIT.failed);
     h.engine.clearFaults();
     const status = await h.phoenix(["status", ...TARGET]);
