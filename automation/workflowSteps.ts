@@ -290,7 +290,7 @@ export class WorkflowSteps {
     const taken = from ? steps : [100];
     const firstNote = from
       ? ""
-      : ` (no release was live: straight to 100 %${skippedSteps.length > 0 ? `, steps ${skippedSteps.join(", ")} % skipped` : ""})`;
+      : `; no release was live: straight to 100 %${skippedSteps.length > 0 ? `, steps ${skippedSteps.join(", ")} % skipped` : ""}`;
     const results: SwapStepResult[] = [];
     let routed = false;
     for (const [index, weight] of taken.entries()) {

@@ -75,7 +75,7 @@ describe("no release live yet (router at 0/0)", () => {
     const route = steps.find((e) => e.kind === "step-start" && e.step === "route:100");
     assert.match(
       (route?.kind === "step-start" && route.detail) || "",
-      /blue 100 % \/ green 0 % \(no release was live: straight to 100 %, steps 10, 50 % skipped\)/,
+      /^blue 100 % \/ green 0 %; no release was live: straight to 100 %, steps 10, 50 % skipped$/,
     );
     // The first live release retires nothing: there is no rollback target.
     const status = await h.deployment.status();
