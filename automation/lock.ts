@@ -36,6 +36,10 @@ async function readHolder(path: string): Promise<LockHolder | undefined> {
   }
 }
 
+function sameHolder(a: LockHolder, b: LockHolder): boolean {
+  return a.pid === b.pid && a.host === b.host && a.since === b.since && a.workflow === b.workflow;
+}
+
 /** The holder of `key`'s lock when it is held (and not stale), else undefined. */
 export async function lockHolder(
   dir: string,
@@ -108,8 +112,12 @@ export async function acquireLock(
         );
     },
     async release() {
-      await rm(holderPath, { force: true });
-      if (!compromised) await release();
+      // A lock lost to a takeover (this process stalled past the stale time) is someone else's now, even
+      // before the refresh timer notices: their holder file and lock directory are not ours to remove.
+      const current = await readHolder(holderPath);
+      const taken = current !== undefined && !sameHolder(current, holder);
+      if (!taken) await rm(holderPath, { force: true });
+      if (!compromised && !taken) await release();
     },
   };
 }
