@@ -74,7 +74,8 @@ async function workflows(latencyMs?: (call: EngineCall) => number): Promise<Reco
     );
     results["swap [10, 50, 100]"] = await measure(s, () => s.deployment.swap({ steps: [10, 50, 100] }));
     results["rollback"] = await measure(s, () => s.deployment.rollback());
-    results["destroy"] = await measure(s, () => s.deployment.destroy({ colour: "green", force: true }));
+    // v1 went to blue, v2 to green, v3 back to blue; the rollback put green live again, so blue is idle.
+    results["destroy"] = await measure(s, () => s.deployment.destroy({ colour: "blue", force: true }));
     return results;
   } finally {
     s.cleanup();
@@ -85,7 +86,10 @@ async function changedPerSwapStep(fleetSize: number): Promise<number[]> {
   const s = setup();
   try {
     await s.deployment.bootstrap();
+    // A canary needs a live release to share the traffic with: the first swap goes straight to 100 %.
     await s.deployment.up({ release: "v1", imageId: AMI_1, capacity: fleetSize });
+    await s.deployment.swap();
+    await s.deployment.up({ release: "v2", imageId: AMI_2, capacity: fleetSize });
     const result = await s.deployment.swap({ steps: [10, 25, 50, 75, 100] });
     return result.steps.map((step) => step.changedResources);
   } finally {
