@@ -1,6 +1,7 @@
 // `phoenix plan --offline`: what every stack of an app/env would create, with no Pulumi CLI and no AWS.
 import { Option, type Command } from "commander";
-import { AMI_ID_PATTERN, COLOURS, NAME_PATTERN, RELEASE_PATTERN, type Colour } from "../../programs/contract";
+import { Problems } from "../../automation/validate";
+import { COLOURS, type Colour } from "../../programs/contract";
 import { PLAN_DEFAULTS } from "../../programs/offline/defaults";
 import { CliError, EXIT } from "../exitCodes";
 import type { CliIo } from "../io";
@@ -19,37 +20,14 @@ interface PlanFlags {
   format: "text" | "mermaid" | "json";
 }
 
-/** Every bad option at once, each naming the option, the value and what is allowed. */
+/** Every bad option at once, each naming the option, the value and what is allowed (the workflows' own checks). */
 export function validatePlanFlags(flags: PlanFlags): void {
-  const problems: string[] = [];
-  const check = (ok: boolean, option: string, value: string, allowed: string) => {
-    if (!ok) problems.push(`\`${option}\` (${JSON.stringify(value)}) ${allowed}`);
-  };
-  check(
-    NAME_PATTERN.test(flags.app),
-    "--app",
-    flags.app,
-    "must be 2–32 lower-case letters, digits or inner dashes, starting with a letter",
-  );
-  check(
-    NAME_PATTERN.test(flags.env),
-    "--env",
-    flags.env,
-    "must be 2–32 lower-case letters, digits or inner dashes, starting with a letter",
-  );
-  check(
-    RELEASE_PATTERN.test(flags.release),
-    "--release",
-    flags.release,
-    "must be 1–40 lower-case letters, digits, dots or inner dashes",
-  );
-  check(
-    AMI_ID_PATTERN.test(flags.imageId),
-    "--image-id",
-    flags.imageId,
-    "must be an AMI id: ami- and 8 or 17 hex digits",
-  );
-  if (problems.length > 0) throw new CliError(problems.join("\n"), EXIT.badInput);
+  const problems = new Problems();
+  problems.name("--app", flags.app);
+  problems.name("--env", flags.env);
+  problems.release("--release", flags.release);
+  problems.imageId("--image-id", flags.imageId);
+  if (problems.list.length > 0) throw new CliError(problems.list.join("\n"), EXIT.badInput);
 }
 
 /** The mark after a resource in the plan tree: the policies it violates, or nothing when it passes. */
