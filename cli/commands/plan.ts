@@ -27,7 +27,12 @@ export function validatePlanFlags(flags: PlanFlags): void {
   problems.name("--env", flags.env);
   problems.release("--release", flags.release);
   problems.imageId("--image-id", flags.imageId);
-  if (problems.list.length > 0) throw new CliError(problems.list.join("\n"), EXIT.badInput);
+  if (problems.list.length > 0) {
+    throw new CliError(
+      `invalid options, nothing was planned:\n${problems.list.map((p) => `  - ${p}`).join("\n")}`,
+      EXIT.badInput,
+    );
+  }
 }
 
 /** The mark after a resource in the plan tree: the policies it violates, or nothing when it passes. */
