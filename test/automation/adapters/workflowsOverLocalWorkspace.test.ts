@@ -45,7 +45,10 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
     dirs.push(projectDir, packDir);
     fs.writeFileSync(path.join(packDir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
     const model = new FakeEngineModel();
-    const cli = new RecordingPulumiCommand({ model, failWhen });
+    // CLI 3.220 streams engine events over gRPC. With 3.205's tailed event log the SDK can drop a preview's
+    // last lines when the command returns between two polls: under load, even the retry lost them and a
+    // release cycle failed. The tailed log and its retry are tested in localWorkspace.test.ts.
+    const cli = new RecordingPulumiCommand({ model, failWhen, version: "3.220.0" });
     const engine = createLocalWorkspaceEngine({
       projectDir,
       pulumiCommand: cli.asPulumiCommand(),
