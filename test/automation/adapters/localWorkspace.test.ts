@@ -332,10 +332,14 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
 
   describe("a preview whose event stream lost its end", () => {
     const withoutSummary = (): EngineEvent[] => launchTemplateUpdate().filter((event) => !event.summaryEvent);
+    // The double drops the summary itself; events travel over gRPC (CLI 3.220) so that the SDK's own
+    // file-tailing race (CLI 3.205) cannot drop a second event and make these tests flaky under load.
+    const GRPC_EVENTS = "3.220.0";
 
     it("is retried once, and the caller gets the complete events exactly once", async () => {
       let previews = 0;
       const { cli, engine } = harness({
+        version: GRPC_EVENTS,
         events: (operation) =>
           operation === "preview" && ++previews === 1 ? withoutSummary() : launchTemplateUpdate(),
       });
@@ -350,6 +354,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
     it("is not retried once the signal aborted", async () => {
       const controller = new AbortController();
       const { cli, engine } = harness({
+        version: GRPC_EVENTS,
         events: () => {
           controller.abort(new Error("operator cancelled"));
           return withoutSummary();
@@ -361,7 +366,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
     });
 
     it("is refused after the second try: a partial preview could hide an in-place update", async () => {
-      const { cli, engine } = harness({ events: () => withoutSummary() });
+      const { cli, engine } = harness({ version: GRPC_EVENTS, events: () => withoutSummary() });
       const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
       const events: EngineEvent[] = [];
       await assert.rejects(stack.preview({ onEvent: (event) => events.push(event) }), (error: unknown) => {
