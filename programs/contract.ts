@@ -121,9 +121,12 @@ export interface FleetConfig extends CommonConfig {
 
 /** Config of the `router` role. */
 export interface RouterConfig extends CommonConfig {
-  /** Percent of traffic to blue; the rest goes to green. @default 100 */
+  /**
+   * Percent of traffic to blue. Both weights unset (or both 0) means no release is live: the listener answers
+   * 503 itself. @default 0, or 100 - greenWeight when only that is set
+   */
   blueWeight?: number;
-  /** Percent of traffic to green. @default 100 - blueWeight */
+  /** Percent of traffic to green. @default 0, or 100 - blueWeight when only that is set */
   greenWeight?: number;
   /** Listener port. @default 80 (443 when certificateArn is set) */
   listenerPort?: number;
