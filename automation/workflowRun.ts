@@ -110,53 +110,42 @@ export class WorkflowRun {
     this.emit({ kind: "step-start", workflow: this.workflow, step: name, detail: extra.detail, at: started });
     try {
       const result = await body();
-      const durationMs = this.clock.now() - started;
-      await this.journal.append({
-        type: "step",
-        id: this.id,
-        workflow: this.workflow,
-        step: name,
-        status: "ok",
-        at: this.iso(),
-        durationMs,
-        colour: extra.colour,
-        state: extra.stateOf?.(result),
-      });
-      this.emit({
-        kind: "step-end",
-        workflow: this.workflow,
-        step: name,
-        status: "ok",
-        durationMs,
-        detail: extra.detail,
-        at: this.clock.now(),
-      });
+      await this.endStep(name, started, extra, { status: "ok", state: extra.stateOf?.(result) });
       return result;
     } catch (error) {
-      const durationMs = this.clock.now() - started;
-      await this.journal.append({
-        type: "step",
-        id: this.id,
-        workflow: this.workflow,
-        step: name,
-        status: "failed",
-        at: this.iso(),
-        durationMs,
-        colour: extra.colour,
-        error: errorMessage(error),
-      });
-      this.emit({
-        kind: "step-end",
-        workflow: this.workflow,
-        step: name,
-        status: "failed",
-        durationMs,
-        detail: extra.detail,
-        error: errorMessage(error),
-        at: this.clock.now(),
-      });
+      await this.endStep(name, started, extra, { status: "failed", error: errorMessage(error) });
       throw error;
     }
+  }
+
+  /** Journal and report the end of a step, ok (with the state it leaves) or failed (with why). */
+  private async endStep<T>(
+    name: string,
+    started: number,
+    extra: StepExtra<T>,
+    outcome: { status: "ok"; state?: JournalSnapshot } | { status: "failed"; error: string },
+  ): Promise<void> {
+    const durationMs = this.clock.now() - started;
+    await this.journal.append({
+      type: "step",
+      id: this.id,
+      workflow: this.workflow,
+      step: name,
+      at: this.iso(),
+      durationMs,
+      colour: extra.colour,
+      ...outcome,
+    });
+    this.emit({
+      kind: "step-end",
+      workflow: this.workflow,
+      step: name,
+      status: outcome.status,
+      durationMs,
+      detail: extra.detail,
+      error: outcome.status === "failed" ? outcome.error : undefined,
+      at: this.clock.now(),
+    });
   }
 
   /** Report a progress event (health readings). */
