@@ -161,6 +161,25 @@ describe("BlueGreenRouter", () => {
   const children = (resources: RecordedResource[]) =>
     resources.filter((r) => r.type !== "pulumi:pulumi:Stack");
 
+  /**
+   * Plan the router at `from`, then at `to`: asserts the same children were planned and exactly one of them
+   * changed, and returns it (as planned at `to`) with the input keys that changed.
+   */
+  async function onlyChange(from: BlueGreenRouterArgs["weights"], to: BlueGreenRouterArgs["weights"]) {
+    const before = children((await plan({ ...happyPathArgs(), weights: from })).mocks.resources);
+    const after = children((await plan({ ...happyPathArgs(), weights: to })).mocks.resources);
+    assert.deepEqual(
+      after.map((r) => r.urn),
+      before.map((r) => r.urn),
+    );
+    const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+    const changed = after.filter((r, i) => !same(r.inputs, before[i].inputs));
+    assert.equal(changed.length, 1, `changed: ${changed.map((r) => r.urn).join(", ")}`);
+    const old = before[after.indexOf(changed[0])].inputs;
+    const changedKeys = Object.keys(changed[0].inputs).filter((k) => !same(changed[0].inputs[k], old[k]));
+    return { listener: changed[0], changedKeys };
+  }
+
   it("creates one listener that forwards to both colours by weight", async () => {
     const { mocks, router } = await plan({ ...happyPathArgs(), weights: { blue: 90, green: 10 } });
     assert.equal(mocks.resources.filter((r) => r.type.startsWith("aws:")).length, 1);
@@ -204,27 +223,9 @@ describe("BlueGreenRouter", () => {
   });
 
   it("a swap changes exactly one resource: the same children, only the listener's inputs differ", async () => {
-    const before = children(
-      (await plan({ ...happyPathArgs(), weights: { blue: 100, green: 0 } })).mocks.resources,
-    );
-    const after = children(
-      (await plan({ ...happyPathArgs(), weights: { blue: 50, green: 50 } })).mocks.resources,
-    );
-    assert.deepEqual(
-      after.map((r) => r.urn),
-      before.map((r) => r.urn),
-    );
-    const differing = after.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(before[i].inputs));
-    assert.deepEqual(
-      differing.map((r) => r.type),
-      [LISTENER],
-    );
-    const keys = Object.keys(differing[0].inputs).filter(
-      (k) =>
-        JSON.stringify(differing[0].inputs[k]) !==
-        JSON.stringify(before[after.indexOf(differing[0])].inputs[k]),
-    );
-    assert.deepEqual(keys, ["defaultActions"]);
+    const { listener, changedKeys } = await onlyChange({ blue: 100, green: 0 }, { blue: 50, green: 50 });
+    assert.equal(listener.type, LISTENER);
+    assert.deepEqual(changedKeys, ["defaultActions"]);
   });
 
   it("at 0/0 the one listener answers 503 itself and forwards to no target group", async () => {
@@ -252,27 +253,10 @@ describe("BlueGreenRouter", () => {
   });
 
   it("the first release (0/0 → 100/0) changes only the listener's default action", async () => {
-    const before = children(
-      (await plan({ ...happyPathArgs(), weights: { blue: 0, green: 0 } })).mocks.resources,
-    );
-    const after = children(
-      (await plan({ ...happyPathArgs(), weights: { blue: 100, green: 0 } })).mocks.resources,
-    );
-    assert.deepEqual(
-      after.map((r) => r.urn),
-      before.map((r) => r.urn),
-    );
-    const differing = after.filter((r, i) => JSON.stringify(r.inputs) !== JSON.stringify(before[i].inputs));
-    assert.deepEqual(
-      differing.map((r) => r.type),
-      [LISTENER],
-    );
-    const listenerBefore = before[after.indexOf(differing[0])].inputs;
-    const keys = Object.keys(differing[0].inputs).filter(
-      (k) => JSON.stringify(differing[0].inputs[k]) !== JSON.stringify(listenerBefore[k]),
-    );
-    assert.deepEqual(keys, ["defaultActions"]);
-    assert.equal((differing[0].inputs.defaultActions as { type: string }[])[0].type, "forward");
+    const { listener, changedKeys } = await onlyChange({ blue: 0, green: 0 }, { blue: 100, green: 0 });
+    assert.equal(listener.type, LISTENER);
+    assert.deepEqual(changedKeys, ["defaultActions"]);
+    assert.equal((listener.inputs.defaultActions as { type: string }[])[0].type, "forward");
   });
 
   it("fails before creating the listener when the weights are invalid", async () => {
