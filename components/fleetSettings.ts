@@ -9,6 +9,8 @@ import {
   checkName,
   checkRelease,
   isPlainString,
+  resolveRootVolume,
+  type RootVolume,
   show,
 } from "./validation";
 
@@ -24,9 +26,6 @@ export const FLEET_DEFAULTS = {
   waitForCapacityTimeout: "10m",
 } as const;
 
-/** EBS volume types a root volume may use (st1/sc1 cannot boot). */
-export const ROOT_VOLUME_TYPES = ["gp3", "gp2", "io1", "io2", "standard"] as const;
-
 /** Maximum physical name lengths: launch templates 128, auto scaling groups 255. */
 export const LAUNCH_TEMPLATE_NAME_MAX = 128;
 export const AUTO_SCALING_GROUP_NAME_MAX = 255;
@@ -41,7 +40,7 @@ export interface FleetSettings {
   minSize: number;
   maxSize: number;
   desiredCapacity: number;
-  rootVolume: { sizeGiB: number; type: string; deviceName: string };
+  rootVolume: RootVolume;
   healthCheckGracePeriod: number;
   waitForCapacityTimeout: string;
   /** Whether the group registers with target groups (then it uses ELB health checks and waits for them). */
@@ -89,20 +88,11 @@ export function resolveFleetSettings(name: string, args: ImmutableFleetArgs): Fl
     }
   }
 
-  const rootVolume = {
-    sizeGiB: args.rootVolume?.sizeGiB ?? FLEET_DEFAULTS.rootVolumeSizeGiB,
-    type: args.rootVolume?.type ?? FLEET_DEFAULTS.rootVolumeType,
-    deviceName: args.rootVolume?.deviceName ?? FLEET_DEFAULTS.rootDeviceName,
-  };
-  checkInteger(problems, "rootVolume.sizeGiB", args.rootVolume?.sizeGiB, 1, 16384);
-  problems.check(
-    (ROOT_VOLUME_TYPES as readonly string[]).includes(rootVolume.type),
-    `\`rootVolume.type\` (${show(rootVolume.type)}) must be one of ${ROOT_VOLUME_TYPES.join(", ")}`,
-  );
-  problems.check(
-    /^\/dev\/[a-z0-9]+$/.test(rootVolume.deviceName),
-    `\`rootVolume.deviceName\` (${show(rootVolume.deviceName)}) must be a device path like "/dev/xvda"`,
-  );
+  const rootVolume = resolveRootVolume(problems, args.rootVolume, {
+    sizeGiB: FLEET_DEFAULTS.rootVolumeSizeGiB,
+    type: FLEET_DEFAULTS.rootVolumeType,
+    deviceName: FLEET_DEFAULTS.rootDeviceName,
+  });
   checkInteger(problems, "healthCheckGracePeriod", args.healthCheckGracePeriod, 0, 7200);
   const waitForCapacityTimeout = args.waitForCapacityTimeout ?? FLEET_DEFAULTS.waitForCapacityTimeout;
   problems.check(

@@ -13,6 +13,7 @@ import {
   type GoldenAmiSettings,
 } from "./goldenAmiSettings";
 import { assumeRolePolicy } from "./iam";
+import type { RootVolumeArgs } from "./validation";
 
 export interface GoldenAmiArgs {
   /**
@@ -58,7 +59,7 @@ export interface GoldenAmiArgs {
    * Root volume of the build instance and of the image, always encrypted.
    * @default { sizeGiB: 20, type: "gp3", deviceName: "/dev/xvda" }
    */
-  rootVolume?: { sizeGiB?: number; type?: string; deviceName?: string };
+  rootVolume?: RootVolumeArgs;
   /**
    * Minutes the image tests may run (60–1440).
    * @default 60

@@ -2,7 +2,14 @@
 // names. No Pulumi runtime import.
 import type { GoldenAmiArgs } from "./goldenAmi";
 import { hashProjection } from "./immutability/identity";
-import { Problems, checkInteger, isPlainString, show } from "./validation";
+import {
+  Problems,
+  checkInteger,
+  isPlainString,
+  resolveRootVolume,
+  show,
+  type RootVolume,
+} from "./validation";
 
 export const GOLDEN_AMI_DEFAULTS = {
   instanceTypes: ["t3.small"],
@@ -24,7 +31,7 @@ export interface GoldenAmiSettings {
   instanceTypes: string[];
   distributionRegions?: string[];
   version: string;
-  rootVolume: { sizeGiB: number; type: string; deviceName: string };
+  rootVolume: RootVolume;
   imageTestsTimeoutMinutes: number;
   /** The pipeline's Image Builder schedule expression, `cron(…)`, when a schedule is given. */
   scheduleExpression?: string;
@@ -83,16 +90,11 @@ export function resolveGoldenAmiSettings(name: string, args: GoldenAmiArgs): Gol
     SEMVER_PATTERN.test(version),
     `\`version\` (${show(version)}) must be a semantic version "<major>.<minor>.<patch>" like "1.0.0"`,
   );
-  const rootVolume = {
-    sizeGiB: args.rootVolume?.sizeGiB ?? GOLDEN_AMI_DEFAULTS.rootVolumeSizeGiB,
-    type: args.rootVolume?.type ?? GOLDEN_AMI_DEFAULTS.rootVolumeType,
-    deviceName: args.rootVolume?.deviceName ?? GOLDEN_AMI_DEFAULTS.rootDeviceName,
-  };
-  checkInteger(problems, "rootVolume.sizeGiB", args.rootVolume?.sizeGiB, 1, 16384);
-  problems.check(
-    ["gp3", "gp2", "io1", "io2", "standard"].includes(rootVolume.type),
-    `\`rootVolume.type\` (${show(rootVolume.type)}) must be one of gp3, gp2, io1, io2, standard`,
-  );
+  const rootVolume = resolveRootVolume(problems, args.rootVolume, {
+    sizeGiB: GOLDEN_AMI_DEFAULTS.rootVolumeSizeGiB,
+    type: GOLDEN_AMI_DEFAULTS.rootVolumeType,
+    deviceName: GOLDEN_AMI_DEFAULTS.rootDeviceName,
+  });
   checkInteger(problems, "imageTestsTimeoutMinutes", args.imageTestsTimeoutMinutes, 60, 1440);
   if (args.subnetId !== undefined && args.securityGroupIds === undefined) {
     problems.add(

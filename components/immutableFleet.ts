@@ -13,6 +13,7 @@ import {
 import { updateGuardHook } from "./fleetUpdateHook";
 import { assumeRolePolicy } from "./iam";
 import { launchTemplateIdentity } from "./immutability/identity";
+import type { RootVolumeArgs } from "./validation";
 
 export interface ImmutableFleetArgs {
   /**
@@ -78,7 +79,7 @@ export interface ImmutableFleetArgs {
    * `deviceName` must match the AMI's root device ("/dev/xvda" on Amazon Linux, "/dev/sda1" on Ubuntu).
    * @default { sizeGiB: 20, type: "gp3", deviceName: "/dev/xvda" }
    */
-  rootVolume?: { sizeGiB?: number; type?: string; deviceName?: string };
+  rootVolume?: RootVolumeArgs;
   /**
    * Extra tags for the launch template, the group, and the instances and volumes it launches. Phoenix adds
    * `phoenix:app`, `phoenix:release` and `phoenix:identity` (the latter two may not be set here). Tags may

@@ -112,3 +112,39 @@ export function isIpv4Cidr(value: unknown): value is string {
   const octets = match.slice(1, 5).map(Number);
   return octets.every((o) => o <= 255) && Number(match[5]) <= 32;
 }
+
+/** EBS volume types a root volume may use (st1/sc1 cannot boot). */
+export const ROOT_VOLUME_TYPES = ["gp3", "gp2", "io1", "io2", "standard"] as const;
+
+/** A root volume as a component's args give it (every field optional). */
+export interface RootVolumeArgs {
+  sizeGiB?: number;
+  type?: string;
+  deviceName?: string;
+}
+
+/** A root volume with every field resolved. */
+export type RootVolume = Required<RootVolumeArgs>;
+
+/** Resolve `rootVolume` over `defaults`, recording every problem with the arg's path in its message. */
+export function resolveRootVolume(
+  problems: Problems,
+  given: RootVolumeArgs | undefined,
+  defaults: RootVolume,
+): RootVolume {
+  const volume: RootVolume = {
+    sizeGiB: given?.sizeGiB ?? defaults.sizeGiB,
+    type: given?.type ?? defaults.type,
+    deviceName: given?.deviceName ?? defaults.deviceName,
+  };
+  checkInteger(problems, "rootVolume.sizeGiB", given?.sizeGiB, 1, 16384);
+  problems.check(
+    (ROOT_VOLUME_TYPES as readonly string[]).includes(volume.type),
+    `\`rootVolume.type\` (${show(volume.type)}) must be one of ${ROOT_VOLUME_TYPES.join(", ")}`,
+  );
+  problems.check(
+    /^\/dev\/[a-z0-9]+$/.test(volume.deviceName),
+    `\`rootVolume.deviceName\` (${show(volume.deviceName)}) must be a device path like "/dev/xvda"`,
+  );
+  return volume;
+}

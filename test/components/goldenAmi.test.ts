@@ -112,6 +112,11 @@ describe("resolveGoldenAmiSettings", () => {
     ],
     ["a root volume type", { rootVolume: { type: "sc1" } }, /`rootVolume.type` \("sc1"\) must be one of/],
     [
+      "a root device that is not a path",
+      { rootVolume: { deviceName: "xvda" } },
+      /`rootVolume.deviceName` \("xvda"\) must be a device path/,
+    ],
+    [
       "a short test timeout",
       { imageTestsTimeoutMinutes: 10 },
       /`imageTestsTimeoutMinutes` \(10\) must be an integer from 60 to 1440/,
