@@ -51,41 +51,36 @@ export function offendingSources(rule: IngressRule, allowPrivateSources: boolean
   return offending;
 }
 
+/**
+ * An EC2-classic-shaped rule (an inline security group ingress entry, or an `aws.ec2.SecurityGroupRule`): the
+ * same fields but for where the source security groups are.
+ */
+function classicRule(label: string, rule: Record<string, unknown>, securityGroups: unknown): IngressRule {
+  return {
+    label,
+    protocol: rule.protocol,
+    fromPort: rule.fromPort,
+    toPort: rule.toPort,
+    cidrs: strings([...asList(rule.cidrBlocks), ...asList(rule.ipv6CidrBlocks)]),
+    otherSources: [
+      ...strings(asList(securityGroups)).map((g) => `security group ${g}`),
+      ...strings(asList(rule.prefixListIds)).map((p) => `prefix list ${p}`),
+      ...(rule.self === true || rule.self === "true" ? ["self"] : []),
+    ],
+  };
+}
+
 /** The ingress rules a resource declares (egress rules and egress-typed rule resources are none). */
 export function ingressRulesOf(type: string, props: Record<string, unknown>): IngressRule[] {
   if (type === AWS.securityGroup) {
     return asList(props.ingress).map((entry, i) => {
       const rule = asRecord(entry);
-      return {
-        label: `ingress[${i}]`,
-        protocol: rule.protocol,
-        fromPort: rule.fromPort,
-        toPort: rule.toPort,
-        cidrs: strings([...asList(rule.cidrBlocks), ...asList(rule.ipv6CidrBlocks)]),
-        otherSources: [
-          ...strings(asList(rule.securityGroups)).map((g) => `security group ${g}`),
-          ...strings(asList(rule.prefixListIds)).map((p) => `prefix list ${p}`),
-          ...(rule.self === true || rule.self === "true" ? ["self"] : []),
-        ],
-      };
+      return classicRule(`ingress[${i}]`, rule, rule.securityGroups);
     });
   }
   if (type === AWS.securityGroupRule) {
     if (String(props.type ?? "").toLowerCase() !== "ingress") return [];
-    return [
-      {
-        label: "the rule",
-        protocol: props.protocol,
-        fromPort: props.fromPort,
-        toPort: props.toPort,
-        cidrs: strings([...asList(props.cidrBlocks), ...asList(props.ipv6CidrBlocks)]),
-        otherSources: [
-          ...strings(asList(props.sourceSecurityGroupId)).map((g) => `security group ${g}`),
-          ...strings(asList(props.prefixListIds)).map((p) => `prefix list ${p}`),
-          ...(props.self === true || props.self === "true" ? ["self"] : []),
-        ],
-      },
-    ];
+    return [classicRule("the rule", props, props.sourceSecurityGroupId)];
   }
   if (type === AWS.securityGroupIngressRule) {
     return [
