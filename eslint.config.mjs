@@ -4,7 +4,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "**/*.d.ts", "bin/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".rig/**", "**/*.d.ts", "bin/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -30,7 +30,7 @@ export default tseslint.config(
     rules: { "@typescript-eslint/no-require-imports": "off", "no-console": "off" },
   },
   {
-    files: ["cli/**/*.ts", "bench/**/*.ts", "test/**/*.ts"],
+    files: ["cli/**/*.ts", "bench/**/*.ts", "test/**/*.ts", "scripts/**/*.ts"],
     rules: { "no-console": "off" },
   },
 );

@@ -1,0 +1,39 @@
+// Root hooks of the engine suite: one rig (`.rig/engine-suite`) for the whole run, started fresh (a new,
+// empty emulator and backend) and stopped at the end, also when a test fails or the run is interrupted.
+// The rig's environment becomes this process's, so that the Automation API's inline programs, the `pulumi`
+// children and any `phoenix` child process all run inside it.
+import type { Rig } from "../../scripts/rig/rig";
+import { startRig, stopRig } from "../../scripts/rig/rig";
+
+export const RIG_NAME = "engine-suite";
+
+let current: Rig | undefined;
+
+/** The rig of this run; only inside tests (the root hook starts it first). */
+export function rig(): Rig {
+  if (!current)
+    throw new Error("the engine suite's rig is not started: run the suite with `npm run test:engine`");
+  return current;
+}
+
+function stopOnExit(): void {
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void stopRig(RIG_NAME).finally(() => process.exit(130));
+    });
+  }
+}
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context) {
+    this.timeout(60 * 60 * 1000); // a cold cache builds the Pulumi CLI from source
+    await stopRig(RIG_NAME);
+    stopOnExit();
+    current = await startRig(RIG_NAME);
+    Object.assign(process.env, current.env);
+    console.log(`engine suite: pulumi ${current.pulumiVersion}, AWS API ${current.endpoint} (moto)`);
+  },
+  async afterAll() {
+    await stopRig(RIG_NAME);
+  },
+};
