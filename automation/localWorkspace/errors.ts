@@ -36,8 +36,8 @@ export class PulumiCliTooOldError extends LocalWorkspaceEngineError {
     readonly minimum: string,
   ) {
     super(
-      `The Pulumi CLI is version ${found}; Phoenix needs ${minimum} or newer (inline programs for refresh and ` +
-        `destroy). Upgrade it (${PULUMI_INSTALL_URL}) and retry.`,
+      `The Pulumi CLI is version ${found}; Phoenix needs ${minimum} or newer (resource hooks, which every ` +
+        `fleet program registers; inline programs for refresh and destroy). Upgrade it (${PULUMI_INSTALL_URL}) and retry.`,
       "PULUMI_CLI_TOO_OLD",
     );
   }

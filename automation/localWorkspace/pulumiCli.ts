@@ -4,8 +4,14 @@
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { PulumiCliNotFoundError, PulumiCliTooOldError } from "./errors";
 
-/** `--client` for inline programs in refresh and destroy arrived in 3.181 (see the SDK's checkInlineSupport). */
-export const MINIMUM_PULUMI_VERSION = "3.181.0";
+/**
+ * 3.182: resource hooks reached the engine there (pulumi CHANGELOG.md, "## 3.182.0": "[engine] Implement
+ * ResourceHooks in the engine"). Every fleet program registers a `beforeUpdate` hook
+ * (components/fleetUpdateHook.ts), and on an older engine the Node SDK throws "The Pulumi CLI does not support
+ * resource hooks" (sdk/nodejs/runtime/resource.ts, `registerResourceHook`). It also covers `--client` for
+ * inline refresh and destroy, which arrived in 3.181 (the SDK's `checkInlineSupport`).
+ */
+export const MINIMUM_PULUMI_VERSION = "3.182.0";
 
 /** The CLI on PATH (or the one given), checked for the minimum version when it reports one. */
 export async function resolvePulumiCommand(given?: PulumiCommand): Promise<PulumiCommand> {

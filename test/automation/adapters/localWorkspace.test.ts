@@ -628,10 +628,25 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       const { engine, cli } = harness({ version: "3.150.0" });
       await assert.rejects(engine.createOrSelectStack("shop-prod-blue", "fleet"), (error: unknown) => {
         assert.ok(error instanceof PulumiCliTooOldError);
-        assert.match(error.message, /version 3\.150\.0; Phoenix needs 3\.181\.0 or newer/);
+        assert.match(error.message, /version 3\.150\.0; Phoenix needs 3\.182\.0 or newer/);
         return true;
       });
       assert.strictEqual(cli.calls.length, 0);
+    });
+
+    it("refuses 3.181, whose engine has no resource hooks (every fleet program registers one), and takes 3.182", async () => {
+      // pulumi CHANGELOG.md, "## 3.182.0": "[engine] Implement ResourceHooks in the engine"; on an older engine
+      // the Node SDK throws "The Pulumi CLI does not support resource hooks" (sdk/nodejs/runtime/resource.ts,
+      // registerResourceHook).
+      const old = harness({ version: "3.181.0" });
+      await assert.rejects(old.engine.createOrSelectStack("shop-prod-blue", "fleet"), (error: unknown) => {
+        assert.ok(error instanceof PulumiCliTooOldError);
+        assert.match(error.message, /version 3\.181\.0; Phoenix needs 3\.182\.0 or newer \(resource hooks/);
+        return true;
+      });
+      assert.strictEqual(old.cli.calls.length, 0);
+      const enough = harness({ version: "3.182.0" });
+      await enough.engine.createOrSelectStack("shop-prod-blue", "fleet");
     });
 
     it("requires a passphrase for a self-managed backend, and none for Pulumi Cloud", async () => {
