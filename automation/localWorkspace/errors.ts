@@ -43,12 +43,17 @@ export class PulumiCliTooOldError extends LocalWorkspaceEngineError {
   }
 }
 
-/** A self-managed backend with passphrase secrets, and no passphrase in the environment. */
+/** Passphrase secrets (a self-managed backend's default, or `secretsProvider: "passphrase"`), and no passphrase
+ * the CLI would take in the environment. */
 export class PassphraseMissingError extends LocalWorkspaceEngineError {
-  constructor(readonly backendUrl: string) {
+  constructor(
+    readonly backendUrl: string,
+    /** What is wrong with the environment, e.g. "PULUMI_CONFIG_PASSPHRASE_FILE is empty". */
+    readonly reason = "neither PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set",
+  ) {
     super(
-      `The backend ${backendUrl} encrypts stack secrets with a passphrase, and neither ` +
-        `PULUMI_CONFIG_PASSPHRASE nor PULUMI_CONFIG_PASSPHRASE_FILE is set. Set one of them (in the environment ` +
+      `The backend ${backendUrl} encrypts stack secrets with a passphrase, and ${reason}. ` +
+        `Set PULUMI_CONFIG_PASSPHRASE or PULUMI_CONFIG_PASSPHRASE_FILE (in the environment ` +
         `or in the engine's \`envVars\`; keep the same passphrase for the life of the stacks), or pass a ` +
         `\`secretsProvider\` such as "awskms://alias/phoenix".`,
       "PASSPHRASE_MISSING",

@@ -10,14 +10,13 @@ import type { Engine } from "../seams";
 import { InvalidEngineInputError, PassphraseMissingError, PolicyPackNotFoundError } from "./errors";
 import {
   fileBackendDir,
-  hasPassphrase,
-  needsPassphrase,
   PROJECT_NAME,
   resolveEngineOptions,
   type LocalWorkspaceEngineOptions,
   type ResolvedEngineOptions,
   type RoleProgram,
 } from "./options";
+import { missingPassphraseReason, needsPassphrase } from "./passphrase";
 import { resolvePulumiCommand } from "./pulumiCli";
 import { LocalWorkspaceStack, type PolicySettings } from "./stack";
 
@@ -121,8 +120,9 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
 
 async function prepareWorkspace(resolved: ResolvedEngineOptions): Promise<LocalWorkspaceOptions> {
   const pulumiCommand: PulumiCommand = await resolvePulumiCommand(resolved.pulumiCommand);
-  if (needsPassphrase(resolved.backendUrl, resolved.secretsProvider) && !hasPassphrase(resolved.envVars)) {
-    throw new PassphraseMissingError(resolved.backendUrl);
+  if (needsPassphrase(resolved.backendUrl, resolved.secretsProvider)) {
+    const reason = missingPassphraseReason(resolved.envVars);
+    if (reason !== undefined) throw new PassphraseMissingError(resolved.backendUrl, reason);
   }
   for (const pack of resolved.policyPacks) {
     if (!fs.existsSync(path.join(pack, "PulumiPolicy.yaml"))) throw new PolicyPackNotFoundError(pack);

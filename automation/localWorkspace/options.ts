@@ -146,18 +146,6 @@ export function fileBackendDir(backendUrl: string): string | undefined {
   return path.isAbsolute(dir) ? dir : undefined;
 }
 
-/** Self-managed backends encrypt secrets with a passphrase unless another provider is given. */
-export function needsPassphrase(backendUrl: string, secretsProvider: string | undefined): boolean {
-  if (secretsProvider !== undefined && secretsProvider !== "passphrase") return false;
-  return !/^https?:\/\//i.test(backendUrl);
-}
-
-export function hasPassphrase(envVars: Record<string, string>): boolean {
-  const keys = ["PULUMI_CONFIG_PASSPHRASE", "PULUMI_CONFIG_PASSPHRASE_FILE"];
-  // An empty passphrase is a deliberate (if weak) choice Pulumi accepts; only an absent one is refused.
-  return keys.some((key) => envVars[key] !== undefined || process.env[key] !== undefined);
-}
-
 /** `<package root>/policies`: the package root is the nearest ancestor with the phoenix-fleet package.json
  * (this file runs from `automation/localWorkspace/` under ts-node and from `dist/automation/…` compiled). */
 export function defaultPolicyPackDir(): string {
