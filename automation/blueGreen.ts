@@ -14,6 +14,13 @@ import {
   WorkflowError,
 } from "./errors";
 import type { CallOptions, ProgressEvent, WorkflowName } from "./events";
+import {
+  assertSameVpc,
+  deployedVpc,
+  existingVpcConfig,
+  existingVpcProblems,
+  LIBRARY_NAMES,
+} from "./existingVpc";
 import { checkCapacity, checkVerify, deployOptionsFromConfig } from "./fleetOptions";
 import { checkHealthy, type Clock, type HealthReading } from "./health";
 import { toHistory } from "./history";
@@ -121,7 +128,12 @@ export class BlueGreenDeployment {
     problems.integer("network.appPort", options.network?.appPort, 1, 65535);
     problems.integer("router.listenerPort", options.router?.listenerPort, 1, 65535);
     problems.integer("router.stickinessSeconds", options.router?.stickinessSeconds, 0, 7 * 24 * 3600);
+    problems.list.push(...existingVpcProblems(options.network ?? {}, LIBRARY_NAMES));
     problems.done();
+    const { vpcId, publicSubnetIds, privateSubnetIds, ...network } = options.network ?? {};
+    const vpc = vpcId
+      ? { vpcId, publicSubnetIds: publicSubnetIds!, privateSubnetIds: privateSubnetIds! }
+      : undefined;
     return this.exclusive(
       "bootstrap",
       { ...options, signal: undefined, onProgress: undefined },
@@ -132,14 +144,15 @@ export class BlueGreenDeployment {
         const existing: BootstrapResult["existing"] = [];
         for (const part of ["network", "router"] as const) {
           const stack = await this.stacks.select(part);
-          const ready = names.has(this.stacks.name(part)) && Object.keys(await stack.outputs()).length > 0;
-          if (ready) {
+          const outputs = names.has(this.stacks.name(part)) ? await stack.outputs() : {};
+          if (Object.keys(outputs).length > 0) {
+            if (part === "network" && vpc) assertSameVpc(stack.name, deployedVpc(outputs), vpc);
             existing.push(part);
             continue;
           }
           const values =
             part === "network"
-              ? { ...options.network }
+              ? { ...network, ...existingVpcConfig(vpc ?? {}) }
               : { blueWeight: 0, greenWeight: 0, ...options.router };
           await run.step(`create-${part}`, async () => {
             await stack.setAllConfig(this.stacks.config(part, values));

@@ -58,6 +58,40 @@ export class NotBootstrappedError extends WorkflowError {
   }
 }
 
+/** The VPC and subnets of a network stack (an existing VPC given to bootstrap, or what a stack uses). */
+export interface NetworkVpc {
+  vpcId: string;
+  publicSubnetIds: string[];
+  privateSubnetIds: string[];
+}
+
+/**
+ * Bootstrap was given an existing VPC that differs from the one the network stack was deployed with.
+ * Bootstrap never changes an existing network: moving it to another VPC would replace the load balancer,
+ * its security groups, both target groups and every fleet.
+ */
+export class NetworkMismatchError extends WorkflowError {
+  constructor(
+    readonly stack: string,
+    readonly deployed: NetworkVpc,
+    readonly requested: NetworkVpc,
+  ) {
+    const subnets = (v: NetworkVpc) =>
+      `public subnets ${v.publicSubnetIds.join(", ")}; private subnets ${v.privateSubnetIds.join(", ")}`;
+    super(
+      deployed.vpcId !== requested.vpcId
+        ? `${stack} uses VPC ${deployed.vpcId}, not ${requested.vpcId}: nothing was changed. Bootstrap never ` +
+            `moves an existing network, since another VPC would replace its load balancer, security groups, ` +
+            `target groups and every fleet. Leave out the VPC options (or give ${deployed.vpcId}) to keep it; ` +
+            `to move, bootstrap a new env in ${requested.vpcId}, release there and destroy the old stacks.`
+        : `${stack} uses VPC ${deployed.vpcId} with ${subnets(deployed)}; bootstrap was given ` +
+            `${subnets(requested)}: nothing was changed. Bootstrap never changes an existing network: set ` +
+            `phoenix:publicSubnetIds and phoenix:privateSubnetIds on ${stack} and run \`pulumi up\` on it ` +
+            `(fleets move at their next \`phoenix up\`), or leave out the subnet options.`,
+    );
+  }
+}
+
 /** A preview showed an in-place update of a resource type that may only be replaced. */
 export class ImmutableUpdateError extends WorkflowError {
   constructor(readonly updates: { urn: string; type: string; keys: string[] }[]) {

@@ -35,7 +35,18 @@ export interface BlueGreenDeploymentOptions {
 }
 
 export interface BootstrapOptions extends CallOptions {
-  network?: { appPort?: number; healthCheckPath?: string; vpcCidr?: string };
+  network?: {
+    appPort?: number;
+    healthCheckPath?: string;
+    /** CIDR of the VPC Phoenix creates; not with `vpcId`. @default "10.0.0.0/16" */
+    vpcCidr?: string;
+    /** An existing VPC (`vpc-…`) instead of one Phoenix creates; needs both subnet lists. */
+    vpcId?: string;
+    /** Its public subnets, for the load balancer: at least two, in different Availability Zones. */
+    publicSubnetIds?: string[];
+    /** Its private subnets, for the fleets: at least one, none of them public. */
+    privateSubnetIds?: string[];
+  };
   router?: { listenerPort?: number; certificateArn?: string; stickinessSeconds?: number };
 }
 export interface BootstrapResult {

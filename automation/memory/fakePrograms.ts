@@ -89,7 +89,7 @@ export function networkProgram({ stack, config }: FakeProgramContext): FakeProgr
   const base = `${app}-${env}`;
   const cidr = config.vpcCidr ?? "10.0.0.0/16";
   const appPort = int(config, "appPort", 8080);
-  const vpcId = `vpc-${shortHash(base + cidr, 17)}`;
+  const vpcId = config.vpcId ?? `vpc-${shortHash(base + cidr, 17)}`;
   const tg = (colour: Colour) =>
     `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:targetgroup/${base}-${colour}/${shortHash(base + colour, 16)}`;
   const component = "phoenix:aws:Network";
@@ -100,10 +100,20 @@ export function networkProgram({ stack, config }: FakeProgramContext): FakeProgr
     inputs: { vpcId, cidrBlock: cidr.replace(/\.0\.0\/16$/, `.${i}.0/24`) },
   }));
   const healthCheck = { path: config.healthCheckPath ?? "/health", port: String(appPort) };
+  // As the real program: with an existing VPC (phoenix:vpcId and both subnet lists) no VPC or subnet is
+  // created, and the outputs are the given ids.
+  const existing = config.vpcId
+    ? {
+        vpcId: config.vpcId,
+        publicSubnetIds: JSON.parse(config.publicSubnetIds ?? "[]") as string[],
+        privateSubnetIds: JSON.parse(config.privateSubnetIds ?? "[]") as string[],
+      }
+    : undefined;
   const outputs: NetworkOutputs = {
     vpcId,
     publicSubnetIds: subnets.slice(0, 2).map((s) => `subnet-${shortHash(s.name, 17)}`),
     privateSubnetIds: subnets.slice(2).map((s) => `subnet-${shortHash(s.name, 17)}`),
+    ...existing,
     albArn: `arn:aws:elasticloadbalancing:${REGION}:${ACCOUNT}:loadbalancer/app/${base}/${shortHash(base, 16)}`,
     albDnsName: `${base}-${shortHash(base, 6)}.${REGION}.elb.amazonaws.com`,
     albSecurityGroupId: `sg-${shortHash(base + "alb", 17)}`,
@@ -115,8 +125,17 @@ export function networkProgram({ stack, config }: FakeProgramContext): FakeProgr
   return {
     resources: [
       { type: component, name: base, inputs: {} },
-      { type: "aws:ec2/vpc:Vpc", name: `${base}-vpc`, parentType: component, inputs: { cidrBlock: cidr } },
-      ...subnets,
+      ...(existing
+        ? []
+        : [
+            {
+              type: "aws:ec2/vpc:Vpc",
+              name: `${base}-vpc`,
+              parentType: component,
+              inputs: { cidrBlock: cidr },
+            },
+            ...subnets,
+          ]),
       {
         type: "aws:ec2/securityGroup:SecurityGroup",
         name: `${base}-alb`,
