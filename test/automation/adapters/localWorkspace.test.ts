@@ -145,7 +145,13 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
           ["stack", "init"],
         ],
       );
-      assert.deepStrictEqual(cli.calls[0].args, ["stack", "select", "--stack", "shop-prod-network"]);
+      assert.deepStrictEqual(cli.calls[0].args, [
+        "stack",
+        "select",
+        "--stack",
+        "shop-prod-network",
+        "--non-interactive",
+      ]);
       assert.strictEqual(cli.calls[1].args[2], "shop-prod-network");
       const workDir = path.join(projectDir, ".phoenix");
       const backend = `file://${path.join(workDir, "state")}`;
@@ -179,7 +185,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       await engine.createOrSelectStack("shop-prod-router", "router");
       assert.deepStrictEqual(
         cli.calls.map((call) => call.args.join(" ")),
-        ["stack select --stack shop-prod-router"],
+        ["stack select --stack shop-prod-router --non-interactive"],
       );
     });
 
@@ -200,6 +206,25 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       const fresh = await engine.createOrSelectStack("shop-prod-blue", "fleet");
       assert.notStrictEqual(fresh, stale);
       assert.ok(cli.stacks.has("shop-prod-blue"), "created again on the next selection");
+    });
+
+    it("runs every command with --non-interactive, once, as the SDK's PulumiCommand.run adds it", async () => {
+      // @pulumi/pulumi automation/cmd.js `run`: "all commands should be run in non-interactive mode"; the
+      // double plays that part of `run` too, so that the recorded command lines are the CLI's.
+      const { cli, engine } = harness();
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await stack.setAllConfig({ "phoenix:role": { value: "fleet" } });
+      await stack.preview();
+      await stack.up();
+      await stack.refresh({ previewOnly: true });
+      await stack.destroy();
+      await engine.listStacks();
+      await engine.removeStack("shop-prod-blue");
+      assert.ok(cli.calls.length >= 10, `${cli.calls.length} commands`);
+      for (const call of cli.calls) {
+        const count = call.args.filter((arg) => arg === "--non-interactive").length;
+        assert.strictEqual(count, 1, call.args.join(" "));
+      }
     });
 
     it("passes the secrets provider to `stack init` and needs no passphrase then", async () => {
@@ -239,7 +264,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
     it("lists stacks by their short names (`stack ls --json`, qualified names stripped)", async () => {
       const { cli, engine } = harness({ stacks: ["shop-prod-network", "shop-prod-blue"] });
       assert.deepStrictEqual(await engine.listStacks(), ["shop-prod-network", "shop-prod-blue"]);
-      assert.deepStrictEqual(cli.calls.at(-1)?.args, ["stack", "ls", "--json"]);
+      assert.deepStrictEqual(cli.calls.at(-1)?.args, ["stack", "ls", "--json", "--non-interactive"]);
     });
 
     it("removes a stack with `stack rm --yes <name>` and surfaces the CLI's refusal for one with resources", async () => {
@@ -248,7 +273,13 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         outputsAfterUp: () => ({ x: { value: 1, secret: false } }),
       });
       await engine.removeStack("shop-prod-green");
-      assert.deepStrictEqual(cli.calls.at(-1)?.args, ["stack", "rm", "--yes", "shop-prod-green"]);
+      assert.deepStrictEqual(cli.calls.at(-1)?.args, [
+        "stack",
+        "rm",
+        "--yes",
+        "shop-prod-green",
+        "--non-interactive",
+      ]);
       assert.deepStrictEqual(await engine.listStacks(), []);
 
       const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
@@ -282,6 +313,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         "phoenix:release=v42",
         "--secret",
         "phoenix:userData=#!/bin/sh",
+        "--non-interactive",
       ]);
       const config = await stack.getAllConfig();
       assert.deepStrictEqual(config["phoenix:release"], { value: "v42", secret: false });
@@ -292,6 +324,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         "--json",
         "--stack",
         "shop-prod-blue",
+        "--non-interactive",
       ]);
     });
   });
@@ -442,8 +475,8 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       // Outputs are read twice (masked, then --show-secrets) to learn which are secret.
       const outputCalls = cli.callsOf("stack", "output").map((call) => call.args.join(" "));
       assert.deepStrictEqual(outputCalls, [
-        "stack output --json --stack shop-prod-blue",
-        "stack output --json --show-secrets --stack shop-prod-blue",
+        "stack output --json --stack shop-prod-blue --non-interactive",
+        "stack output --json --show-secrets --stack shop-prod-blue --non-interactive",
       ]);
       assert.deepStrictEqual(cli.callsOf("stack", "history")[0].args, [
         "stack",
@@ -456,6 +489,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         "1",
         "--stack",
         "shop-prod-blue",
+        "--non-interactive",
       ]);
     });
 

@@ -130,6 +130,9 @@ export class RecordingPulumiCommand {
     _onError?: (data: string) => void,
     signal?: AbortSignal,
   ): Promise<CommandResultLike> {
+    // What the SDK's own `PulumiCommand.run` does first (@pulumi/pulumi automation/cmd.js, `run`): every
+    // command runs non-interactive, so that it fails instead of prompting. It appends to the caller's array.
+    if (!args.includes("--non-interactive")) args.push("--non-interactive");
     const call: RecordedCommand = { args: [...args], cwd, env: { ...env }, hadSignal: signal !== undefined };
     this.calls.push(call);
     const failure = this.options.failWhen?.(args);

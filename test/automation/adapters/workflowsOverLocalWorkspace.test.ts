@@ -170,7 +170,7 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
       1,
     );
     assert.deepStrictEqual(
-      cli.callsOf("stack", "rm").map((call) => call.args.at(-1)),
+      cli.callsOf("stack", "rm").map((call) => call.args.filter((arg) => !arg.startsWith("--"))[2]),
       [idleStack],
     );
     assert.ok(!cli.stacks.has(idleStack), "nothing of the failed up is left");
