@@ -4,9 +4,11 @@
 // library never disagree on what is valid.
 import { readFile } from "fs/promises";
 import { MAX_DURATION_MS, Problems } from "../../automation/validate";
+import type { NetworkVpc } from "../../automation/errors";
 import type { Capacity } from "../../automation/types";
 import { CliError, EXIT } from "../exitCodes";
 import type { DeploymentSettings } from "./context";
+import { existingVpcFromFlags, type VpcFlags } from "./vpcFlags";
 
 /** The options every workflow command takes. */
 export interface CommonFlags {
@@ -142,6 +144,13 @@ export class FlagParser {
       this.add("--desired", desired, `must be between \`--min\` (${min}) and \`--max\` (${max})`);
     }
     return { min, max, desired };
+  }
+
+  /** `--vpc-id`, `--public-subnets`, `--private-subnets` (or their PHOENIX_ variables): an existing VPC. */
+  existingVpc(flags: VpcFlags): NetworkVpc | undefined {
+    const { vpc, problems } = existingVpcFromFlags(flags, true);
+    this.problems.list.push(...problems);
+    return vpc;
   }
 
   /** Contents of a file (or standard input for `-`), for `--user-data`. */

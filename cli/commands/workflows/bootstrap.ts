@@ -4,6 +4,7 @@ import type { BootstrapOptions } from "../../../automation/types";
 import type { CliIo } from "../../io";
 import { registerWorkflowCommand } from "../../workflows/command";
 import { renderBootstrap } from "../../workflows/render";
+import { addVpcOptions, type VpcFlags } from "../../workflows/vpcFlags";
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
@@ -20,21 +21,29 @@ export function registerBootstrap(program: Command, io: CliIo): void {
     description:
       "Creates <app>-<env>-network (VPC, ALB, security groups without SSH, the blue and green target groups) and " +
       "<app>-<env>-router (the listener, at 0/0: it answers 503 until the first `phoenix swap` puts a release " +
-      "live) when they do not exist yet. Running it again changes nothing.",
+      "live) when they do not exist yet. Running it again changes nothing. With --vpc-id, --public-subnets and " +
+      "--private-subnets the network goes into that existing VPC instead of a new one; a network stack already " +
+      "deployed in another VPC (or other subnets) is refused, naming both, and nothing is changed.",
     examples: [
       "phoenix bootstrap --app shop --env prod",
       "phoenix bootstrap --app shop --env staging --app-port 3000 --health-check-path /ready",
+      "phoenix bootstrap --app shop --env prod --vpc-id vpc-0a1b2c3d4e5f60718 \\\n" +
+        "    --public-subnets subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2 \\\n" +
+        "    --private-subnets subnet-0bbbbbbbbbbbbbbb1,subnet-0bbbbbbbbbbbbbbb2",
       "phoenix bootstrap --app shop --env prod --certificate-arn arn:aws:acm:eu-west-1:123456789012:certificate/5f3c1c2e-8a8b-4c55-9a6e-2f2b0c1d3e4f \\\n" +
         "    --backend s3://my-pulumi-state",
     ],
     options: (command) =>
-      command
-        .option("--app-port <port>", "port the application listens on (default 8080)")
-        .option("--health-check-path <path>", "health check path of the target groups (default /health)")
-        .option("--vpc-cidr <cidr>", "CIDR of the VPC (default 10.0.0.0/16)")
-        .option("--listener-port <port>", "listener port (default 80, or 443 with a certificate)")
-        .option("--certificate-arn <arn>", "ACM certificate: makes the listener HTTPS")
-        .option("--stickiness <duration>", "stickiness across the two colours, e.g. 1h (default off)"),
+      addVpcOptions(
+        command
+          .option("--app-port <port>", "port the application listens on (default 8080)")
+          .option("--health-check-path <path>", "health check path of the target groups (default /health)")
+          .option("--vpc-cidr <cidr>", "CIDR of the VPC Phoenix creates (default 10.0.0.0/16)")
+          .option("--listener-port <port>", "listener port (default 80, or 443 with a certificate)")
+          .option("--certificate-arn <arn>", "ACM certificate: makes the listener HTTPS")
+          .option("--stickiness <duration>", "stickiness across the two colours, e.g. 1h (default off)"),
+        true,
+      ),
     parse(flags, parser): BootstrapOptions {
       const healthCheckPath = flags.healthCheckPath as string | undefined;
       if (healthCheckPath !== undefined && !/^\/[\x21-\x7e]*$/.test(healthCheckPath))
@@ -54,10 +63,12 @@ export function registerBootstrap(program: Command, io: CliIo): void {
           "must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>)",
         );
       const stickinessMs = parser.duration("--stickiness", flags.stickiness as string | undefined);
+      const vpc = parser.existingVpc(flags as VpcFlags);
       const network = {
         appPort: parser.integer("--app-port", flags.appPort as string | undefined, 1, 65535),
         healthCheckPath,
         vpcCidr,
+        ...vpc,
       };
       const router = {
         listenerPort: parser.integer("--listener-port", flags.listenerPort as string | undefined, 1, 65535),
