@@ -8,6 +8,8 @@ import type { CliIo } from "../io";
 import { planDocument } from "../plan/document";
 import { renderPlanMermaid, renderPlanText } from "../plan/render";
 import type { Verdict } from "../../policies/offline";
+import type { NetworkVpc } from "../../automation/errors";
+import { addVpcOptions, existingVpcFromFlags } from "../workflows/vpcFlags";
 
 interface PlanFlags {
   offline?: boolean;
@@ -18,21 +20,28 @@ interface PlanFlags {
   colour: Colour;
   json?: boolean;
   format: "text" | "mermaid" | "json";
+  vpcId?: string;
+  publicSubnets?: string;
+  privateSubnets?: string;
 }
 
 /** Every bad option at once, each naming the option, the value and what is allowed (the workflows' own checks). */
-export function validatePlanFlags(flags: PlanFlags): void {
+export function validatePlanFlags(flags: PlanFlags): NetworkVpc | undefined {
   const problems = new Problems();
   problems.name("--app", flags.app);
   problems.name("--env", flags.env);
   problems.release("--release", flags.release);
   problems.imageId("--image-id", flags.imageId);
+  // Flags only, no PHOENIX_ variables: like --app and --env here, the plan is of what the flags say.
+  const existing = existingVpcFromFlags(flags, false);
+  problems.list.push(...existing.problems);
   if (problems.list.length > 0) {
     throw new CliError(
       `invalid options, nothing was planned:\n${problems.list.map((p) => `  - ${p}`).join("\n")}`,
       EXIT.badInput,
     );
   }
+  return existing.vpc;
 }
 
 /** The mark after a resource in the plan tree: the policies it violates, or nothing when it passes. */
@@ -60,7 +69,7 @@ function verdictSummary(verdicts: Verdict[]): { text: string; mandatory: number 
 }
 
 export function registerPlan(program: Command, io: CliIo): void {
-  program
+  const command = program
     .command("plan")
     .summary("show what every stack of an app/env would create")
     .description(
@@ -81,10 +90,13 @@ export function registerPlan(program: Command, io: CliIo): void {
     .addOption(
       new Option("--format <format>", "output format").choices(["text", "mermaid", "json"]).default("text"),
     )
-    .option("--json", "same as --format json")
+    .option("--json", "same as --format json");
+  addVpcOptions(command, false)
     .addHelpText(
       "after",
       "\nExamples:\n  phoenix plan --offline\n  phoenix plan --offline --app api --env staging --release v2.3.0 --colour green\n" +
+        "  phoenix plan --offline --vpc-id vpc-0a1b2c3d4e5f60718 --public-subnets subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2 \\\n" +
+        "      --private-subnets subnet-0bbbbbbbbbbbbbbb1,subnet-0bbbbbbbbbbbbbbb2\n" +
         "  phoenix plan --offline --format mermaid > plan.mmd\n  phoenix plan --offline --json | jq '.stacks[].name'\n",
     )
     .action(async (flags: PlanFlags) => {
@@ -94,7 +106,7 @@ export function registerPlan(program: Command, io: CliIo): void {
           EXIT.badInput,
         );
       }
-      validatePlanFlags(flags);
+      const existingVpc = validatePlanFlags(flags);
       // Loaded here, not at start-up: the programs pull in @pulumi/aws, which other commands do not need.
       const { planOffline } = await import("../../programs/offline/planner");
       const { PROGRAMS } = await import("../../programs");
@@ -104,6 +116,7 @@ export function registerPlan(program: Command, io: CliIo): void {
         release: flags.release,
         imageId: flags.imageId,
         colour: flags.colour,
+        existingVpc,
       });
       const format = flags.json ? "json" : flags.format;
       if (format === "json") io.stdout(JSON.stringify(planDocument(plan), null, 2) + "\n");

@@ -25,6 +25,16 @@ export function countsByType(stack: PlannedStack): Array<[string, number]> {
   return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
 }
 
+/** Which VPC the network stack uses: the existing one it was given, or the one it creates. */
+export function describeVpc(plan: Plan): string {
+  const vpc = plan.existingVpc;
+  if (!vpc) return "in a new VPC that this stack creates";
+  return (
+    `in existing VPC ${vpc.vpcId} · public subnets ${vpc.publicSubnetIds.join(", ")} · ` +
+    `private subnets ${vpc.privateSubnetIds.join(", ")}`
+  );
+}
+
 /** Annotation printed after a resource's name (policy verdicts, for example). */
 export type Annotate = (stack: PlannedStack, resource: RecordedResource) => string | undefined;
 
@@ -41,6 +51,7 @@ export function renderPlanText(plan: Plan, annotate?: Annotate): string {
       `${stack.name}  (role ${stack.role}) · ${plural(custom, "cloud resource")}, ${plural(components, "component")} to create`,
     );
     if (stack.reads.length > 0) out.push(`  reads ${[...new Set(stack.reads)].join(", ")}`);
+    if (stack.role === "network") out.push(`  ${describeVpc(plan)}`);
     const children = childrenByParent(stack);
     const walk = (parent: string | undefined, indent: string) => {
       const list = children.get(parent) ?? [];

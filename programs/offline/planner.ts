@@ -21,6 +21,15 @@ export interface PlanOptions {
   colour?: Colour;
   /** Also plan the golden AMI stack. @default true */
   goldenAmi?: boolean;
+  /** Plan the network in this existing VPC (as `phoenix bootstrap --vpc-id …`). @default a new VPC */
+  existingVpc?: PlannedVpc;
+}
+
+/** An existing VPC: its id, the load balancer's public subnets and the fleets' private subnets. */
+export interface PlannedVpc {
+  vpcId: string;
+  publicSubnetIds: string[];
+  privateSubnetIds: string[];
 }
 
 /** What one stack would create. */
@@ -41,6 +50,8 @@ export interface Plan {
   release: string;
   imageId: string;
   colour: Colour;
+  /** The existing VPC the network was planned in; absent when the network stack creates its VPC. */
+  existingVpc?: PlannedVpc;
   stacks: PlannedStack[];
 }
 
@@ -63,7 +74,7 @@ export async function planOffline(programs: Record<Role, Program>, options: Plan
             config: { ...common, role: "golden-ami", parentImage: PLAN_DEFAULTS.parentImage },
           },
         ]),
-    { part: "network", config: { ...common, role: "network" } },
+    { part: "network", config: { ...common, role: "network", ...options.existingVpc } },
     { part: colour, config: { ...common, role: "fleet", colour, release, imageId } },
     {
       part: "router",
@@ -105,11 +116,11 @@ export async function planOffline(programs: Record<Role, Program>, options: Plan
       outputs,
     });
   }
-  return { app, env, release, imageId, colour, stacks };
+  return { app, env, release, imageId, colour, existingVpc: options.existingVpc, stacks };
 }
 
 /** `{ role: "fleet" }` → `{ "phoenix:role": "fleet" }`, values as `pulumi config` stores them. */
-function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
+export function toPulumiConfig(config: Record<string, unknown>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue;
