@@ -21,7 +21,9 @@ import {
   existingVpcProblems,
   LIBRARY_NAMES,
 } from "./existingVpc";
-import { checkCapacity, checkVerify, deployOptionsFromConfig } from "./fleetOptions";
+import { detectDrift } from "./driftCheck";
+import { checkCapacity, checkVerify } from "./fleetOptions";
+import { heal } from "./heal";
 import { checkHealthy, type Clock, type HealthReading } from "./health";
 import { toHistory } from "./history";
 import { findInterrupted, Journal, retiredAt, type JournalSnapshot } from "./journal";
@@ -268,16 +270,23 @@ export class BlueGreenDeployment {
     );
   }
 
-  /** Refresh-preview the live colour: the resources and properties that differ from the state. */
+  /**
+   * Refresh-preview every stack of the app/env (network, router, the live colour, the idle colour when it
+   * holds a release): the resources and properties that differ from the state, per stack. Changes nothing.
+   */
   async drift(options: DriftOptions = {}): Promise<DriftReport> {
     return this.exclusive("drift", {}, options, async (run) => {
       const state = await this.steps.readState(run);
       this.steps.requireBootstrapped(state);
-      return this.steps.detectDrift(run, state);
+      return detectDrift(this.steps, run, state);
     });
   }
 
-  /** On drift: deploy the live release to the idle colour, swap to it, destroy the drifted colour. */
+  /**
+   * Put every drifted stack back by kind: stray security group rules revoked and the network restored, the
+   * router's recorded weights restored, a drifted live fleet replaced (same release on the idle colour, swap,
+   * destroy the drifted one), a drifted idle fleet redeployed. See automation/heal.ts.
+   */
   async heal(options: HealOptions = {}): Promise<HealResult> {
     const steps = options.steps ?? [100];
     const problems = new Problems();
@@ -287,44 +296,7 @@ export class BlueGreenDeployment {
     return this.exclusive("heal", { steps, force: options.force ?? false }, options, async (run) => {
       const state = await this.steps.readState(run);
       this.steps.requireBootstrapped(state);
-      const drift = await this.steps.detectDrift(run, state);
-      if (drift.drifted.length === 0) return { healed: false, drift };
-      const live = drift.colour;
-      const config = await run.step(
-        "read-live-config",
-        async () => (await this.stacks.select(live)).getAllConfig(),
-        { colour: live },
-      );
-      const redeploy = deployOptionsFromConfig(config, options.force ?? false);
-      const deployed = await this.steps.deploy(run, state, redeploy, "up:");
-      let swapped: SwapResult;
-      try {
-        const afterUp = await this.steps.readState(run, "up:read-state");
-        swapped = await this.steps.shift(run, afterUp, steps, 0, options.verify ?? {}, "swap:");
-      } catch (error) {
-        // The traffic is on the drifted colour (never moved, or put back): undo the new deployment so a
-        // failed heal leaves nothing behind. A failed restore is left open for the next workflow instead.
-        if (!(error instanceof TrafficRestoreError)) {
-          await run
-            .step(
-              "undo-up",
-              () => this.steps.retry(() => this.steps.destroyStack(run, deployed.colour, false)),
-              { colour: deployed.colour },
-              false,
-            )
-            .catch(() => (run.leftOpen = true));
-        }
-        throw error;
-      }
-      // From here on the new colour serves: a failure is completed (the drifted colour destroyed) by recovery.
-      try {
-        const afterSwap = await this.steps.readState(run, "destroy:read-state");
-        await this.steps.destroyColour(run, afterSwap, live, true, "destroy:");
-      } catch (error) {
-        run.leftOpen = true;
-        throw error;
-      }
-      return { healed: true, drift, from: live, to: swapped.to };
+      return heal(this.steps, run, state, { ...options, steps });
     });
   }
 

@@ -1,8 +1,10 @@
 // An in-memory Engine for tests and benches. It keeps stacks, config, resources and outputs; `up` runs a
 // fake of each role's program (automation/memory/fakePrograms.ts), diffs it against the stack's state and
 // reports the engine events and op counts the Automation API would (prelude, resource pre-events with
-// `metadata.op` and diffs, outputs events, summary). Any call can be made to fail on demand, before or
-// after it takes effect; calls are counted; drift and per-call latency can be simulated.
+// `metadata.op` and diffs, outputs events — in previews too, `planning: true` — and the summary). A refresh
+// reports what the real engine does (see `refresh` below): the drift only in the outputs events. Any call can
+// be made to fail on demand, before or after it takes effect; calls are counted; drift (what the cloud holds
+// behind the state's back) and per-call latency can be simulated.
 import type {
   ConfigMap,
   DestroyOptions,
@@ -34,6 +36,7 @@ import {
   type FakeResource,
 } from "./memory/fakePrograms";
 import type { Engine, EngineStack } from "./seams";
+import { blocksWithout, SECURITY_GROUP_TYPE, type SecurityGroupRule } from "./securityGroupRules";
 
 export type EngineMethod =
   | "listStacks"
@@ -110,6 +113,8 @@ interface StoredStack {
 
 interface Step {
   op: OpType;
+  /** For a refresh step: the op its outputs event reports (ResultOp: same, update, delete). */
+  resultOp?: OpType;
   urn: string;
   type: string;
   old?: StoredResource;
@@ -177,7 +182,47 @@ export class MemoryEngine implements Engine {
       throw new Error(
         `simulateDrift: stack ${stack} has no resource named ${resourceName} (has ${[...stored.resources.values()].map((r) => r.name).join(", ")})`,
       );
-    stored.drift.set(resource.urn, patch === null ? null : { ...resource.outputs, ...patch });
+    stored.drift.set(
+      resource.urn,
+      patch === null ? null : { ...this.cloudOutputs(stored, resource), ...patch },
+    );
+  }
+
+  /** What the cloud holds for one resource (by logical name): its state's outputs unless it drifted; null when gone. */
+  liveOutputs(stack: string, resourceName: string): Record<string, unknown> | null {
+    const stored = this.mustGet(stack);
+    const resource = [...stored.resources.values()].find((r) => r.name === resourceName);
+    if (!resource) throw new Error(`liveOutputs: stack ${stack} has no resource named ${resourceName}`);
+    return structuredClone(this.cloudOutputs(stored, resource));
+  }
+
+  /** Revoke rules from a security group in the "cloud" (what EC2's RevokeSecurityGroupIngress/Egress do). */
+  revokeSecurityGroupRules(rules: SecurityGroupRule[]): void {
+    for (const groupId of new Set(rules.map((r) => r.groupId))) {
+      const found = [...this.stacks.values()].flatMap((stored) =>
+        [...stored.resources.values()]
+          .filter((r) => r.type === SECURITY_GROUP_TYPE && r.id === groupId)
+          .map((resource) => ({ stored, resource })),
+      )[0];
+      if (!found) throw new Error(`InvalidGroup.NotFound: The security group '${groupId}' does not exist`);
+      const { stored, resource } = found;
+      const live = this.cloudOutputs(stored, resource);
+      if (live === null)
+        throw new Error(`InvalidGroup.NotFound: The security group '${groupId}' does not exist`);
+      const next = { ...live };
+      for (const direction of ["ingress", "egress"] as const) {
+        const revoked = rules.filter((r) => r.groupId === groupId && r.direction === direction);
+        if (revoked.length > 0) next[direction] = blocksWithout(groupId, direction, live[direction], revoked);
+      }
+      // Back to what the state holds: no drift left.
+      if (canonicalJson(next) === canonicalJson(resource.outputs)) stored.drift.delete(resource.urn);
+      else stored.drift.set(resource.urn, next);
+    }
+  }
+
+  private cloudOutputs(stored: StoredStack, resource: StoredResource): Record<string, unknown> | null {
+    const actual = stored.drift.get(resource.urn);
+    return actual === undefined ? resource.outputs : actual;
   }
 
   /** A read-only view of a stack, for assertions and scripted probes. */
@@ -361,11 +406,11 @@ export class MemoryEngine implements Engine {
     };
   }
 
-  private plan(stored: StoredStack, desired: StoredResource[]): Step[] {
+  private plan(resources: Map<string, StoredResource>, desired: StoredResource[]): Step[] {
     const steps: Step[] = [];
     const wanted = new Set(desired.map((r) => r.urn));
     for (const next of desired) {
-      const old = stored.resources.get(next.urn);
+      const old = resources.get(next.urn);
       if (!old) {
         steps.push({ op: "create", urn: next.urn, type: next.type, next });
         continue;
@@ -398,7 +443,7 @@ export class MemoryEngine implements Engine {
         detailedDiff,
       });
     }
-    const gone = [...stored.resources.values()].filter((r) => !wanted.has(r.urn)).reverse();
+    const gone = [...resources.values()].filter((r) => !wanted.has(r.urn)).reverse();
     for (const old of gone) steps.push({ op: "delete", urn: old.urn, type: old.type, old });
     return steps;
   }
@@ -424,9 +469,9 @@ export class MemoryEngine implements Engine {
     };
   }
 
-  private metadata(step: Step): StepEventMetadata {
+  private metadata(step: Step, op: OpType = step.op): StepEventMetadata {
     return {
-      op: step.op,
+      op,
       urn: step.urn,
       type: step.type,
       provider: step.type.startsWith("aws:") ? `urn:pulumi:${this.project}::default_7_48_0` : "",
@@ -447,14 +492,17 @@ export class MemoryEngine implements Engine {
     planning: boolean,
     onEvent: ((event: EngineEvent) => void) | undefined,
     started: number,
+    refreshed: Step[] = [],
   ): OpMap {
     this.emit(onEvent, { preludeEvent: { config: this.flatConfigWithNamespace(stored) } });
+    this.reportRefresh(refreshed, planning, false, onEvent);
     const changes: OpMap = {};
     for (const step of steps) {
       changes[step.op] = (changes[step.op] ?? 0) + 1;
       const metadata = this.metadata(step);
       this.emit(onEvent, { resourcePreEvent: { metadata, planning } });
-      if (!planning) this.emit(onEvent, { resOutputsEvent: { metadata, planning } });
+      // Previews send the outputs event too, planning (pulumi pkg/engine/update.go:1535 previewActions.OnResourceStepPost).
+      this.emit(onEvent, { resOutputsEvent: { metadata, planning } });
     }
     this.emit(onEvent, {
       summaryEvent: {
@@ -518,8 +566,10 @@ export class MemoryEngine implements Engine {
   private preview(name: string, opts?: PreviewOptions): PreviewResult {
     const stored = this.mustGet(name);
     const started = Date.now();
-    const steps = this.plan(stored, this.runProgram(stored, opts?.onEvent));
-    const changeSummary = this.report(stored, steps, true, opts?.onEvent, started);
+    const refreshed = opts?.refresh ? this.refreshSteps(stored) : [];
+    const base = opts?.refresh ? refreshedState(refreshed) : stored.resources;
+    const steps = this.plan(base, this.runProgram(stored, opts?.onEvent));
+    const changeSummary = this.report(stored, steps, true, opts?.onEvent, started, refreshed);
     if (opts?.expectNoChanges && steps.some((s) => s.op !== "same"))
       throw new Error(`code: 255\n stderr: error: no changes were expected but changes were proposed`);
     return { stdout: `Previewing update (${name})\n`, stderr: "", changeSummary };
@@ -528,14 +578,21 @@ export class MemoryEngine implements Engine {
   private up(name: string, opts?: UpOptions): UpResult {
     const stored = this.mustGet(name);
     const started = new Date();
+    // `up --refresh` first adopts what the cloud holds, so the plan puts drifted resources back as declared.
+    const refreshed = opts?.refresh ? this.refreshSteps(stored) : [];
+    if (opts?.refresh) {
+      stored.resources = refreshedState(refreshed);
+      stored.drift.clear();
+    }
     const desired = this.runProgram(stored, opts?.onEvent);
-    const steps = this.plan(stored, desired);
-    const changes = this.report(stored, steps, false, opts?.onEvent, started.getTime());
+    const steps = this.plan(stored.resources, desired);
+    const changes = this.report(stored, steps, false, opts?.onEvent, started.getTime(), refreshed);
     const applied = this.midway ? steps.slice(0, Math.ceil(steps.length / 2)) : steps;
     for (const step of applied) {
       if (step.op === "delete") stored.resources.delete(step.urn);
       else if (step.next) stored.resources.set(step.urn, step.next);
-      stored.drift.delete(step.urn);
+      // A step that writes makes the cloud what the state says; a `same` step touches nothing.
+      if (step.op !== "same") stored.drift.delete(step.urn);
     }
     stored.version++;
     // A failed update keeps the outputs of the last successful one (they are registered at the end).
@@ -548,53 +605,82 @@ export class MemoryEngine implements Engine {
     };
   }
 
+  /**
+   * The refresh steps of a stack: what a provider's Read finds per resource. Components and the stack
+   * resource are never read (pulumi pkg/resource/deploy/step.go RefreshStep.Apply); a custom resource is
+   * `delete` when gone, `update` when its live outputs differ from the state (Read returns the live inputs
+   * too), else `same`.
+   */
+  private refreshSteps(stored: StoredStack): Step[] {
+    return [...stored.resources.values()].map((resource): Step => {
+      const actual = resource.custom ? stored.drift.get(resource.urn) : undefined;
+      const base = { op: "refresh" as OpType, urn: resource.urn, type: resource.type, old: resource };
+      if (actual === undefined) return { ...base, next: resource, resultOp: "same" };
+      if (actual === null) return { ...base, resultOp: "delete" };
+      const inputs = { ...resource.inputs };
+      for (const key of Object.keys(inputs)) if (key in actual) inputs[key] = actual[key];
+      const changed = canonicalJson(actual) !== canonicalJson(resource.outputs);
+      return {
+        ...base,
+        next: { ...resource, inputs, outputs: structuredClone(actual) },
+        resultOp: changed ? "update" : "same",
+      };
+    });
+  }
+
+  /**
+   * Report refresh steps as the engine does: the pre-event before the provider's Read, so op `refresh`, no
+   * diffs and `new` equal to `old` (pulumi v3.260 pkg/resource/deploy/step.go:1446 NewRefreshStep sets
+   * new = old; step_executor.go:487 sends it before Apply at :501); then the outputs event with the result:
+   * in a refresh its op is ResultOp (`same`, `update`, `delete`; pkg/engine/update.go:1353 and :1559) and
+   * `new` is null for a deleted resource (step.go:1493). Within `up`/`preview --refresh` the op stays
+   * `refresh` and the steps are not counted (they are not logical). No `diffs`: a provider on the Node
+   * provider API cannot send them, and drift detection must not depend on them.
+   */
+  private reportRefresh(
+    steps: Step[],
+    planning: boolean,
+    isRefresh: boolean,
+    onEvent: ((event: EngineEvent) => void) | undefined,
+  ): OpMap {
+    const changes: OpMap = {};
+    for (const step of steps) {
+      const before = {
+        ...this.metadata({ ...step, next: step.old }),
+        diffs: undefined,
+        detailedDiff: undefined,
+      };
+      this.emit(onEvent, { resourcePreEvent: { metadata: before, planning } });
+      const op = isRefresh ? step.resultOp! : "refresh";
+      if (isRefresh) changes[op] = (changes[op] ?? 0) + 1;
+      const after = {
+        ...this.metadata(step, op),
+        new: step.next ? this.state(step.next) : (null as unknown as undefined),
+        diffs: undefined,
+        detailedDiff: undefined,
+      };
+      this.emit(onEvent, { resOutputsEvent: { metadata: after, planning } });
+    }
+    return changes;
+  }
+
   private refresh(name: string, opts?: RefreshOptions): RefreshResult {
     const stored = this.mustGet(name);
     const started = new Date();
-    const steps: Step[] = [];
-    for (const resource of stored.resources.values()) {
-      const actual = stored.drift.get(resource.urn);
-      if (actual === undefined || !resource.custom) {
-        steps.push({ op: "refresh", urn: resource.urn, type: resource.type, old: resource, next: resource });
-      } else if (actual === null) {
-        steps.push({ op: "delete", urn: resource.urn, type: resource.type, old: resource });
-      } else {
-        const keys = [...new Set([...Object.keys(resource.outputs), ...Object.keys(actual)])]
-          .filter((k) => canonicalJson(resource.outputs[k]) !== canonicalJson(actual[k]))
-          .sort();
-        const detailedDiff = Object.fromEntries(
-          keys.map((k) => [k, { diffKind: "update" as DiffKind, inputDiff: false }]),
-        );
-        steps.push({
-          op: "refresh",
-          urn: resource.urn,
-          type: resource.type,
-          old: resource,
-          next: { ...resource, outputs: actual },
-          diffs: keys,
-          detailedDiff,
-        });
-      }
-    }
+    const steps = this.refreshSteps(stored);
     this.emit(opts?.onEvent, { preludeEvent: { config: this.flatConfigWithNamespace(stored) } });
-    const changes: OpMap = {};
-    for (const step of steps) {
-      // Refresh counts a drifted resource as an update and a vanished one as a delete, like the CLI's summary.
-      const counted: OpType =
-        step.op === "delete" ? "delete" : step.diffs && step.diffs.length > 0 ? "update" : "same";
-      changes[counted] = (changes[counted] ?? 0) + 1;
-      this.emit(opts?.onEvent, {
-        resourcePreEvent: { metadata: this.metadata(step), planning: opts?.previewOnly ?? false },
-      });
-    }
+    const changes = this.reportRefresh(steps, opts?.previewOnly ?? false, true, opts?.onEvent);
     this.emit(opts?.onEvent, {
       summaryEvent: { maybeCorrupt: false, durationSeconds: 0, resourceChanges: changes, policyPacks: {} },
     });
+    // `--expect-no-changes` fails after the events when anything changed (pulumi pkg/cmd/pulumi/operations/
+    // refresh.go:371; exit code 7, pkg/cmd/pulumi/cmd/exit_codes.go:107).
+    if (opts?.expectNoChanges && Object.keys(changes).some((op) => op !== "same"))
+      throw new Error(
+        "code: 7\n stderr: error: no changes were expected for refresh but changes were proposed",
+      );
     if (!opts?.previewOnly) {
-      for (const step of steps) {
-        if (step.op === "delete") stored.resources.delete(step.urn);
-        else if (step.next) stored.resources.set(step.urn, step.next);
-      }
+      stored.resources = refreshedState(steps);
       stored.drift.clear();
       stored.version++;
     }
@@ -640,4 +726,9 @@ export class MemoryEngine implements Engine {
       ]),
     );
   }
+}
+
+/** The state a refresh leaves: each resource as Read found it, the deleted ones gone. */
+function refreshedState(steps: Step[]): Map<string, StoredResource> {
+  return new Map(steps.flatMap((step) => (step.next ? [[step.urn, step.next] as const] : [])));
 }

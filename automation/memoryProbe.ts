@@ -6,8 +6,10 @@ import type { Colour } from "../programs/contract";
 import { stackName } from "../programs/contract";
 import type { MemoryEngine } from "./memoryEngine";
 import type { CloudProbe, TargetGroupHealth } from "./seams";
+import { describeRule, type SecurityGroupRule } from "./securityGroupRules";
 
-export type ProbeMethod = "targetGroupHealth" | "desiredCapacity" | "alarmsInAlarm";
+export type ProbeMethod =
+  "targetGroupHealth" | "desiredCapacity" | "alarmsInAlarm" | "revokeSecurityGroupRules";
 
 export class MemoryCloudProbe implements CloudProbe {
   readonly calls: { method: ProbeMethod; target: string }[] = [];
@@ -88,5 +90,11 @@ export class MemoryCloudProbe implements CloudProbe {
   async alarmsInAlarm(alarmNames: string[], signal?: AbortSignal): Promise<string[]> {
     this.record("alarmsInAlarm", alarmNames.join(","), signal);
     return alarmNames.filter((name) => this.alarms.has(name));
+  }
+
+  /** Revokes the rules from the engine's simulated cloud, as EC2 would. */
+  async revokeSecurityGroupRules(rules: SecurityGroupRule[], signal?: AbortSignal): Promise<void> {
+    this.record("revokeSecurityGroupRules", rules.map(describeRule).join(", "), signal);
+    this.engine.revokeSecurityGroupRules(rules);
   }
 }

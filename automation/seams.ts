@@ -14,6 +14,7 @@ import type {
   UpResult,
 } from "@pulumi/pulumi/automation";
 import type { Role } from "../programs/contract";
+import type { SecurityGroupRule } from "./securityGroupRules";
 
 /** One stack, shaped like the Automation API's `Stack` (same option, event and result types). */
 export interface EngineStack {
@@ -53,4 +54,10 @@ export interface CloudProbe {
   desiredCapacity(autoScalingGroupName: string, signal?: AbortSignal): Promise<number>;
   /** The names among `alarmNames` that are in state ALARM (CloudWatch `DescribeAlarms`). */
   alarmsInAlarm(alarmNames: string[], signal?: AbortSignal): Promise<string[]>;
+  /**
+   * Revoke security group rules (EC2 `RevokeSecurityGroupIngress`/`RevokeSecurityGroupEgress`): heal removes
+   * the rules that no Phoenix resource declares. Optional: a probe without it makes heal refuse, before any
+   * change, when it finds such a rule.
+   */
+  revokeSecurityGroupRules?(rules: SecurityGroupRule[], signal?: AbortSignal): Promise<void>;
 }

@@ -3,6 +3,7 @@ import type { OpMap } from "@pulumi/pulumi/automation";
 import type { Colour, StackPart } from "../programs/contract";
 import type { CallOptions, ProgressListener, WorkflowName } from "./events";
 import type { HealthReading } from "./health";
+import type { SecurityGroupRule } from "./securityGroupRules";
 import type { Engine, CloudProbe } from "./seams";
 
 export interface BlueGreenDeploymentOptions {
@@ -132,19 +133,42 @@ export interface DestroyColourResult {
 }
 
 export interface DriftedResource {
+  /** The stack that holds it (`shop-prod-network`, `shop-prod-router`, `shop-prod-blue`). */
+  stack: string;
   urn: string;
   type: string;
   name: string;
-  /** Properties whose cloud value differs from the state. */
+  /** Properties whose cloud value differs from the state (`ingress`/`egress` for a security group's rules). */
   properties: string[];
   /** The resource is gone from the cloud. */
   deleted: boolean;
+  /** Rules live on this security group that no Phoenix resource declares: heal revokes them. */
+  strayRules?: SecurityGroupRule[];
+  /** Rules this security group declares inline that are gone from the cloud: heal restores them. */
+  missingRules?: SecurityGroupRule[];
 }
+
+/** The drift of one stack of the app/env. */
+export interface StackDrift {
+  /** `network`, `router`, or the colour. */
+  part: StackPart;
+  stack: string;
+  /** For a fleet: its release and whether it is the live colour or the idle one. */
+  release?: string;
+  role?: "live" | "idle";
+  drifted: DriftedResource[];
+}
+
 export type DriftOptions = CallOptions;
 export interface DriftReport {
+  /** The live colour. */
   colour: Colour;
+  /** The live release. */
   release: string;
+  /** Every drifted resource of every stack checked (each names its stack). */
   drifted: DriftedResource[];
+  /** Every stack checked, in order: network, router, the live colour, the idle colour when it holds a release. */
+  stacks: StackDrift[];
 }
 
 export interface HealOptions extends CallOptions {
@@ -157,10 +181,18 @@ export interface HealOptions extends CallOptions {
 export interface HealResult {
   healed: boolean;
   drift: DriftReport;
-  /** The drifted colour, destroyed. */
+  /** The drifted live colour, destroyed (when the live fleet drifted). */
   from?: Colour;
-  /** The colour now serving the same release. */
+  /** The colour now serving the same release (when the live fleet drifted). */
   to?: Colour;
+  /** Stray security group rules revoked (network stack). */
+  revokedRules?: SecurityGroupRule[];
+  /** The network stack was updated back to its declared state (`up` with refresh). */
+  networkRestored?: boolean;
+  /** The router's recorded weights were put back with one router update. */
+  routerRestored?: Record<Colour, number>;
+  /** The drifted idle colour, destroyed and redeployed with the same release and config. */
+  idleReplaced?: Colour;
 }
 
 export interface ColourStatus {

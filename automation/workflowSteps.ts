@@ -1,10 +1,9 @@
-// The steps the workflows are made of (deploy, route, shift, destroy, drift…) with their undo actions.
+// The steps the workflows are made of (deploy, route, shift, destroy…) with their undo actions.
 // Each takes the run it belongs to, so every step is journaled and reported; BlueGreenDeployment composes
 // them into workflows, and recovery reuses them to complete or undo an interrupted one.
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { COLOURS, otherColour, type Colour, type FleetOutputs } from "../programs/contract";
 import { AppStacks, liveColour, plainOutputs, snapshotOf, type DeploymentState } from "./deploymentState";
-import { driftedResources } from "./drift";
 import {
   AbortedError,
   ColourInUseError,
@@ -14,7 +13,6 @@ import {
   ImmutableUpdateError,
   KeepWarmError,
   NotBootstrappedError,
-  NothingLiveError,
   SwapFailedError,
   TrafficRestoreError,
   VerifyFailedError,
@@ -30,7 +28,6 @@ import type {
   DeployOptions,
   DeployResult,
   DestroyColourResult,
-  DriftReport,
   SwapResult,
   SwapStepResult,
   VerifyOptions,
@@ -209,13 +206,25 @@ export class WorkflowSteps {
     if (remaining > 0) throw new KeepWarmError(colour, release, remaining);
   }
 
-  /** Set the router's weights: one update of the router stack. Returns how many resources it changed. */
-  async setWeights(run: WorkflowRun, weights: Record<Colour, number>, abortable: boolean): Promise<number> {
+  /**
+   * Set the router's weights: one update of the router stack. Returns how many resources it changed. With
+   * `refresh` the update first reads the live listener (`up --refresh`), so weights changed behind Pulumi's
+   * back are put back even when the config does not change (heal).
+   */
+  async setWeights(
+    run: WorkflowRun,
+    weights: Record<Colour, number>,
+    abortable: boolean,
+    refresh = false,
+  ): Promise<number> {
     const router = await this.ctx.stacks.select("router");
     await router.setAllConfig(
       this.ctx.stacks.config("router", { blueWeight: weights.blue, greenWeight: weights.green }),
     );
-    const result = await router.up(run.engineOptions(router.name, "up", abortable));
+    const result = await router.up({
+      ...run.engineOptions(router.name, "up", abortable),
+      ...(refresh ? { refresh: true } : {}),
+    });
     // Trust the deployed outputs, not the config we set: a router that ignored it must not pass for a swap.
     const deployed = result.outputs.weights?.value as Record<Colour, number> | undefined;
     if (deployed?.blue !== weights.blue || deployed?.green !== weights.green) {
@@ -399,23 +408,5 @@ export class WorkflowSteps {
       throw error;
     }
     return { colour, destroyed: true, release: fleet?.release };
-  }
-
-  /** Refresh-preview the live colour and list what drifted. Changes nothing. */
-  async detectDrift(run: WorkflowRun, state: DeploymentState): Promise<DriftReport> {
-    const colour = liveColour(state.weights);
-    if (!colour) throw new NothingLiveError("there is no live fleet to check for drift");
-    const fleet = state.fleets[colour];
-    if (!fleet) throw new ColourMissingError(colour, "there is no live fleet to check for drift");
-    const events: EngineEvent[] = [];
-    await run.step(
-      "refresh-preview",
-      async () => {
-        const stack = await this.ctx.stacks.select(colour);
-        await stack.refresh({ ...run.engineOptions(stack.name, "refresh", true, events), previewOnly: true });
-      },
-      { colour },
-    );
-    return { colour, release: fleet.release, drifted: driftedResources(events) };
   }
 }

@@ -149,21 +149,79 @@ describe("MemoryEngine", () => {
     );
   });
 
-  it("simulates drift that a refresh preview reports and a refresh adopts", async () => {
+  it("reports a refresh as the engine does: pre-events op refresh with old = new, the drift in the outputs events", async () => {
+    // pulumi v3.260: the pre-event goes out before the provider's Read (pkg/resource/deploy/step.go:1446,
+    // step_executor.go:487), the result in the outputs event (ResultOp, step.go:1511; pkg/engine/update.go:1559).
     const engine = await withNetwork();
     const stack = await fleet(engine);
     await stack.up();
     engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 10 });
+    engine.simulateDrift("shop-prod-blue", "shop-prod-blue-lt", null);
     const events: EngineEvent[] = [];
     const preview = await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
-    assert.deepStrictEqual(preview.summary.resourceChanges, { same: 3, update: 1 });
-    const drifted = events.find((e) => e.resourcePreEvent?.metadata.diffs?.length)!.resourcePreEvent!
-      .metadata;
+    assert.deepStrictEqual(preview.summary.resourceChanges, { same: 2, update: 1, delete: 1 });
+    const pre = events.flatMap((e) => (e.resourcePreEvent ? [e.resourcePreEvent] : []));
+    assert.ok(pre.every((e) => e.metadata.op === "refresh" && e.planning === true));
+    assert.ok(
+      pre.every(
+        (e) => !e.metadata.diffs && JSON.stringify(e.metadata.old) === JSON.stringify(e.metadata.new),
+      ),
+    );
+    const after = (name: string) =>
+      events.find((e) => e.resOutputsEvent?.metadata.urn.endsWith(`::${name}`))!.resOutputsEvent!;
+    const group = after("shop-prod-blue-asg");
     assert.deepStrictEqual(
-      [drifted.op, drifted.diffs, drifted.new?.outputs.maxSize],
-      ["refresh", ["maxSize"], 10],
+      [
+        group.metadata.op,
+        group.planning,
+        group.metadata.diffs,
+        group.metadata.old?.outputs.maxSize,
+        group.metadata.new?.outputs.maxSize,
+      ],
+      ["update", true, undefined, 3, 10],
+    );
+    assert.deepStrictEqual(
+      [after("shop-prod-blue-lt").metadata.op, after("shop-prod-blue-lt").metadata.new],
+      ["delete", null],
+    );
+    await assert.rejects(
+      stack.refresh({ previewOnly: true, expectNoChanges: true }),
+      /code: 7\n stderr: error: no changes were expected for refresh but changes were proposed/,
     );
     await stack.refresh();
+    assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 3 });
+  });
+
+  it("sends outputs events in previews too, planning (pulumi pkg/engine/update.go:1535)", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    const events: EngineEvent[] = [];
+    await stack.preview({ onEvent: (e) => events.push(e) });
+    const outputs = events.filter((e) => e.resOutputsEvent);
+    assert.strictEqual(outputs.length, events.filter((e) => e.resourcePreEvent).length);
+    assert.ok(
+      outputs.every(
+        (e) => e.resOutputsEvent!.planning === true && e.resOutputsEvent!.metadata.op === "create",
+      ),
+    );
+  });
+
+  it("up with refresh adopts the cloud first, so drift is put back as the program declares", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    await stack.up();
+    engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 10 });
+    assert.deepStrictEqual(
+      (await stack.up()).summary.resourceChanges,
+      { same: 4 },
+      "a plain up sees no change",
+    );
+    assert.deepStrictEqual((await stack.preview({ refresh: true })).changeSummary, { same: 3, update: 1 });
+    assert.deepStrictEqual((await stack.up({ refresh: true })).summary.resourceChanges, {
+      same: 3,
+      update: 1,
+    });
+    assert.strictEqual(engine.liveOutputs("shop-prod-blue", "shop-prod-blue-asg")?.maxSize, 3);
     assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 4 });
   });
 
