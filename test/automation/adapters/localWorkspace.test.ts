@@ -547,41 +547,87 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
   });
 
   describe("refresh and destroy", () => {
-    it("refresh-preview for drift: --preview-only --expect-no-changes, no policy pack, events parsed", async () => {
-      const drift: EngineEvent[] = [
-        {
-          sequence: 0,
-          timestamp: 0,
-          resourcePreEvent: {
-            metadata: {
-              op: "refresh" as never,
-              urn: "urn:pulumi:shop-prod-blue::phoenix::aws:autoscaling/group:Group::asg",
-              type: "aws:autoscaling/group:Group",
-              provider: "",
-              diffs: ["desiredCapacity"],
-            },
+    // A drifted resource as the engine reports it (pulumi v3.260): the pre-event before the provider's Read
+    // (op refresh, no diffs), the drift in the outputs event (pkg/resource/deploy/step.go:1446, :1511).
+    const asg = "urn:pulumi:shop-prod-blue::phoenix::aws:autoscaling/group:Group::asg";
+    const before = {
+      type: "aws:autoscaling/group:Group",
+      urn: asg,
+      id: "asg",
+      parent: "",
+      provider: "",
+      inputs: {},
+      outputs: { maxSize: 3 },
+    };
+    const drift: EngineEvent[] = [
+      {
+        sequence: 0,
+        timestamp: 0,
+        resourcePreEvent: {
+          metadata: {
+            op: "refresh" as never,
+            urn: asg,
+            type: before.type,
+            provider: "",
+            old: before,
+            new: before,
           },
+          planning: true,
         },
-        { sequence: 0, timestamp: 0, summaryEvent: summary({ update: 1 }) },
-      ];
+      },
+      {
+        sequence: 0,
+        timestamp: 0,
+        resOutputsEvent: {
+          metadata: {
+            op: "update" as never,
+            urn: asg,
+            type: before.type,
+            provider: "",
+            old: before,
+            new: { ...before, outputs: { maxSize: 9 } },
+          },
+          planning: true,
+        },
+      },
+      { sequence: 0, timestamp: 0, summaryEvent: summary({ update: 1 }) },
+    ];
+
+    it("refresh-preview for drift: --preview-only, no --yes, no policy pack, the outputs events parsed", async () => {
       const { cli, engine } = harness({ events: () => drift });
       const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
       const events: EngineEvent[] = [];
-      await stack.refresh({
-        previewOnly: true,
-        expectNoChanges: true,
-        onEvent: (event) => events.push(event),
-      });
+      await stack.refresh({ previewOnly: true, onEvent: (event) => events.push(event) });
       const refresh = cli.callsOf("refresh")[0];
-      assert.deepStrictEqual(refresh.args.slice(0, 3), ["refresh", "--preview-only", "--expect-no-changes"]);
+      assert.deepStrictEqual(refresh.args.slice(0, 2), ["refresh", "--preview-only"]);
       assert.ok(!refresh.args.includes("--yes"), "a preview-only refresh changes nothing");
       assert.ok(!refresh.args.includes("--policy-pack"));
       assert.strictEqual(refresh.programReachable, true);
       assert.deepStrictEqual(
-        events.flatMap((event) => event.resourcePreEvent?.metadata.diffs ?? []),
-        ["desiredCapacity"],
+        events.flatMap((event) =>
+          event.resOutputsEvent ? [event.resOutputsEvent.metadata.new?.outputs] : [],
+        ),
+        [{ maxSize: 9 }],
       );
       assert.strictEqual(cli.stacks.get("shop-prod-blue")?.history.length, 0, "a preview leaves no history");
+    });
+
+    it("refresh --expect-no-changes fails on drift as the CLI does, with exit code 7; without drift it passes", async () => {
+      const { cli, engine } = harness({ events: () => drift });
+      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+      const events: EngineEvent[] = [];
+      await assert.rejects(
+        stack.refresh({ previewOnly: true, expectNoChanges: true, onEvent: (event) => events.push(event) }),
+        (error: unknown) =>
+          error instanceof CommandError &&
+          /code: 7\n.*no changes were expected for refresh but changes were proposed/s.test(String(error)),
+      );
+      assert.ok(cli.callsOf("refresh")[0].args.includes("--expect-no-changes"));
+      const clean = harness({
+        events: () => [{ sequence: 0, timestamp: 0, summaryEvent: summary({ same: 1 }) }],
+      });
+      const cleanStack = await clean.engine.createOrSelectStack("shop-prod-blue", "fleet");
+      await cleanStack.refresh({ previewOnly: true, expectNoChanges: true });
     });
 
     it("destroy: --yes --skip-preview, the inline program attached, and the result's summary", async () => {

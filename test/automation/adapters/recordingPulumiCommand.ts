@@ -88,6 +88,8 @@ export interface ModelContext {
   outputsOf(stack: string): Record<string, unknown> | undefined;
   /** True for preview and `--preview-only`: nothing may change. */
   previewOnly: boolean;
+  /** `--refresh` (preview, up): read the cloud into the state first. */
+  refresh: boolean;
 }
 
 export interface EngineModel {
@@ -251,6 +253,7 @@ export class RecordingPulumiCommand {
         return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
       },
       previewOnly,
+      refresh: args.includes("--refresh"),
     });
     const scripted =
       played?.events ?? this.options.events?.(operation, name, args) ?? defaultEvents(operation);
@@ -281,6 +284,19 @@ export class RecordingPulumiCommand {
         result: "succeeded",
         resourceChanges: summary?.resourceChanges ?? {},
       });
+    }
+    // After the operation (a refresh or update is applied, the events sent), like the CLI: any op but same or
+    // a read fails `--expect-no-changes` with exit code 7 (pulumi v3.260 pkg/cmd/pulumi/operations/refresh.go:371,
+    // pkg/engine/update.go:531 HasChanges, pkg/backend/backenderr/backenderr.go:241, pkg/cmd/pulumi/cmd/exit_codes.go:107).
+    const changes = events.find((event) => event.summaryEvent)?.summaryEvent?.resourceChanges ?? {};
+    if (
+      args.includes("--expect-no-changes") &&
+      Object.entries(changes).some(([op, n]) => !/^(same|read)/.test(op) && n > 0)
+    ) {
+      const named = operation === "up" ? "update" : operation;
+      throw createCommandError(
+        new CommandResult("", `error: no changes were expected for ${named} but changes were proposed\n`, 7),
+      );
     }
     return `${operation} of ${name}: done\n`;
   }
