@@ -14,13 +14,7 @@ import {
   WorkflowError,
 } from "./errors";
 import type { CallOptions, ProgressEvent, WorkflowName } from "./events";
-import {
-  assertSameVpc,
-  deployedVpc,
-  existingVpcConfig,
-  existingVpcProblems,
-  LIBRARY_NAMES,
-} from "./existingVpc";
+import { assertSameVpc, deployedVpc, existingVpcProblems, LIBRARY_NAMES, vpcConfig } from "./existingVpc";
 import { detectDrift } from "./driftCheck";
 import { checkCapacity, checkVerify } from "./fleetOptions";
 import { heal } from "./heal";
@@ -132,7 +126,7 @@ export class BlueGreenDeployment {
     problems.integer("router.stickinessSeconds", options.router?.stickinessSeconds, 0, 7 * 24 * 3600);
     problems.list.push(...existingVpcProblems(options.network ?? {}, LIBRARY_NAMES));
     problems.done();
-    const { vpcId, publicSubnetIds, privateSubnetIds, ...network } = options.network ?? {};
+    const { vpcId, publicSubnetIds, privateSubnetIds, vpcCidr, ...network } = options.network ?? {};
     const vpc = vpcId
       ? { vpcId, publicSubnetIds: publicSubnetIds!, privateSubnetIds: privateSubnetIds! }
       : undefined;
@@ -146,7 +140,8 @@ export class BlueGreenDeployment {
         const existing: BootstrapResult["existing"] = [];
         for (const part of ["network", "router"] as const) {
           const stack = await this.stacks.select(part);
-          const outputs = names.has(this.stacks.name(part)) ? await stack.outputs() : {};
+          const stackExisted = names.has(this.stacks.name(part));
+          const outputs = stackExisted ? await stack.outputs() : {};
           if (Object.keys(outputs).length > 0) {
             if (part === "network" && vpc) assertSameVpc(stack.name, deployedVpc(outputs), vpc);
             existing.push(part);
@@ -154,7 +149,7 @@ export class BlueGreenDeployment {
           }
           const values =
             part === "network"
-              ? { ...network, ...existingVpcConfig(vpc ?? {}) }
+              ? { ...network, ...vpcConfig(vpc, vpcCidr, stackExisted) }
               : { blueWeight: 0, greenWeight: 0, ...options.router };
           await run.step(`create-${part}`, async () => {
             await stack.setAllConfig(this.stacks.config(part, values));

@@ -111,12 +111,23 @@ function subnetList(
   return ids;
 }
 
-/** The network stack's config keys for an existing VPC (lists as JSON, as `pulumi config` stores them). */
-export function existingVpcConfig(vpc: Partial<ExistingVpc>): Record<string, string | undefined> {
+/**
+ * The network stack's config keys that choose its VPC: the existing VPC's (lists as JSON, as `pulumi config`
+ * stores them), or `vpcCidr` for a VPC Phoenix creates. A stack left behind by a failed bootstrap keeps its
+ * config (setAllConfig merges), so when `stackExisted` the keys this run does not use are blanked ("" reads
+ * as unset): a retry without the VPC options must not land in the VPC of the failed attempt.
+ */
+export function vpcConfig(
+  vpc: ExistingVpc | undefined,
+  vpcCidr: string | undefined,
+  stackExisted: boolean,
+): Record<string, string | undefined> {
+  const unused = stackExisted ? "" : undefined;
   return {
-    vpcId: vpc.vpcId,
-    publicSubnetIds: vpc.publicSubnetIds && JSON.stringify(vpc.publicSubnetIds),
-    privateSubnetIds: vpc.privateSubnetIds && JSON.stringify(vpc.privateSubnetIds),
+    vpcCidr: vpc ? unused : (vpcCidr ?? unused),
+    vpcId: vpc ? vpc.vpcId : unused,
+    publicSubnetIds: vpc ? JSON.stringify(vpc.publicSubnetIds) : unused,
+    privateSubnetIds: vpc ? JSON.stringify(vpc.privateSubnetIds) : unused,
   };
 }
 

@@ -62,6 +62,33 @@ describe("bootstrap into an existing VPC", () => {
     assert.deepStrictEqual(await h.deployment.bootstrap(), { created: [], existing: ["network", "router"] });
   });
 
+  it("a retry after a failed bootstrap uses the VPC it is given now, not the failed attempt's", async () => {
+    h.engine.failWhen((call) =>
+      call.method === "up" && call.stack === "shop-prod-network" ? "midway" : undefined,
+    );
+    await assert.rejects(h.deployment.bootstrap({ network: EXISTING }), /injected fault/);
+    h.engine.clearFaults();
+    await h.deployment.bootstrap();
+    const config = networkConfig();
+    assert.deepStrictEqual(
+      ["vpcId", "publicSubnetIds", "privateSubnetIds"].map((key) => config[`phoenix:${key}`]),
+      ["", "", ""],
+      "blanked: an empty value reads as unset",
+    );
+    assert.notStrictEqual(h.engine.inspect("shop-prod-network")!.outputs.vpcId, VPC);
+  });
+
+  it("a retry into an existing VPC after a failed bootstrap drops the failed attempt's VPC CIDR", async () => {
+    h.engine.failWhen((call) =>
+      call.method === "up" && call.stack === "shop-prod-network" ? "midway" : undefined,
+    );
+    await assert.rejects(h.deployment.bootstrap({ network: { vpcCidr: "10.1.0.0/16" } }), /injected fault/);
+    h.engine.clearFaults();
+    await h.deployment.bootstrap({ network: EXISTING });
+    assert.strictEqual(networkConfig()["phoenix:vpcCidr"], "");
+    assert.strictEqual(h.engine.inspect("shop-prod-network")!.outputs.vpcId, VPC);
+  });
+
   describe("a network stack deployed with another VPC", () => {
     const refused = async (network: Network, message: RegExp) => {
       const before = h.engine.calls.filter((c) => c.method === "up" || c.method === "setAllConfig").length;
