@@ -146,6 +146,41 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
     assert.strictEqual(fleetRuns.filter((call) => call.args[0] === "up").length, 2);
   });
 
+  it("drift and heal through the CLI: the drift read from the refresh's outputs events, every stack checked", async () => {
+    const { cli, model, deployment } = setUp();
+    await deployment.bootstrap();
+    const first = await deployment.up({ release: "r1", imageId: "ami-0123456789abcdef0", capacity: 2 });
+    await deployment.swap({ steps: [100] });
+    assert.deepStrictEqual((await deployment.drift()).drifted, []);
+    const live = first.colour;
+    model.simulateDrift(`shop-prod-${live}`, `shop-prod-${live}-asg`, { maxSize: 9 });
+    model.simulateDrift("shop-prod-router", "shop-prod-listener", { port: 8081 });
+    const report = await deployment.drift();
+    assert.deepStrictEqual(
+      report.drifted.map((d) => [d.stack, d.name, d.properties]),
+      [
+        ["shop-prod-router", "shop-prod-listener", ["port"]],
+        [`shop-prod-${live}`, `shop-prod-${live}-asg`, ["maxSize"]],
+      ],
+    );
+    const refreshes = cli.callsOf("refresh").slice(-3);
+    assert.deepStrictEqual(
+      refreshes.map((call) => [valueOf(call.args, "--stack"), call.args.includes("--preview-only")]),
+      [
+        ["shop-prod-network", true],
+        ["shop-prod-router", true],
+        [`shop-prod-${live}`, true],
+      ],
+    );
+    const healed = await deployment.heal();
+    assert.deepStrictEqual([healed.from, healed.to], [live, otherColour(live)]);
+    assert.deepStrictEqual(
+      (await deployment.drift()).drifted,
+      [],
+      "after heal a second drift reports nothing",
+    );
+  });
+
   it("a failed up is undone through the CLI (destroy, stack rm) and leaves the traffic alone", async () => {
     const failFleetUp = (args: string[]) =>
       args[0] === "up" && /-(blue|green)$/.test(valueOf(args, "--stack", ""))
