@@ -1,0 +1,269 @@
+// The rig's aws provider through the real Pulumi CLI: an inline program with the resources a fleet behind a
+// weighted listener needs is created in moto, refreshed without drift, changed out of band with the AWS
+// SDK, refreshed again (drift shows in resOutputsEvent: the engine calls the provider's Diff and inverts it,
+// pulumi pkg/resource/deploy/step.go RefreshStep), healed by `up`, and destroyed.
+import { strict as assert } from "assert";
+import {
+  AutoScalingClient,
+  DescribeAutoScalingGroupsCommand,
+  UpdateAutoScalingGroupCommand,
+} from "@aws-sdk/client-auto-scaling";
+import {
+  AuthorizeSecurityGroupIngressCommand,
+  DescribeSecurityGroupsCommand,
+  EC2Client,
+  RegisterImageCommand,
+} from "@aws-sdk/client-ec2";
+import {
+  DescribeListenersCommand,
+  ElasticLoadBalancingV2Client,
+  ModifyListenerCommand,
+} from "@aws-sdk/client-elastic-load-balancing-v2";
+import * as aws from "@pulumi/aws";
+import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { startProviderWorld, type ProviderWorld } from "./provider/world";
+
+/** The outputs of the program, by name. */
+interface Made {
+  sgId: string;
+  listenerArn: string;
+  blueArn: string;
+  greenArn: string;
+  asgName: string;
+}
+
+function program(world: ProviderWorld, imageId: string) {
+  return async (): Promise<Record<string, unknown>> => {
+    const { vpcId, publicSubnetIds, privateSubnetIds } = world.network;
+    const sg = new aws.ec2.SecurityGroup("fleet-sg", {
+      description: "rig provider e2e",
+      vpcId,
+      tags: { app: "e2e" },
+    });
+    new aws.vpc.SecurityGroupIngressRule("fleet-in", {
+      securityGroupId: sg.id,
+      ipProtocol: "tcp",
+      fromPort: 8080,
+      toPort: 8080,
+      cidrIpv4: "10.0.0.0/8",
+      description: "app port",
+    });
+    new aws.vpc.SecurityGroupEgressRule("fleet-out", {
+      securityGroupId: sg.id,
+      ipProtocol: "-1",
+      cidrIpv4: "0.0.0.0/0",
+    });
+    const lb = new aws.lb.LoadBalancer("alb", {
+      name: "e2e-alb",
+      loadBalancerType: "application",
+      internal: false,
+      subnets: publicSubnetIds,
+      securityGroups: [sg.id],
+      dropInvalidHeaderFields: true,
+    });
+    const group = (colour: string) =>
+      new aws.lb.TargetGroup(colour, {
+        name: `e2e-${colour}`,
+        port: 8080,
+        protocol: "HTTP",
+        targetType: "instance",
+        vpcId,
+        deregistrationDelay: 30,
+        healthCheck: {
+          enabled: true,
+          path: "/health",
+          matcher: "200-399",
+          interval: 15,
+          healthyThreshold: 2,
+        },
+      });
+    const [blue, green] = [group("blue"), group("green")];
+    const listener = new aws.lb.Listener("listener", {
+      loadBalancerArn: lb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [
+        {
+          type: "forward",
+          forward: {
+            targetGroups: [
+              { arn: blue.arn, weight: 100 },
+              { arn: green.arn, weight: 0 },
+            ],
+          },
+        },
+      ],
+    });
+    const lt = new aws.ec2.LaunchTemplate("lt", {
+      name: "e2e-lt",
+      imageId,
+      instanceType: "t3.micro",
+      vpcSecurityGroupIds: [sg.id],
+      metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
+      blockDeviceMappings: [
+        { deviceName: "/dev/xvda", ebs: { volumeSize: 20, volumeType: "gp3", encrypted: "true" } },
+      ],
+    });
+    const asg = new aws.autoscaling.Group("asg", {
+      name: "e2e-asg",
+      launchTemplate: { name: lt.name, version: lt.latestVersion.apply(String) },
+      vpcZoneIdentifiers: privateSubnetIds,
+      minSize: 1,
+      maxSize: 2,
+      desiredCapacity: 1,
+      targetGroupArns: [blue.arn],
+      healthCheckType: "ELB",
+      waitForElbCapacity: 1,
+      tags: [{ key: "app", value: "e2e", propagateAtLaunch: true }],
+    });
+    return {
+      sgId: sg.id,
+      listenerArn: listener.arn,
+      blueArn: blue.arn,
+      greenArn: green.arn,
+      asgName: asg.name,
+    };
+  };
+}
+
+/** The refresh's resOutputsEvents that report drift (ops update/delete), by resource type. */
+function drifted(events: EngineEvent[]) {
+  return events
+    .map((e) => e.resOutputsEvent?.metadata)
+    .filter((m) => m !== undefined && (m.op === "update" || m.op === "delete"))
+    .map((m) => ({ type: m!.type, op: m!.op, old: m!.old?.outputs ?? {}, new: m!.new?.outputs ?? {} }));
+}
+
+describe("the rig's aws provider, through the real Pulumi CLI", function () {
+  this.timeout(10 * 60 * 1000);
+  let world: ProviderWorld;
+  let stack: Stack;
+  let made: Made;
+  let clients: { ec2: EC2Client; elbv2: ElasticLoadBalancingV2Client; autoscaling: AutoScalingClient };
+
+  before(async () => {
+    world = await startProviderWorld();
+    clients = {
+      ec2: new EC2Client(world.client),
+      elbv2: new ElasticLoadBalancingV2Client(world.client),
+      autoscaling: new AutoScalingClient(world.client),
+    };
+    const { ImageId } = await clients.ec2.send(
+      new RegisterImageCommand({ Name: "e2e-golden", RootDeviceName: "/dev/xvda" }),
+    );
+    const pulumiCommand = await PulumiCommand.get({ root: world.pulumiRoot });
+    stack = await LocalWorkspace.createOrSelectStack(
+      { stackName: "e2e", projectName: "rig-provider-e2e", program: program(world, ImageId!) },
+      { envVars: world.vars, pulumiCommand },
+    );
+  });
+
+  after(async () => {
+    for (const c of Object.values(clients ?? {})) c.destroy();
+    await world?.stop();
+  });
+
+  it("creates every resource in the emulator", async () => {
+    const result = await stack.up();
+    made = Object.fromEntries(
+      Object.entries(result.outputs).map(([k, v]) => [k, v.value]),
+    ) as unknown as Made;
+    const { Listeners = [] } = await clients.elbv2.send(
+      new DescribeListenersCommand({ ListenerArns: [made.listenerArn] }),
+    );
+    const weights = Listeners[0].DefaultActions?.[0].ForwardConfig?.TargetGroups?.map((t) => [
+      t.TargetGroupArn,
+      t.Weight,
+    ]);
+    assert.deepEqual(Object.fromEntries(weights ?? []), { [made.blueArn]: 100, [made.greenArn]: 0 });
+    const { AutoScalingGroups = [] } = await clients.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [made.asgName] }),
+    );
+    assert.equal(AutoScalingGroups[0]?.LaunchTemplate?.Version, "1");
+  });
+
+  it("refreshes without drift right after up", async () => {
+    const events: EngineEvent[] = [];
+    await stack.refresh({ onEvent: (e) => events.push(e) });
+    assert.deepEqual(drifted(events), []);
+  });
+
+  it("shows out-of-band changes as drift in the refresh's resOutputsEvents", async () => {
+    await clients.elbv2.send(
+      new ModifyListenerCommand({
+        ListenerArn: made.listenerArn,
+        DefaultActions: [
+          {
+            Type: "forward",
+            ForwardConfig: {
+              TargetGroups: [
+                { TargetGroupArn: made.blueArn, Weight: 50 },
+                { TargetGroupArn: made.greenArn, Weight: 50 },
+              ],
+            },
+          },
+        ],
+      }),
+    );
+    await clients.autoscaling.send(
+      new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: made.asgName, DesiredCapacity: 2 }),
+    );
+    await clients.ec2.send(
+      new AuthorizeSecurityGroupIngressCommand({
+        GroupId: made.sgId,
+        IpPermissions: [{ IpProtocol: "tcp", FromPort: 22, ToPort: 22, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+      }),
+    );
+
+    const events: EngineEvent[] = [];
+    await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
+    const drift = drifted(events);
+    const byType = Object.fromEntries(drift.map((d) => [d.type, d]));
+    assert.deepEqual(Object.keys(byType).sort(), ["aws:autoscaling/group:Group", "aws:lb/listener:Listener"]);
+    const weightsOf = (outputs: Record<string, unknown>) =>
+      (
+        outputs.defaultActions as { forward: { targetGroups: { weight: number }[] } }[]
+      )[0].forward.targetGroups.map((t) => t.weight);
+    assert.deepEqual(weightsOf(byType["aws:lb/listener:Listener"].old), [100, 0]);
+    assert.deepEqual(weightsOf(byType["aws:lb/listener:Listener"].new), [50, 50]);
+    assert.equal(byType["aws:autoscaling/group:Group"].new.desiredCapacity, 2);
+
+    // The group's rules are Optional+Computed (Terraform): the new rule is in the refreshed outputs, but the
+    // group's own inputs declare no rules, so its step is `same`.
+    const sgEvent = events
+      .map((e) => e.resOutputsEvent?.metadata)
+      .find((m) => m?.type === "aws:ec2/securityGroup:SecurityGroup");
+    const ports = (o: Record<string, unknown> | undefined) =>
+      ((o?.ingress as { fromPort: number }[] | undefined) ?? []).map((r) => r.fromPort).sort();
+    assert.deepEqual(ports(sgEvent?.old?.outputs), [8080]);
+    assert.deepEqual(ports(sgEvent?.new?.outputs), [22, 8080]);
+  });
+
+  it("puts the declared state back with up --refresh, after which a refresh finds no drift", async () => {
+    // A plain `up` diffs against the state, which a preview-only refresh left as it was: no changes. Only a
+    // refreshed state shows the engine what to put back.
+    await stack.up({ refresh: true });
+    const { Listeners = [] } = await clients.elbv2.send(
+      new DescribeListenersCommand({ ListenerArns: [made.listenerArn] }),
+    );
+    assert.deepEqual(
+      Listeners[0].DefaultActions?.[0].ForwardConfig?.TargetGroups?.map((t) => t.Weight),
+      [100, 0],
+    );
+    const events: EngineEvent[] = [];
+    await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
+    assert.deepEqual(drifted(events), []);
+  });
+
+  it("destroys everything it created", async () => {
+    await stack.destroy();
+    const { SecurityGroups = [] } = await clients.ec2.send(
+      new DescribeSecurityGroupsCommand({ Filters: [{ Name: "group-id", Values: [made.sgId] }] }),
+    );
+    assert.equal(SecurityGroups.length, 0);
+    const { AutoScalingGroups = [] } = await clients.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [made.asgName] }),
+    );
+    assert.equal(AutoScalingGroups.length, 0);
+  });
+});

@@ -1,0 +1,99 @@
+// Installs the rig's `aws` resource plugin for the real Pulumi CLI: compiles the provider (when its sources
+// are newer than the build) to <repoRoot>/.rig/provider/, and writes the executable
+// $PULUMI_HOME/plugins/resource-aws-v<version>/pulumi-resource-aws, where <version> is exactly the
+// @pulumi/aws in node_modules (the version the programs' SDK asks the engine for).
+//
+// What the engine needs to take a plugin as installed (pulumi sdk/go/common/workspace/plugins.go, mirror at
+// 3.260-dev, re-read for the CLI the rig builds when it moves):
+// - a directory `<kind>-<name>-v<version>` in $PULUMI_HOME/plugins (PluginDescriptor.Dir, pluginRegexp);
+// - no sibling `<dir>.partial` file (HasPlugin and GetPluginsFromDir skip a plugin whose ".partial" exists:
+//   "meaning the plugin is not fully installed"); the `<dir>.lock` file only serializes installs;
+// - no directory name ending in `.tmp<digits>` (installingPluginRegexp);
+// - the executable `pulumi-resource-<name>` inside it (getPluginPath joins info.Path and spec.File()), with
+//   no PulumiPlugin.yaml (which would make the engine run it through a language runtime).
+// The engine prefers a `pulumi-resource-aws` on PATH (getPluginInfoAndPath, "ambient" plugins), so the
+// script must not be on PATH, and the rig keeps it out.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+export interface InstallOptions {
+  pulumiHome: string;
+  repoRoot: string;
+}
+
+const SOURCE_DIR = path.join("test", "engine", "provider");
+const BUILD_DIR = path.join(".rig", "provider");
+const STAMP = ".built";
+
+/** The files the build may read: the provider's sources (tests excluded) and tsconfig (tsc follows main.ts). */
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(file);
+    const isSource = entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts");
+    return isSource || entry.name === "tsconfig.json" ? [file] : [];
+  });
+}
+
+function newestMtime(files: string[]): number {
+  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
+}
+
+/** Compiles the provider into <repoRoot>/.rig/provider unless the build is newer than every source. */
+export function buildAwsProvider(repoRoot: string): string {
+  const buildDir = path.join(repoRoot, BUILD_DIR);
+  const stamp = path.join(buildDir, STAMP);
+  const sources = sourceFiles(path.join(repoRoot, SOURCE_DIR));
+  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestMtime(sources)) return buildDir;
+
+  // Compile beside the build and swap it in, so a concurrent rig never runs a half-written build.
+  const fresh = `${buildDir}.tmp-${process.pid}`;
+  fs.rmSync(fresh, { recursive: true, force: true });
+  const tsc = path.join(repoRoot, "node_modules", "typescript", "bin", "tsc");
+  try {
+    execFileSync(
+      process.execPath,
+      [tsc, "-p", path.join(repoRoot, SOURCE_DIR, "tsconfig.json"), "--outDir", fresh],
+      {
+        cwd: repoRoot,
+        stdio: "pipe",
+      },
+    );
+  } catch (error) {
+    const output = (error as { stdout?: Buffer }).stdout?.toString() ?? "";
+    throw new Error(`compiling the rig's aws provider failed:\n${output}`, { cause: error });
+  }
+  fs.writeFileSync(path.join(fresh, STAMP), new Date().toISOString());
+  const old = `${buildDir}.old-${process.pid}`;
+  if (fs.existsSync(buildDir)) fs.renameSync(buildDir, old);
+  fs.renameSync(fresh, buildDir);
+  fs.rmSync(old, { recursive: true, force: true });
+  return buildDir;
+}
+
+/** The exact version of @pulumi/aws installed in the repository. */
+export function awsPluginVersion(repoRoot: string): string {
+  const manifest = path.join(repoRoot, "node_modules", "@pulumi", "aws", "package.json");
+  return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+/** Builds the provider if needed and installs its plugin script; returns the script's path. */
+export async function installAwsProvider(opts: InstallOptions): Promise<string> {
+  const repoRoot = path.resolve(opts.repoRoot);
+  const buildDir = buildAwsProvider(repoRoot);
+  const pluginDir = path.join(opts.pulumiHome, "plugins", `resource-aws-v${awsPluginVersion(repoRoot)}`);
+  fs.mkdirSync(pluginDir, { recursive: true });
+  fs.rmSync(`${pluginDir}.partial`, { force: true });
+
+  const plugin = path.join(pluginDir, "pulumi-resource-aws");
+  // Node resolves @pulumi/pulumi and the AWS SDK from the repository's node_modules (main.js lives in it).
+  const script = `#!/bin/sh\nexec "${process.execPath}" "${path.join(buildDir, "main.js")}" "$@"\n`;
+  const current = fs.existsSync(plugin) ? fs.readFileSync(plugin, "utf8") : undefined;
+  if (current !== script) {
+    const temp = `${plugin}.${process.pid}.tmp`;
+    fs.writeFileSync(temp, script, { mode: 0o755 });
+    fs.renameSync(temp, plugin);
+  }
+  return plugin;
+}

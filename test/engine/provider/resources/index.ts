@@ -1,0 +1,46 @@
+// Every resource type the rig's aws provider serves, by token.
+import type { ResourceType } from "../resourceType";
+import { autoscalingGroup } from "./autoscalingGroup";
+import { instanceProfile, role, rolePolicyAttachment } from "./iam";
+import {
+  component,
+  distributionConfiguration,
+  image,
+  imagePipeline,
+  imageRecipe,
+  infrastructureConfiguration,
+  lifecyclePolicy,
+} from "./imageBuilder";
+import { launchTemplate } from "./launchTemplate";
+import { listener } from "./listener";
+import { loadBalancer } from "./loadBalancer";
+import { metricAlarm } from "./metricAlarm";
+import { securityGroup } from "./securityGroup";
+import { securityGroupEgressRule, securityGroupIngressRule } from "./securityGroupRules";
+import { targetGroup } from "./targetGroup";
+
+const ALL: ResourceType[] = [
+  securityGroup,
+  securityGroupIngressRule,
+  securityGroupEgressRule,
+  loadBalancer,
+  targetGroup,
+  listener,
+  launchTemplate,
+  autoscalingGroup,
+  role,
+  instanceProfile,
+  rolePolicyAttachment,
+  metricAlarm,
+  component,
+  distributionConfiguration,
+  image,
+  imagePipeline,
+  imageRecipe,
+  infrastructureConfiguration,
+  lifecyclePolicy,
+];
+
+export const RESOURCE_TYPES: Readonly<Record<string, ResourceType>> = Object.fromEntries(
+  ALL.map((t) => [t.token, t]),
+);
