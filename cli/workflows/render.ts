@@ -6,12 +6,15 @@ import type {
   DeployResult,
   DeploymentStatus,
   DestroyColourResult,
+  DriftedResource,
   DriftReport,
   HealResult,
   HistoryRecord,
   RollbackResult,
+  StackDrift,
   SwapResult,
 } from "../../automation/types";
+import { describeRule } from "../../automation/securityGroupRules";
 import { COLOURS, otherColour, stackName } from "../../programs/contract";
 import { drawTraffic, type TrafficView } from "../plan/traffic";
 import type { DeploymentSettings } from "./context";
@@ -76,22 +79,59 @@ export function renderDestroy(r: DestroyColourResult, s: DeploymentSettings): st
   return `Destroyed the ${r.colour} colour of ${s.app}/${s.env}${r.release ? ` (release ${r.release})` : ""}.\n`;
 }
 
+/** `shop-prod-blue (live, release v1)`, `shop-prod-router`. */
+function stackLabel(stack: StackDrift): string {
+  return stack.role ? `${stack.stack} (${stack.role}, release ${stack.release})` : stack.stack;
+}
+
+function driftLine(d: DriftedResource): string[] {
+  const what = d.deleted ? "deleted outside Pulumi" : d.properties.join(", ");
+  return [
+    `    - ${d.name} (${d.type}): ${what}`,
+    ...(d.strayRules ?? []).map(
+      (rule) => `        stray rule ${describeRule(rule)} (no Phoenix resource declares it)`,
+    ),
+    ...(d.missingRules ?? []).map((rule) => `        missing rule ${describeRule(rule)}`),
+  ];
+}
+
 export function renderDrift(r: DriftReport, s: DeploymentSettings): string {
-  if (r.drifted.length === 0) return `No drift on ${r.colour} (release ${r.release}).\n`;
-  const lines = r.drifted.map(
-    (d) => `  - ${d.name} (${d.type}): ${d.deleted ? "deleted outside Pulumi" : d.properties.join(", ")}`,
+  const checked = r.stacks.map(stackLabel).join(", ");
+  if (r.drifted.length === 0) return `No drift in ${s.app}/${s.env}: checked ${checked}.\n`;
+  const lines = r.stacks.flatMap((stack) =>
+    stack.drifted.length === 0
+      ? [`  ${stackLabel(stack)}: no drift`]
+      : [
+          `  ${stackLabel(stack)}: ${stack.drifted.length} drifted resource${stack.drifted.length === 1 ? "" : "s"}`,
+          ...stack.drifted.flatMap(driftLine),
+        ],
   );
   return (
-    `${r.drifted.length} drifted resource${r.drifted.length === 1 ? "" : "s"} on ${r.colour} (release ${r.release}):\n` +
-    `${lines.join("\n")}\nReplace the drifted fleet: phoenix heal ${target(s)}\n`
+    `${r.drifted.length} drifted resource${r.drifted.length === 1 ? "" : "s"} in ${s.app}/${s.env}:\n` +
+    `${lines.join("\n")}\nPut it back as declared: phoenix heal ${target(s)}\n`
   );
 }
 
 export function renderHeal(r: HealResult, s: DeploymentSettings): string {
-  if (!r.healed) return `No drift on ${r.drift.colour} (release ${r.drift.release}): nothing to heal.\n`;
+  if (!r.healed) return renderDrift(r.drift, s).replace(/\.\n$/, ": nothing to heal.\n");
+  const done: string[] = [];
+  if (r.revokedRules)
+    done.push(
+      `revoked ${r.revokedRules.length} stray security group rule(s): ${r.revokedRules.map(describeRule).join("; ")}`,
+    );
+  if (r.networkRestored) done.push(`restored ${stackName(s.app, s.env, "network")} to its declared state`);
+  if (r.from && r.to)
+    done.push(
+      `release ${r.drift.release} was redeployed to ${r.to}, the traffic moved there and the drifted ${r.from} was destroyed`,
+    );
+  if (r.routerRestored)
+    done.push(
+      `restored the recorded router weights (blue ${r.routerRestored.blue} % / green ${r.routerRestored.green} %)`,
+    );
+  if (r.idleReplaced) done.push(`destroyed the drifted idle ${r.idleReplaced} and redeployed its release`);
   return (
-    `Healed ${s.app}/${s.env}: ${r.from} had ${r.drift.drifted.length} drifted resource(s); release ` +
-    `${r.drift.release} was redeployed to ${r.to}, the traffic moved there and ${r.from} was destroyed.\n`
+    `Healed ${s.app}/${s.env} (${r.drift.drifted.length} drifted resource${r.drift.drifted.length === 1 ? "" : "s"}):\n` +
+    done.map((line) => `  - ${line}\n`).join("")
   );
 }
 

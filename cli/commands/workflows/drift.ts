@@ -1,4 +1,4 @@
-// `phoenix drift`: refresh-preview the live colour; exit 1 when something drifted.
+// `phoenix drift`: refresh-preview every stack of the app/env; exit 1 when something drifted.
 import type { Command } from "commander";
 import type { CliIo } from "../../io";
 import { registerWorkflowCommand } from "../../workflows/command";
@@ -7,10 +7,12 @@ import { renderDrift } from "../../workflows/render";
 export function registerDrift(program: Command, io: CliIo): void {
   registerWorkflowCommand(program, io, {
     name: "drift",
-    summary: "check the live colour for drift (exit 1 when it drifted)",
+    summary: "check every stack of the app/env for drift (exit 1 when something drifted)",
     description:
-      "Refresh-previews the live colour's stack and lists the resources changed or deleted outside Pulumi, with " +
-      "the properties that differ. Changes nothing. Exit code 1 when anything drifted, so it can run on a schedule.",
+      "Refresh-previews the network, the router, the live colour and the idle colour (when it holds a release) and " +
+      "lists per stack the resources changed or deleted outside Pulumi, with the properties that differ, and the " +
+      "security group rules that no Phoenix resource declares. Changes nothing. Exit code 1 when anything drifted, " +
+      "so it can run on a schedule.",
     examples: [
       "phoenix drift --app shop --env prod",
       "phoenix drift --app shop --env prod --json || phoenix heal --app shop --env prod --yes",
@@ -20,8 +22,11 @@ export function registerDrift(program: Command, io: CliIo): void {
     render: renderDrift,
     problem: (result, settings) =>
       result.drifted.length > 0
-        ? `drift found on ${result.colour}: ${result.drifted.length} resource(s) differ from the state; ` +
-          `replace the fleet with \`phoenix heal --app ${settings.app} --env ${settings.env}\``
+        ? `drift found in ${result.stacks
+            .filter((s) => s.drifted.length > 0)
+            .map((s) => s.stack)
+            .join(", ")}: ${result.drifted.length} resource(s) differ from the state; ` +
+          `put them back with \`phoenix heal --app ${settings.app} --env ${settings.env}\``
         : undefined,
   });
 }

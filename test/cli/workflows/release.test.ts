@@ -174,7 +174,13 @@ describe("phoenix workflow commands: a release end to end", () => {
   it("drift exits 1 with the drifted resources; heal replaces the drifted colour", async () => {
     await firstRelease();
     const clean = await h.phoenix(["drift", ...TARGET]);
-    assert.deepEqual([clean.code, clean.out], [EXIT.ok, "No drift on blue (release v1).\n"]);
+    assert.deepEqual(
+      [clean.code, clean.out],
+      [
+        EXIT.ok,
+        "No drift in shop/prod: checked shop-prod-network, shop-prod-router, shop-prod-blue (live, release v1).\n",
+      ],
+    );
 
     const group = h.engine
       .inspect("shop-prod-blue")!
@@ -192,18 +198,69 @@ describe("phoenix workflow commands: a release end to end", () => {
       document.result.drifted.map((d) => d.properties),
       [["maxSize"]],
     );
-    assert.match(document.problem, /^drift found on blue: 1 resource\(s\) differ/);
+    assert.match(document.problem, /^drift found in shop-prod-blue: 1 resource\(s\) differ/);
     assert.match(drift.err, /phoenix heal --app shop --env prod/);
 
     const heal = await h.phoenix(["heal", ...TARGET, "--yes"]);
     assert.equal(heal.code, EXIT.ok, heal.err);
     assert.match(
       heal.out,
-      /^Healed shop\/prod: blue had 1 drifted resource\(s\); release v1 was redeployed to green/,
+      /^Healed shop\/prod \(1 drifted resource\):\n {2}- release v1 was redeployed to green, the traffic moved there and the drifted blue was destroyed\n$/,
     );
     assert.deepEqual(
       [h.weights(), h.releaseOf("green"), h.releaseOf("blue")],
       [{ green: 100, blue: 0 }, "v1", undefined],
     );
+  });
+
+  it("drift names a stray security group rule and a changed listener; heal removes the rule, restores the weights", async () => {
+    await firstRelease();
+    const network = h.engine.inspect("shop-prod-network")!;
+    const group = network.resources.find(
+      (r) => r.type === "aws:ec2/securityGroup:SecurityGroup" && /fleet/.test(r.name),
+    )!;
+    const live = h.engine.liveOutputs("shop-prod-network", group.name)!;
+    const ingress = Array.isArray(live.ingress) ? live.ingress : [];
+    h.engine.simulateDrift("shop-prod-network", group.name, {
+      ingress: [...ingress, { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }],
+    });
+    const listener = h.engine
+      .inspect("shop-prod-router")!
+      .resources.find((r) => r.type === "aws:lb/listener:Listener")!;
+    h.engine.simulateDrift("shop-prod-router", listener.name, {
+      defaultActions: [{ type: "fixed-response" }],
+    });
+
+    const drift = await h.phoenix(["drift", ...TARGET]);
+    assert.equal(drift.code, EXIT.failed);
+    assert.match(
+      drift.out,
+      /^2 drifted resources in shop\/prod:\n {2}shop-prod-network: 1 drifted resource\n/,
+    );
+    assert.match(
+      drift.out,
+      new RegExp(`- ${group.name} \\(aws:ec2/securityGroup:SecurityGroup\\): ingress\n`),
+    );
+    assert.match(
+      drift.out,
+      /stray rule ingress tcp 22 from 0\.0\.0\.0\/0 \(no Phoenix resource declares it\)/,
+    );
+    assert.match(
+      drift.out,
+      new RegExp(`shop-prod-router: 1 drifted resource\n {4}- ${listener.name} .*: defaultActions\n`),
+    );
+    assert.match(drift.out, /shop-prod-blue \(live, release v1\): no drift\n/);
+
+    const heal = await h.phoenix(["heal", ...TARGET, "--yes"]);
+    assert.equal(heal.code, EXIT.ok, heal.err);
+    assert.match(heal.out, /revoked 1 stray security group rule\(s\): ingress tcp 22 from 0\.0\.0\.0\/0/);
+    assert.match(heal.out, /restored the recorded router weights \(blue 100 % \/ green 0 %\)/);
+    assert.deepEqual(
+      [h.weights(), h.releaseOf("blue")],
+      [{ blue: 100, green: 0 }, "v1"],
+      "no fleet was replaced",
+    );
+    const again = await h.phoenix(["drift", ...TARGET]);
+    assert.equal(again.code, EXIT.ok, again.out);
   });
 });
