@@ -261,10 +261,14 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       }
     });
 
-    it("lists stacks by their short names (`stack ls --json`, qualified names stripped)", async () => {
+    it("lists stacks by the names `stack ls --json` gives, a qualified name stripped to the stack's own", async () => {
       const { cli, engine } = harness({ stacks: ["shop-prod-network", "shop-prod-blue"] });
-      assert.deepStrictEqual(await engine.listStacks(), ["shop-prod-network", "shop-prod-blue"]);
+      assert.deepStrictEqual(await engine.listStacks(), ["shop-prod-blue", "shop-prod-network"]);
       assert.deepStrictEqual(cli.calls.at(-1)?.args, ["stack", "ls", "--json", "--non-interactive"]);
+      // Pulumi Cloud lists a stack of an organization other than the default as `org/stack`
+      // (pkg/backend/httpstate/stack.go:58-86); `pulumi -Q` qualifies every name.
+      const cloud = harness({ stacks: ["shop-prod-blue"], listedName: (name) => `acme/${name}` });
+      assert.deepStrictEqual(await cloud.engine.listStacks(), ["shop-prod-blue"]);
     });
 
     it("removes a stack with `stack rm --yes <name>` and surfaces the CLI's refusal for one with resources", async () => {
@@ -532,17 +536,27 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       assert.strictEqual(cli.callsOf("up").length + cli.callsOf("destroy").length, 0);
     });
 
-    it("hands the signal to the CLI so that an abort mid-command interrupts it", async () => {
-      const { cli, engine } = harness({ hangWhen: (args) => args[0] === "up" });
+    it("hands the signal to the CLI, and an abort mid-up ends as the CLI's graceful cancel", async () => {
+      const { cli, engine } = harness({ version: "3.220.0", hangWhen: (args) => args[0] === "up" });
       const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
       const controller = new AbortController();
-      const up = stack.up({ signal: controller.signal });
+      const events: EngineEvent[] = [];
+      const up = stack.up({ signal: controller.signal, onEvent: (event) => events.push(event) });
       setTimeout(() => controller.abort(), 50);
-      await assert.rejects(
-        up,
-        (error: unknown) => error instanceof CommandError && /SIGINT/.test(String(error)),
-      );
+      // The CLI cancels gracefully and exits 1 with "update canceled" (see cliOutcomes.ts); it is not killed.
+      await assert.rejects(up, (error: unknown) => {
+        assert.ok(error instanceof CommandError, String(error));
+        assert.match(String(error), /error: update canceled/);
+        assert.doesNotMatch(String(error), /killed with SIGINT/);
+        return true;
+      });
       assert.strictEqual(cli.callsOf("up")[0].hadSignal, true);
+      assert.ok(
+        events.some((event) => event.cancelEvent),
+        "the engine's cancelEvent reached the caller",
+      );
+      const [last] = await stack.automationStack.history(1);
+      assert.strictEqual(last.result, "failed", "a cancelled update is recorded as failed");
     });
   });
 

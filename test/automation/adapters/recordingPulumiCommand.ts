@@ -20,23 +20,17 @@ import { EventsClient } from "@pulumi/pulumi/proto/events_grpc_pb";
 import { EventRequest } from "@pulumi/pulumi/proto/events_pb";
 import { LanguageRuntimeClient } from "@pulumi/pulumi/proto/language_grpc_pb";
 import { GetRequiredPluginsRequest } from "@pulumi/pulumi/proto/language_pb";
-
-// The SDK's own result class and stderr → error-class mapping (`no stack named … found` becomes a
-// `StackNotFoundError`, a lock message a `ConcurrentUpdateError`), so the double fails exactly as `exec` does.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { CommandResult } = require("@pulumi/pulumi/automation/cmd") as {
-  CommandResult: new (stdout: string, stderr: string, code: number, err?: Error) => CommandResultLike;
-};
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createCommandError } = require("@pulumi/pulumi/automation/errors") as {
-  createCommandError: (result: CommandResultLike) => Error;
-};
-
-interface CommandResultLike {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
+import {
+  cancelledOperation,
+  CliExit,
+  CommandResult,
+  createCommandError,
+  engineSummary,
+  execFailure,
+  execKilled,
+  EXIT,
+  type CommandResultLike,
+} from "./cliOutcomes";
 
 export type Operation = "preview" | "up" | "refresh" | "destroy";
 
@@ -53,7 +47,7 @@ export interface RecordedCommand {
   eventDelivery?: "file" | "grpc" | "none";
 }
 
-/** A command line the test wants to fail, with the CLI's exit code and stderr. */
+/** A command line the test wants to fail, with the CLI's exit code (default 1, unclassified) and stderr. */
 export interface ScriptedFailure {
   code?: number;
   stderr: string;
@@ -71,8 +65,12 @@ export interface RecordingPulumiCommandOptions {
   outputsAfterUp?: (stack: string) => Record<string, OutputValue>;
   /** Return a failure to make that command line exit non-zero. */
   failWhen?: (args: string[]) => ScriptedFailure | undefined;
-  /** Keep the command running until its signal aborts it. */
+  /** Keep the command running until its signal aborts it; an engine operation then ends as the CLI ends a
+   * graceful cancel (see cancelledOperation in cliOutcomes.ts). */
   hangWhen?: (args: string[]) => boolean;
+  /** How `stack ls` names a stack. @default the short name: a DIY backend elides the organization and the
+   * project for the current project's stacks (pkg/backend/diy/backend.go:151-175) */
+  listedName?: (stack: string) => string;
   /** Plays the engine for preview/up/refresh/destroy (events and the outputs an `up` leaves); when given,
    * it replaces `events` and `outputsAfterUp`. */
   model?: EngineModel;
@@ -137,11 +135,47 @@ export class RecordingPulumiCommand {
     if (!args.includes("--non-interactive")) args.push("--non-interactive");
     const call: RecordedCommand = { args: [...args], cwd, env: { ...env }, hadSignal: signal !== undefined };
     this.calls.push(call);
-    const failure = this.options.failWhen?.(args);
-    if (failure) throw createCommandError(new CommandResult("", failure.stderr, failure.code ?? 255));
-    if (this.options.hangWhen?.(args)) await untilAborted(signal);
-    const stdout = await this.answer(args, call, onOutput);
-    return new CommandResult(stdout, "", 0);
+    try {
+      const failure = this.options.failWhen?.(args);
+      if (failure) throw new CliExit(failure.code ?? EXIT.error, failure.stderr);
+      if (this.options.hangWhen?.(args)) {
+        await untilAborted(signal);
+        throw await this.interrupted(args);
+      }
+      const stdout = await this.answer(args, call, onOutput);
+      return new CommandResult(stdout, "", 0);
+    } catch (error) {
+      if (error instanceof CliExit) throw execFailure(this.command, args, error);
+      throw error;
+    }
+  }
+
+  /** An aborted command: an engine operation cancels gracefully, sends the engine's cancel events and leaves
+   * a failed update in the history (as the real CLI did); any other command dies of the signal. */
+  private async interrupted(args: string[]): Promise<CliExit | Error> {
+    const operation = args[0];
+    if (!["preview", "up", "refresh", "destroy"].includes(operation)) return execKilled(this.command, args);
+    const name = valueOf(args, "--stack");
+    const previewOnly = operation === "preview" || args.includes("--preview-only");
+    const { events, exit } = cancelledOperation(name, previewOnly);
+    const numbered = events.map((event, i) => ({ ...event, sequence: i + 1, timestamp: nowSeconds() }));
+    await deliverEvents(valueOf(args, "--event-log", ""), numbered);
+    const stack = this.stacks.get(name);
+    if (stack && !previewOnly) {
+      const now = new Date().toISOString();
+      stack.history.push({
+        version: stack.history.length + 1,
+        kind: operation === "up" ? "update" : operation,
+        startTime: now,
+        endTime: now,
+        message: valueOf(args, "--message", ""),
+        environment: { "exec.kind": valueOf(args, "--exec-kind", "") },
+        config: stack.config,
+        result: "failed",
+        resourceChanges: {},
+      });
+    }
+    return exit;
   }
 
   private async answer(
@@ -161,29 +195,35 @@ export class RecordingPulumiCommand {
     if (first === "preview" || first === "up" || first === "refresh" || first === "destroy") {
       return this.operate(first, args, call, onOutput);
     }
-    throw createCommandError(new CommandResult("", `error: unknown command "${args.join(" ")}"`, 255));
+    fail(`error: unknown command "${args.join(" ")}"`);
   }
 
   private select(name: string): string {
-    if (!this.stacks.has(name)) fail(`error: no stack named '${name}' found`);
+    if (!this.stacks.has(name)) fail(`error: no stack named '${name}' found`, EXIT.stackNotFound);
     this.currentStack = name;
     return "";
   }
 
   private init(name: string): string {
-    if (this.stacks.has(name)) fail(`error: stack '${name}' already exists`);
+    // The CLI names the stack fully here (backenderr.StackAlreadyExistsError of the DIY reference).
+    if (this.stacks.has(name)) fail(`error: stack 'organization/phoenix/${name}' already exists`);
     this.stacks.set(name, emptyStack());
     this.currentStack = name;
     return `Created stack '${name}'\n`;
   }
 
+  /**
+   * `stack ls --json` of a DIY backend (pkg/cmd/pulumi/stack/stack_list.go:210-212 sorts by name, :240-275 the
+   * rows): short names for the current project, no `url` (Pulumi Cloud only) and no `updateInProgress` (a DIY
+   * backend does not support progress, diy/backend.go:823). Real CLI v3.274.0:
+   * `[{"name": "shop-dev-blue", "current": false, "lastUpdate": "2026-12-02T23:08:20.080Z", "resourceCount": 0}, …]`.
+   * The double leaves out `resourceCount`, which it does not know.
+   */
   private list(): string {
-    // DIY backends qualify names with the organization and project; the engine must strip them.
-    const rows = [...this.stacks.keys()].map((name) => ({
-      name: `organization/phoenix/${name}`,
+    const rows = [...this.stacks.keys()].sort().map((name) => ({
+      name: this.options.listedName?.(name) ?? name,
       current: name === this.currentStack,
-      updateInProgress: false,
-      url: `file:///state/.pulumi/stacks/phoenix/${name}.json`,
+      lastUpdate: this.stacks.get(name)?.history.at(-1)?.endTime,
     }));
     return JSON.stringify(rows);
   }
@@ -191,7 +231,7 @@ export class RecordingPulumiCommand {
   private remove(args: string[]): string {
     const name = args.filter((arg) => !arg.startsWith("--")).slice(2)[0];
     const stack = this.stacks.get(name);
-    if (!stack) fail(`error: no stack named '${name}' found`);
+    if (!stack) fail(`error: no stack named '${name}' found`, EXIT.stackNotFound);
     if (Object.keys(stack.outputs).length > 0 && !args.includes("--force")) {
       fail(`error: '${name}' still has resources; removal rejected. Possible actions: …`);
     }
@@ -259,8 +299,9 @@ export class RecordingPulumiCommand {
       played?.events ?? this.options.events?.(operation, name, args) ?? defaultEvents(operation);
     const events = scripted.map((event, i) => ({
       ...event,
+      ...(event.summaryEvent && { summaryEvent: engineSummary(event.summaryEvent, previewOnly) }),
       sequence: i + 1,
-      timestamp: Math.floor(Date.now() / 1000),
+      timestamp: nowSeconds(),
     }));
     call.eventDelivery = await deliverEvents(valueOf(args, "--event-log", ""), events);
     onOutput?.(`${operation} of ${name}: done\n`);
@@ -304,7 +345,7 @@ export class RecordingPulumiCommand {
   private stackOf(args: string[]): FakeStack {
     const name = valueOf(args, "--stack");
     const stack = this.stacks.get(name);
-    if (!stack) fail(`error: no stack named '${name}' found`);
+    if (!stack) fail(`error: no stack named '${name}' found`, EXIT.stackNotFound);
     return stack;
   }
 }
@@ -324,8 +365,13 @@ export function valuesOf(args: string[], flag: string): string[] {
   return args.flatMap((arg, i) => (arg === flag && i + 1 < args.length ? [args[i + 1]] : []));
 }
 
-function fail(stderr: string): never {
-  throw createCommandError(new CommandResult("", stderr, 255));
+/** End the command as the CLI would: `run` turns this into the error the SDK's `exec` throws. */
+function fail(stderr: string, exitCode: number = EXIT.error): never {
+  throw new CliExit(exitCode, stderr);
+}
+
+function nowSeconds(): number {
+  return Math.floor(Date.now() / 1000);
 }
 
 function emptyStack(): FakeStack {
@@ -343,8 +389,9 @@ function defaultEvents(operation: Operation): EngineEvent[] {
   ];
 }
 
+/** A successful operation's summary, as the CLI serialises it (the double sets `isPreview` when it plays it). */
 export function summary(resourceChanges: Record<string, number>): NonNullable<EngineEvent["summaryEvent"]> {
-  return { maybeCorrupt: false, durationSeconds: 1, resourceChanges, policyPacks: {} };
+  return engineSummary({ resourceChanges }, false);
 }
 
 async function deliverEvents(
@@ -389,13 +436,11 @@ function languageRuntimeAnswers(address: string): Promise<boolean> {
   });
 }
 
-function untilAborted(signal: AbortSignal | undefined): Promise<never> {
-  return new Promise<never>((_, reject) => {
-    const abort = () =>
-      // What the SDK's exec turns a killed process into: a CommandError with code -2 (unknown).
-      reject(createCommandError(new CommandResult("", "Command was killed with SIGINT (Interrupt)", -2)));
+/** Resolves when the SDK aborts the command (it sends SIGINT then: automation/cmd.js). */
+function untilAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise<void>((resolve) => {
     if (!signal) return; // nothing will ever end it: the test's own timeout reports the hang
-    if (signal.aborted) abort();
-    else signal.addEventListener("abort", abort, { once: true });
+    if (signal.aborted) resolve();
+    else signal.addEventListener("abort", () => resolve(), { once: true });
   });
 }
