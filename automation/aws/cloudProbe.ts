@@ -1,5 +1,5 @@
-// The AWS CloudProbe: target health (ELBv2), desired capacity (Auto Scaling) and alarm states
-// (CloudWatch) through the AWS SDK v3 clients. Region and credentials come from the default provider
+// The AWS CloudProbe: target health (ELBv2), desired capacity (Auto Scaling), alarm states (CloudWatch)
+// and the revoke of stray security group rules (EC2) through the AWS SDK v3 clients. Region and credentials come from the default provider
 // chain unless given; throttling is retried by the SDK's own strategy (adaptive by default: exponential
 // backoff with jitter plus client-side rate limiting); each call has a deadline that covers its retries;
 // the caller's AbortSignal cancels the HTTP request and rejects at once.
@@ -14,11 +14,19 @@ import {
   type CloudWatchClientConfig,
 } from "@aws-sdk/client-cloudwatch";
 import {
+  EC2Client,
+  RevokeSecurityGroupEgressCommand,
+  RevokeSecurityGroupIngressCommand,
+  type EC2ClientConfig,
+} from "@aws-sdk/client-ec2";
+import {
   DescribeTargetHealthCommand,
   ElasticLoadBalancingV2Client,
   type ElasticLoadBalancingV2ClientConfig,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { CloudProbe, TargetGroupHealth } from "../seams";
+import type { SecurityGroupRule } from "../securityGroupRules";
+import { revokeBatches } from "./securityGroupPermissions";
 import {
   AlarmsNotFoundError,
   AutoScalingGroupNotFoundError,
@@ -60,6 +68,7 @@ export interface AwsCloudProbeOptions {
     elbv2?: ElasticLoadBalancingV2Client;
     autoScaling?: AutoScalingClient;
     cloudWatch?: CloudWatchClient;
+    ec2?: EC2Client;
   };
 }
 
@@ -85,6 +94,7 @@ export class AwsCloudProbe implements CloudProbe {
   readonly elbv2: ElasticLoadBalancingV2Client;
   readonly autoScaling: AutoScalingClient;
   readonly cloudWatch: CloudWatchClient;
+  readonly ec2: EC2Client;
   private readonly callTimeoutMs: number;
 
   constructor(options: AwsCloudProbeOptions = {}) {
@@ -95,6 +105,7 @@ export class AwsCloudProbe implements CloudProbe {
       options.clients?.autoScaling ?? new AutoScalingClient(settings.clientConfig as AutoScalingClientConfig);
     this.cloudWatch =
       options.clients?.cloudWatch ?? new CloudWatchClient(settings.clientConfig as CloudWatchClientConfig);
+    this.ec2 = options.clients?.ec2 ?? new EC2Client(settings.clientConfig as EC2ClientConfig);
   }
 
   async targetGroupHealth(targetGroupArn: string, signal?: AbortSignal): Promise<TargetGroupHealth> {
@@ -195,6 +206,30 @@ export class AwsCloudProbe implements CloudProbe {
     const missing = wanted.filter((name) => !states.has(name));
     if (missing.length > 0) throw new AlarmsNotFoundError(missing);
     return wanted.filter((name) => states.get(name) === "ALARM");
+  }
+
+  /**
+   * Revoke security group rules (heal's stray rules): one EC2 RevokeSecurityGroupIngress/Egress call per group
+   * and direction. A rule already gone is no error (EC2 says `InvalidPermission.NotFound`, or lists it as
+   * unknown): heal may run again after an interrupted revoke.
+   */
+  async revokeSecurityGroupRules(rules: SecurityGroupRule[], signal?: AbortSignal): Promise<void> {
+    for (const batch of revokeBatches(rules)) {
+      const input = { GroupId: batch.groupId, IpPermissions: batch.permissions };
+      const ingress = batch.direction === "ingress";
+      await this.call(
+        `EC2 RevokeSecurityGroup${ingress ? "Ingress" : "Egress"}`,
+        (abortSignal) =>
+          (ingress
+            ? this.ec2.send(new RevokeSecurityGroupIngressCommand(input), { abortSignal })
+            : this.ec2.send(new RevokeSecurityGroupEgressCommand(input), { abortSignal })
+          ).catch((error: unknown) => {
+            if (errorName(error) === "InvalidPermission.NotFound") return undefined;
+            throw error;
+          }),
+        signal,
+      );
+    }
   }
 
   /**
