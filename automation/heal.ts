@@ -1,9 +1,17 @@
 // Heal: put every drifted stack of an app/env back to what Phoenix declared, by kind.
 //
 // - network: stray security group rules (live on a group, declared by no Phoenix resource) are revoked
-//   through the probe (EC2). An `up` cannot remove them: the groups declare no inline rules (each rule is its
-//   own resource), and for a group without inline `ingress`/`egress` the Terraform AWS provider leaves the live
-//   rules alone (both are Optional+Computed; its docs say inline rules and rule resources must not be mixed).
+//   through the probe (EC2 RevokeSecurityGroupIngress/Egress), with the rules declared in the stack's state as
+//   the allow-list. An `up` cannot remove them: the groups declare no inline rules (each rule is its own
+//   resource, policy-checked on its own), and the Terraform AWS provider behind pulumi-aws leaves a group's live
+//   rules alone when its config sets none: `ingress`/`egress` are Optional+Computed (ConfigMode Attr), its Read
+//   writes every live rule into them, matched or not (matchRules: "If no match is found, we'll write the remote
+//   rule to state"), and its Update revokes only what changed between state and config (updateSecurityGroupRules:
+//   `if !d.HasChange(ruleType) return nil`) — hashicorp/terraform-provider-aws internal/service/ec2/
+//   vpc_security_group.go (securityGroupRuleSetNestedBlock, resourceSecurityGroupRead, updateSecurityGroupRules).
+//   Declaring the complete rule sets inline instead would mix inline rules with rule resources, which its
+//   docs forbid ("NOTE on Security Groups and Security Group Rules"), and the load balancer and fleet groups
+//   reference each other, a cycle that separate rule resources avoid.
 //   Any other network drift (a changed or deleted resource) is put back with one `up --refresh`: the refresh
 //   makes the state what the cloud holds, the update makes the cloud what the program declares. A plan that
 //   would replace or delete a network resource is refused: that would cut the fleets off.
