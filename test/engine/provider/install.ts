@@ -61,6 +61,7 @@ export function buildAwsProvider(repoRoot: string): string {
       },
     );
   } catch (error) {
+    fs.rmSync(fresh, { recursive: true, force: true });
     const output = (error as { stdout?: Buffer }).stdout?.toString() ?? "";
     throw new Error(`compiling the rig's aws provider failed:\n${output}`, { cause: error });
   }

@@ -91,10 +91,11 @@ function flatten(data: ResponseLaunchTemplateData | undefined): Props {
           : undefined,
       }),
     ),
-    tagSpecifications: (d.TagSpecifications ?? []).map((t) => ({
-      resourceType: t.ResourceType,
-      tags: tagMap(t.Tags),
-    })),
+    // moto copies CreateLaunchTemplate's own "launch-template" tag specification into the version's data
+    // (moto/ec2/responses/launch_templates.py create_launch_template, lines 20-34); AWS does not.
+    tagSpecifications: (d.TagSpecifications ?? [])
+      .filter((t) => t.ResourceType !== "launch-template")
+      .map((t) => ({ resourceType: t.ResourceType, tags: tagMap(t.Tags) })),
   });
 }
 

@@ -36,6 +36,28 @@ async function describeRule(id: string): Promise<SecurityGroupRule | undefined> 
   }
 }
 
+/**
+ * moto's DescribeSecurityGroupRules drops the description of a rule that references a group (its
+ * SecurityGroupRule.description reads only the CIDR range's, moto/ec2/models/security_groups.py), while
+ * DescribeSecurityGroups keeps it on the UserIdGroupPair: read it from there.
+ */
+async function referencedRuleDescription(rule: SecurityGroupRule): Promise<string | undefined> {
+  const referenced = rule.ReferencedGroupInfo?.GroupId;
+  if (!referenced || !rule.GroupId) return undefined;
+  const { SecurityGroups = [] } = await aws
+    .ec2()
+    .send(new (sdk.ec2().DescribeSecurityGroupsCommand)({ GroupIds: [rule.GroupId] }));
+  const permissions =
+    (rule.IsEgress ? SecurityGroups[0]?.IpPermissionsEgress : SecurityGroups[0]?.IpPermissions) ?? [];
+  const match = permissions.find(
+    (p) =>
+      p.IpProtocol === rule.IpProtocol &&
+      (p.FromPort ?? -1) === (rule.FromPort ?? -1) &&
+      (p.ToPort ?? -1) === (rule.ToPort ?? -1),
+  );
+  return match?.UserIdGroupPairs?.find((pair) => pair.GroupId === referenced)?.Description;
+}
+
 function ruleType(direction: "ingress" | "egress"): ResourceType {
   const isEgress = direction === "egress";
   const type: ResourceType = {
@@ -63,6 +85,7 @@ function ruleType(direction: "ingress" | "egress"): ResourceType {
     async read(id, previous) {
       const rule = await describeRule(id);
       if (!rule || rule.IsEgress !== isEgress) return undefined;
+      const description = rule.Description ?? (await referencedRuleDescription(rule));
       const tags = tagMap(rule.Tags);
       // Terraform keeps from/to null for "all ports" rules the program left without ports (Read).
       const keepPorts = rule.FromPort !== -1 || previous.fromPort !== undefined;
@@ -70,7 +93,7 @@ function ruleType(direction: "ingress" | "egress"): ResourceType {
         arn: `arn:${PARTITION}:ec2:${region()}:${await accountId()}:security-group-rule/${id}`,
         cidrIpv4: rule.CidrIpv4,
         cidrIpv6: rule.CidrIpv6,
-        description: rule.Description,
+        description,
         fromPort: keepPorts ? rule.FromPort : undefined,
         ipProtocol: rule.IpProtocol,
         prefixListId: rule.PrefixListId,
