@@ -216,10 +216,18 @@ async function replaceIdle(
     { colour: idle },
   );
   // Named like deploy's own replacement of an idle release: recovery completes it if interrupted.
-  await run.step("up:destroy-old", () => steps.destroyStack(run, idle, true), {
-    colour: idle,
-    detail: `release ${state.fleets[idle]!.release}`,
-  });
+  try {
+    await run.step("up:destroy-old", () => steps.destroyStack(run, idle, true), {
+      colour: idle,
+      detail: `release ${state.fleets[idle]!.release}`,
+    });
+  } catch (error) {
+    // Half destroyed: finish it (the colour has no traffic), or leave it open for the next workflow.
+    await run
+      .step("undo", () => steps.retry(() => steps.destroyStack(run, idle, false)), { colour: idle }, false)
+      .catch(() => (run.leftOpen = true));
+    throw error;
+  }
   const afterDestroy = await steps.readState(run, "up:read-state");
   await steps.deploy(run, afterDestroy, deployOptionsFromConfig(config, true), "up:");
 }

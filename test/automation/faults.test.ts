@@ -24,6 +24,20 @@ async function greenLiveBlueRetired(h: Harness): Promise<void> {
 const driftBlue = (h: Harness) =>
   h.engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 9 });
 
+/** The listener's weights and the green target group's health check changed by hand. */
+function driftRouterAndNetwork(h: Harness): void {
+  const named = (stack: string, type: string, pattern = /./) =>
+    h.engine.inspect(stack)!.resources.find((r) => r.type === type && pattern.test(r.name))!.name;
+  h.engine.simulateDrift("shop-prod-router", named("shop-prod-router", "aws:lb/listener:Listener"), {
+    defaultActions: [{ type: "forward", weights: "by hand" }],
+  });
+  h.engine.simulateDrift(
+    "shop-prod-network",
+    named("shop-prod-network", "aws:lb/targetGroup:TargetGroup", /green/),
+    { healthCheck: { path: "/by-hand" } },
+  );
+}
+
 const SCENARIOS: Scenario[] = [
   { name: "bootstrap", prepare: async () => {}, run: (h) => h.deployment.bootstrap() },
   {
@@ -84,6 +98,23 @@ const SCENARIOS: Scenario[] = [
     name: "heal",
     prepare: async (h) => {
       await deployedOnce(h);
+      driftBlue(h);
+    },
+    run: (h) => h.deployment.heal(),
+  },
+  {
+    name: "heal of a changed listener and network",
+    prepare: async (h) => {
+      await deployedOnce(h);
+      driftRouterAndNetwork(h);
+    },
+    run: (h) => h.deployment.heal(),
+  },
+  {
+    name: "heal of a drifted idle fleet",
+    prepare: async (h) => {
+      await greenLiveBlueRetired(h);
+      h.clock.now += HOURS_2;
       driftBlue(h);
     },
     run: (h) => h.deployment.heal(),
