@@ -77,12 +77,17 @@ function stackOf(urn: string): string {
   return urn.split("::")[0].replace(/^urn:pulumi:/, "");
 }
 
+/** The group's id: the state's resource id (providers need not repeat it among the outputs). */
+function groupIdOf(metadata: StepEventMetadata): string {
+  return String(metadata.new?.id || metadata.old?.id || metadata.old?.outputs?.id || "");
+}
+
 /** A security group's drift: its stray and missing rules, and its other changed properties. */
 function securityGroupDrift(
   metadata: StepEventMetadata,
   declaredByResources: SecurityGroupRule[],
 ): Pick<DriftedResource, "properties" | "strayRules" | "missingRules"> {
-  const groupId = String(metadata.new?.outputs?.id ?? metadata.old?.id ?? metadata.old?.outputs?.id ?? "");
+  const groupId = groupIdOf(metadata);
   const properties = changedProperties(metadata).filter(
     (key) => !(DIRECTIONS as readonly string[]).includes(key),
   );
@@ -131,7 +136,7 @@ export function driftedResources(events: EngineEvent[]): DriftedResource[] {
       metadata.type === SECURITY_GROUP_TYPE
         ? securityGroupDrift(
             metadata,
-            declaredRules.filter((r) => r.groupId === String(metadata.new?.outputs?.id ?? metadata.old?.id)),
+            declaredRules.filter((r) => r.groupId === groupIdOf(metadata)),
           )
         : { properties: changedProperties(metadata) };
     if (found.properties.length > 0) drifted.set(metadata.urn, { ...base, ...found, deleted: false });
