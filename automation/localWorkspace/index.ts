@@ -16,7 +16,7 @@ import {
   type ResolvedEngineOptions,
   type RoleProgram,
 } from "./options";
-import { missingPassphraseReason, needsPassphrase } from "./passphrase";
+import { missingPassphraseReason, needsPassphrase, passphraseFileEnv } from "./passphrase";
 import { resolvePulumiCommand } from "./pulumiCli";
 import { LocalWorkspaceStack, type PolicySettings } from "./stack";
 
@@ -120,8 +120,9 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
 
 async function prepareWorkspace(resolved: ResolvedEngineOptions): Promise<LocalWorkspaceOptions> {
   const pulumiCommand: PulumiCommand = await resolvePulumiCommand(resolved.pulumiCommand);
+  const envVars = { ...resolved.envVars, ...passphraseFileEnv(resolved.envVars) };
   if (needsPassphrase(resolved.backendUrl, resolved.secretsProvider)) {
-    const reason = missingPassphraseReason(resolved.envVars);
+    const reason = missingPassphraseReason(envVars);
     if (reason !== undefined) throw new PassphraseMissingError(resolved.backendUrl, reason);
   }
   for (const pack of resolved.policyPacks) {
@@ -137,7 +138,7 @@ async function prepareWorkspace(resolved: ResolvedEngineOptions): Promise<LocalW
     workDir: resolved.workDir,
     pulumiHome: resolved.pulumiHome,
     pulumiCommand,
-    envVars: resolved.envVars,
+    envVars,
     secretsProvider: resolved.secretsProvider,
   };
 }

@@ -10,11 +10,15 @@
 // - secrets/passphrase/manager.go:383-402 (readPassphrase): PULUMI_CONFIG_PASSPHRASE counts whenever it is set,
 //   even empty (os.LookupEnv); PULUMI_CONFIG_PASSPHRASE_FILE only when set and non-empty; otherwise a
 //   non-interactive CLI fails with "passphrase must be set with PULUMI_CONFIG_PASSPHRASE or
-//   PULUMI_CONFIG_PASSPHRASE_FILE environment variables".
+//   PULUMI_CONFIG_PASSPHRASE_FILE environment variables". The file is read at filepath.Abs(name), that is from
+//   the CLI's own directory (the workspace, `<projectDir>/.phoenix`), and an unreadable one fails the command
+//   ("unable to read PULUMI_CONFIG_PASSPHRASE_FILE: …").
 //
 // The CLI's environment is the process's own with the engine's `envVars` over it: the SDK passes `envVars` to
 // execa, which extends process.env with them (@pulumi/pulumi automation/localWorkspace.js runPulumiCmd,
 // automation/cmd.js exec; execa's `extendEnv` defaults to true).
+import * as fs from "fs";
+import * as path from "path";
 
 /** Backend URLs the CLI serves itself (DIY), as opposed to Pulumi Cloud's `https://…`. */
 export function isSelfManagedBackend(backendUrl: string): boolean {
@@ -27,6 +31,20 @@ export function needsPassphrase(backendUrl: string, secretsProvider: string | un
   if (provider === "passphrase") return true;
   if (provider !== "" && provider !== "default") return false; // awskms://, gcpkms://, …
   return isSelfManagedBackend(backendUrl);
+}
+
+/**
+ * What the CLI's environment needs beyond `envVars`: a relative PULUMI_CONFIG_PASSPHRASE_FILE made absolute
+ * from this process's directory, where its user meant it, since the CLI would read it from the workspace.
+ */
+export function passphraseFileEnv(
+  envVars: Record<string, string>,
+  processEnv: NodeJS.ProcessEnv = process.env,
+  cwd: string = process.cwd(),
+): Record<string, string> {
+  const file = { ...processEnv, ...envVars }.PULUMI_CONFIG_PASSPHRASE_FILE;
+  if (!file || path.isAbsolute(file)) return {};
+  return { PULUMI_CONFIG_PASSPHRASE_FILE: path.resolve(cwd, file) };
 }
 
 /** Why the CLI would find no passphrase in its environment, or undefined when it finds one. */
@@ -43,6 +61,12 @@ export function missingPassphraseReason(
       "PULUMI_CONFIG_PASSPHRASE is not set and PULUMI_CONFIG_PASSPHRASE_FILE is empty " +
       "(the Pulumi CLI ignores an empty file name)"
     );
+  }
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return `PULUMI_CONFIG_PASSPHRASE_FILE (${file}) cannot be read (${code})`;
   }
   return undefined;
 }

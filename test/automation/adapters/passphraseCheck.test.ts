@@ -45,6 +45,13 @@ describe("LocalWorkspace engine: the passphrase pre-check follows the CLI", func
     return { cli, engine };
   }
 
+  function passphraseFile(): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-passphrase-file-"));
+    dirs.push(dir);
+    fs.writeFileSync(path.join(dir, "passphrase"), "secret\n");
+    return path.join(dir, "passphrase");
+  }
+
   async function refused(options: LocalWorkspaceEngineOptions): Promise<PassphraseMissingError> {
     const { cli, engine } = engineWith(options);
     let caught: unknown;
@@ -71,16 +78,39 @@ describe("LocalWorkspace engine: the passphrase pre-check follows the CLI", func
   });
 
   it("judges the environment the CLI gets: envVars over the process's own", async () => {
-    process.env.PULUMI_CONFIG_PASSPHRASE_FILE = "/etc/phoenix/passphrase";
+    process.env.PULUMI_CONFIG_PASSPHRASE_FILE = passphraseFile();
     await refused({ envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: "" } });
     await accepted({ envVars: {} });
   });
 
   it("accepts an empty PULUMI_CONFIG_PASSPHRASE (the CLI takes any value that is set) and a named file", async () => {
     await accepted({ envVars: { PULUMI_CONFIG_PASSPHRASE: "" } });
-    await accepted({ envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: "/etc/phoenix/passphrase" } });
+    await accepted({ envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: passphraseFile() } });
     process.env.PULUMI_CONFIG_PASSPHRASE = "";
     await accepted({ envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: "" } });
+  });
+
+  it("gives the CLI a relative PULUMI_CONFIG_PASSPHRASE_FILE as an absolute path, from this process's directory", async () => {
+    // The CLI reads the file at filepath.Abs(name) (manager.go:384-392), from its own directory: the workspace,
+    // `<projectDir>/.phoenix`. Real CLI v3.274.0 run one directory below the file: "unable to read
+    // PULUMI_CONFIG_PASSPHRASE_FILE: open /tmp/rigcheck/proj/pp.txt: no such file or directory".
+    const file = passphraseFile();
+    const relative = path.relative(process.cwd(), file);
+    assert.ok(!path.isAbsolute(relative));
+    process.env.PULUMI_CONFIG_PASSPHRASE_FILE = relative;
+    const { cli, engine } = engineWith({ envVars: {} });
+    await engine.listStacks();
+    assert.strictEqual(cli.calls[0].env.PULUMI_CONFIG_PASSPHRASE_FILE, file);
+  });
+
+  it("refuses a PULUMI_CONFIG_PASSPHRASE_FILE that cannot be read, before any command", async () => {
+    const missing = path.join(os.tmpdir(), "phoenix-no-such-passphrase-file");
+    const error = await refused({ envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: missing } });
+    assert.match(
+      error.message,
+      /PULUMI_CONFIG_PASSPHRASE_FILE \(.*phoenix-no-such-passphrase-file\) cannot be read/,
+    );
+    await accepted({ envVars: { PULUMI_CONFIG_PASSPHRASE_FILE: missing, PULUMI_CONFIG_PASSPHRASE: "p" } });
   });
 
   it('needs a passphrase for secretsProvider "default" (and "passphrase") on a self-managed backend', async () => {
