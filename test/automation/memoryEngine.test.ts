@@ -36,15 +36,18 @@ describe("MemoryEngine", () => {
     assert.deepStrictEqual(pre, [
       ["pulumi:pulumi:Stack", "create"],
       ["phoenix:aws:ImmutableFleet", "create"],
+      ["aws:iam/role:Role", "create"],
+      ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "create"],
+      ["aws:iam/instanceProfile:InstanceProfile", "create"],
       ["aws:ec2/launchTemplate:LaunchTemplate", "create"],
       ["aws:autoscaling/group:Group", "create"],
     ]);
-    assert.strictEqual(events.filter((e) => e.resOutputsEvent).length, 4);
-    assert.deepStrictEqual(events[events.length - 1].summaryEvent?.resourceChanges, { create: 4 });
-    assert.deepStrictEqual(result.summary.resourceChanges, { create: 4 });
+    assert.strictEqual(events.filter((e) => e.resOutputsEvent).length, 7);
+    assert.deepStrictEqual(events[events.length - 1].summaryEvent?.resourceChanges, { create: 7 });
+    assert.deepStrictEqual(result.summary.resourceChanges, { create: 7 });
     assert.strictEqual(result.summary.result, "succeeded");
     assert.strictEqual(result.outputs.release.value, "v1");
-    assert.match(String(result.outputs.launchTemplateName.value), /^shop-prod-blue-[a-z2-7]{10}$/);
+    assert.match(String(result.outputs.launchTemplateName.value), /^shop-prod-blue-v1-[a-z2-7]{10}$/);
     assert.deepStrictEqual(
       new Set(events.map((e) => e.sequence)).size,
       events.length,
@@ -66,15 +69,15 @@ describe("MemoryEngine", () => {
     await stack.setAllConfig(cfg({ imageId: "ami-0fedcba9876543210" }));
     const events: EngineEvent[] = [];
     const preview = await stack.preview({ onEvent: (e) => events.push(e) });
-    assert.deepStrictEqual(preview.changeSummary, { same: 2, replace: 2 });
+    assert.deepStrictEqual(preview.changeSummary, { same: 5, replace: 2 });
     const template = events.find(
       (e) => e.resourcePreEvent?.metadata.type === "aws:ec2/launchTemplate:LaunchTemplate",
     )!.resourcePreEvent!;
     assert.strictEqual(template.planning, true);
     assert.deepStrictEqual(
       template.metadata.diffs,
-      ["imageId", "name", "tags"],
-      "the identity tag changes too",
+      ["imageId", "name", "tagSpecifications", "tags"],
+      "the identity tags change too",
     );
     assert.deepStrictEqual(template.metadata.detailedDiff?.name, {
       diffKind: "update-replace",
@@ -90,7 +93,7 @@ describe("MemoryEngine", () => {
     await stack.up();
     await stack.setAllConfig(cfg({ desiredCapacity: "3" }));
     const result = await stack.up();
-    assert.deepStrictEqual(result.summary.resourceChanges, { same: 3, update: 1 });
+    assert.deepStrictEqual(result.summary.resourceChanges, { same: 6, update: 1 });
   });
 
   it("fails a program whose sibling stack is missing, like a StackReference would", async () => {
@@ -99,7 +102,7 @@ describe("MemoryEngine", () => {
     const events: EngineEvent[] = [];
     await assert.rejects(
       stack.up({ onEvent: (e) => events.push(e) }),
-      /stack output `blueTargetGroupArn` of the network stack is missing/,
+      /stack output `\w+` of the network stack is missing: deploy the network stack first/,
     );
     assert.strictEqual(events[0].diagnosticEvent?.severity, "error");
   });
@@ -126,13 +129,19 @@ describe("MemoryEngine", () => {
     await assert.rejects(stack.up(), /injected fault midway engine call/);
     assert.deepStrictEqual(
       engine.inspect("shop-prod-blue")!.resources.map((r) => r.type),
-      ["pulumi:pulumi:Stack", "phoenix:aws:ImmutableFleet"],
+      [
+        "pulumi:pulumi:Stack",
+        "phoenix:aws:ImmutableFleet",
+        "aws:iam/role:Role",
+        "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      ],
+      "4 of 7",
     );
     assert.deepStrictEqual(await stack.outputs(), {});
     const network = await engine.createOrSelectStack("shop-prod-network", "network");
     engine.failCall(engine.callCount + 1, "midway");
     await assert.rejects(network.destroy());
-    assert.strictEqual(engine.inspect("shop-prod-network")!.resources.length, 6, "6 of 12 resources left");
+    assert.strictEqual(engine.inspect("shop-prod-network")!.resources.length, 6, "6 of 13 resources left");
   });
 
   it("counts every call, with its method and stack", async () => {
@@ -159,7 +168,7 @@ describe("MemoryEngine", () => {
     engine.simulateDrift("shop-prod-blue", "shop-prod-blue-lt", null);
     const events: EngineEvent[] = [];
     const preview = await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
-    assert.deepStrictEqual(preview.summary.resourceChanges, { same: 2, update: 1, delete: 1 });
+    assert.deepStrictEqual(preview.summary.resourceChanges, { same: 5, update: 1, delete: 1 });
     const pre = events.flatMap((e) => (e.resourcePreEvent ? [e.resourcePreEvent] : []));
     assert.ok(pre.every((e) => e.metadata.op === "refresh" && e.planning === true));
     assert.ok(
@@ -189,7 +198,7 @@ describe("MemoryEngine", () => {
       /code: 7\n stderr: error: no changes were expected for refresh but changes were proposed/,
     );
     await stack.refresh();
-    assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 3 });
+    assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 6 });
   });
 
   it("sends outputs events in previews too, planning (pulumi pkg/engine/update.go:1535)", async () => {
@@ -213,16 +222,16 @@ describe("MemoryEngine", () => {
     engine.simulateDrift("shop-prod-blue", "shop-prod-blue-asg", { maxSize: 10 });
     assert.deepStrictEqual(
       (await stack.up()).summary.resourceChanges,
-      { same: 4 },
+      { same: 7 },
       "a plain up sees no change",
     );
-    assert.deepStrictEqual((await stack.preview({ refresh: true })).changeSummary, { same: 3, update: 1 });
+    assert.deepStrictEqual((await stack.preview({ refresh: true })).changeSummary, { same: 6, update: 1 });
     assert.deepStrictEqual((await stack.up({ refresh: true })).summary.resourceChanges, {
-      same: 3,
+      same: 6,
       update: 1,
     });
     assert.strictEqual(engine.liveOutputs("shop-prod-blue", "shop-prod-blue-asg")?.maxSize, 3);
-    assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 4 });
+    assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 7 });
   });
 
   it("refuses to remove a stack that still has resources, and removes a destroyed one", async () => {
@@ -232,8 +241,8 @@ describe("MemoryEngine", () => {
     const result = await stack.destroy();
     assert.strictEqual(
       result.summary.resourceChanges?.delete,
-      12,
-      "stack, component, VPC, 4 subnets, 2 security groups, ALB, 2 target groups",
+      13,
+      "stack, component, VPC (awsx), 2 security groups, 5 rules, ALB, 2 target groups",
     );
     await engine.removeStack("shop-prod-network");
     assert.deepStrictEqual(await engine.listStacks(), []);

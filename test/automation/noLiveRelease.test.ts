@@ -49,7 +49,7 @@ describe("no release live yet (router at 0/0)", () => {
     assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 0 });
     assert.strictEqual(routerUps(h), 1, "only bootstrap touched the router");
     const again = await h.deployment.up({ release: "v1", imageId: AMI_1, capacity: 3 });
-    assert.deepStrictEqual([again.colour, again.changes], ["blue", { same: 3, update: 1 }]);
+    assert.deepStrictEqual([again.colour, again.changes], ["blue", { same: 6, update: 1 }]);
   });
 
   it("the first swap goes straight to 100 % after the health check, skipping canary steps, in one listener update", async () => {

@@ -81,7 +81,7 @@ describe("BlueGreenDeployment workflows", () => {
       });
       assert.strictEqual(result.colour, "blue");
       assert.deepStrictEqual(result.health, { healthy: 4, desired: 4, byState: { healthy: 4 } });
-      assert.deepStrictEqual(result.changes, { create: 4 });
+      assert.deepStrictEqual(result.changes, { create: 7 });
       assert.match(result.identity, /^[a-z2-7]{10}$/);
       const config = h.engine.inspect("shop-prod-blue")!.config;
       assert.deepStrictEqual(config, {
@@ -236,7 +236,7 @@ describe("BlueGreenDeployment workflows", () => {
       await h.deployment.bootstrap();
       await h.deployment.up({ release: "v1", imageId: AMI_1, capacity: 2 });
       const again = await h.deployment.up({ release: "v1", imageId: AMI_1, capacity: 3 });
-      assert.deepStrictEqual(again.changes, { same: 3, update: 1 });
+      assert.deepStrictEqual(again.changes, { same: 6, update: 1 });
       assert.strictEqual(again.replacedRelease, undefined);
     });
 
@@ -584,7 +584,7 @@ describe("BlueGreenDeployment workflows", () => {
       assert.ok(
         engine.some(
           (e) =>
-            e.kind === "engine" && e.operation === "up" && e.event.summaryEvent?.resourceChanges.create === 4,
+            e.kind === "engine" && e.operation === "up" && e.event.summaryEvent?.resourceChanges.create === 7,
         ),
       );
       const steps = h.events.filter((e) => e.kind === "step-end").map((e) => e.kind === "step-end" && e.step);

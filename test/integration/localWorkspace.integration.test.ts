@@ -7,6 +7,7 @@ import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import { CommandError } from "@pulumi/pulumi/automation";
 import { createLocalWorkspaceEngine, type LocalWorkspaceEngine } from "../../automation/localWorkspace";
+import { FAKE_PROGRAMS } from "../../automation/memory/fakePrograms";
 import {
   CloudlessResource,
   cloudlessPrograms,
@@ -17,8 +18,13 @@ import {
 
 const DENY_PACK = path.join(__dirname, "fixtures", "denyMarkerPack");
 const NETWORK = "itest-dev-network";
-/** The network role's table (automation/memory/fakePrograms.ts): 1 component, 10 children. */
-const NETWORK_RESOURCES = 11;
+/** How many resources the real network program registers (as the cloudless programs and MemoryEngine run it). */
+const networkResources = () =>
+  FAKE_PROGRAMS.network({
+    stack: NETWORK,
+    config: { role: "network", app: "itest", env: "dev" },
+    stackOutputs: () => undefined,
+  }).resources.length;
 
 function findFile(dir: string, name: string): string | undefined {
   for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
@@ -61,7 +67,7 @@ describe("integration: LocalWorkspace engine with the real pulumi CLI and a file
     const events: EngineEvent[] = [];
     const preview = await stack.preview({ onEvent: (event) => events.push(event) });
     // The component and its children, plus the stack resource itself.
-    assert.strictEqual(preview.changeSummary.create, NETWORK_RESOURCES + 1);
+    assert.strictEqual(preview.changeSummary.create, networkResources() + 1);
     const vpc = events.find((event) => event.resourcePreEvent?.metadata.type === "phoenixtest:ec2/vpc:Vpc");
     assert.strictEqual(vpc?.resourcePreEvent?.metadata.op, "create");
 
@@ -77,7 +83,7 @@ describe("integration: LocalWorkspace engine with the real pulumi CLI and a file
     assert.ok((await engine.listStacks()).includes(NETWORK));
 
     const again = await stack.preview();
-    assert.deepStrictEqual(again.changeSummary, { same: NETWORK_RESOURCES + 1 });
+    assert.deepStrictEqual(again.changeSummary, { same: networkResources() + 1 });
     await stack.refresh({ previewOnly: true, expectNoChanges: true });
 
     const destroyed = await stack.destroy();

@@ -2,8 +2,8 @@
 // visible skips, throw-away projects, a scripted healthy probe, and "cloudless" programs.
 //
 // Cloudless programs run under the real CLI and engine but create nothing in a cloud: each role's
-// resources (the table of automation/memory/fakePrograms.ts, computed from the same config keys as the
-// real programs, with the same outputs) become component resources, and the router's listener a dynamic
+// resources (what the real role program registers, run under the mock runtime as MemoryEngine runs it:
+// automation/memory/fakePrograms.ts, with the same outputs) become component resources, and the router's listener a dynamic
 // provider resource (run by the `pulumi-nodejs` dynamic provider that ships with the CLI), so that a swap
 // step is a real one-resource update. Sibling stack outputs are read through the engine itself.
 import * as fs from "fs";

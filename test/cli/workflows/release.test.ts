@@ -36,7 +36,7 @@ describe("phoenix workflow commands: a release end to end", () => {
       up1.out,
       /^Deployed release v1 \(ami-0123456789abcdef0, identity [a-z2-7]{10}\) to blue: 2\/2 targets healthy\.\n/,
     );
-    assert.match(up1.out, /^Resources: create 4\.$/m);
+    assert.match(up1.out, /^Resources: create 7\.$/m);
     assert.deepEqual(h.weights(), { blue: 0, green: 0 }, "up never touches the traffic");
     const first = await h.phoenix(["swap", ...TARGET, "--steps", "10,100", "--yes"]);
     assert.equal(first.code, EXIT.ok, first.err);
@@ -145,7 +145,7 @@ describe("phoenix workflow commands: a release end to end", () => {
     assert.deepEqual([up.command, up.app, up.env], ["up", "shop", "prod"]);
     assert.deepEqual(
       [up.result.colour, up.result.release, up.result.changes],
-      ["green", "v2", { create: 4 }],
+      ["green", "v2", { create: 7 }],
     );
 
     const swap = parse<SwapResult>(

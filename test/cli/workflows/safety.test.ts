@@ -422,11 +422,11 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       const lines = up.err.trimEnd().split("\n");
       for (const line of lines) assert.match(line, /^\[ +\d+\.\ds\] /);
       assert.match(up.err, /^\[ +\d+\.\ds\] up: configure \(release v1\) …$/m);
-      assert.match(up.err, /^\[ +\d+\.\ds\] ok up: deploy in \d+\.\ds · create 4$/m);
+      assert.match(up.err, /^\[ +\d+\.\ds\] ok up: deploy in \d+\.\ds · create 7$/m);
       assert.match(up.err, /^\[ +\d+\.\ds\] health of blue: 2\/2 healthy \(healthy 2\), check 1$/m);
       assert.match(lines[lines.length - 1], /\] up done in \d+\.\ds$/);
       assert.ok(!up.err.includes(ESC), "no terminal control codes");
-      assert.doesNotMatch(up.out, /create 4 ·|\[ +\d/, "no progress on stdout");
+      assert.doesNotMatch(up.out, /create 7 ·|\[ +\d/, "no progress on stdout");
     });
 
     it("redraws one live line on a terminal and keeps a line per finished step", async () => {
