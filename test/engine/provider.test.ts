@@ -1,15 +1,18 @@
 // The rig's aws provider through the real Pulumi CLI: an inline program with the resources a fleet behind a
 // weighted listener needs is created in moto, refreshed without drift, changed out of band with the AWS
 // SDK, refreshed again (drift shows in resOutputsEvent: the engine calls the provider's Diff and inverts it,
-// pulumi pkg/resource/deploy/step.go RefreshStep), healed by `up`, and destroyed.
+// pulumi pkg/resource/deploy/step.go RefreshStep), healed by `up --refresh`, deleted out of band, and
+// destroyed; and one Image Builder bake, into a real AMI, and one made to fail.
 import { strict as assert } from "assert";
 import {
   AutoScalingClient,
+  DeleteAutoScalingGroupCommand,
   DescribeAutoScalingGroupsCommand,
   UpdateAutoScalingGroupCommand,
 } from "@aws-sdk/client-auto-scaling";
 import {
   AuthorizeSecurityGroupIngressCommand,
+  DescribeImagesCommand,
   DescribeSecurityGroupsCommand,
   EC2Client,
   RegisterImageCommand,
@@ -20,7 +23,9 @@ import {
   ModifyListenerCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
 import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
+import { FAIL_TESTS_TAG } from "./provider/resources/imageBuilder";
 import { startProviderWorld, type ProviderWorld } from "./provider/world";
 
 /** The outputs of the program, by name. */
@@ -98,6 +103,7 @@ function program(world: ProviderWorld, imageId: string) {
       name: "e2e-lt",
       imageId,
       instanceType: "t3.micro",
+      userData: pulumi.secret(Buffer.from("#!/bin/sh\necho hello\n").toString("base64")),
       vpcSecurityGroupIds: [sg.id],
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
       blockDeviceMappings: [
@@ -123,6 +129,44 @@ function program(world: ProviderWorld, imageId: string) {
       greenArn: green.arn,
       asgName: asg.name,
     };
+  };
+}
+
+/** One bake with EC2 Image Builder's resources (kept in the provider's state files, the AMI in moto). */
+function bakeProgram(parentImage: string, failTests: boolean) {
+  return async (): Promise<Record<string, unknown>> => {
+    const component = new aws.imagebuilder.Component("build", {
+      name: "e2e-build",
+      platform: "Linux",
+      version: "1.0.0",
+      data: "name: e2e\nschemaVersion: 1.0\nphases: []\n",
+    });
+    const recipe = new aws.imagebuilder.ImageRecipe("recipe", {
+      name: "e2e-recipe",
+      version: "1.0.0",
+      parentImage,
+      components: [{ componentArn: component.arn }],
+    });
+    const infrastructure = new aws.imagebuilder.InfrastructureConfiguration("infra", {
+      instanceProfileName: "e2e-build-profile",
+      terminateInstanceOnFailure: true,
+    });
+    const distribution = new aws.imagebuilder.DistributionConfiguration("distribution", {
+      distributions: [
+        {
+          region: "us-east-1",
+          amiDistributionConfiguration: { name: "e2e-{{ imagebuilder:buildDate }}", amiTags: { app: "e2e" } },
+        },
+      ],
+    });
+    const image = new aws.imagebuilder.Image("image", {
+      imageRecipeArn: recipe.arn,
+      infrastructureConfigurationArn: infrastructure.arn,
+      distributionConfigurationArn: distribution.arn,
+      imageTestsConfiguration: { imageTestsEnabled: true, timeoutMinutes: 60 },
+      tags: failTests ? { [FAIL_TESTS_TAG]: "true" } : {},
+    });
+    return { imageArn: image.arn, amiId: image.outputResources.apply((r) => r[0].amis[0].image) };
   };
 }
 
@@ -180,6 +224,12 @@ describe("the rig's aws provider, through the real Pulumi CLI", function () {
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [made.asgName] }),
     );
     assert.equal(AutoScalingGroups[0]?.LaunchTemplate?.Version, "1");
+    // A secret input stays secret in the outputs (the provider answers Configure with acceptSecrets: false).
+    const state = (await stack.exportStack()).deployment as {
+      resources: { type: string; outputs: Record<string, unknown> }[];
+    };
+    const template = state.resources.find((r) => r.type === "aws:ec2/launchTemplate:LaunchTemplate");
+    assert.ok(JSON.stringify(template?.outputs.userData).includes("4dabf18193072939515e22adb298388d"));
   });
 
   it("refreshes without drift right after up", async () => {
@@ -253,6 +303,50 @@ describe("the rig's aws provider, through the real Pulumi CLI", function () {
     const events: EngineEvent[] = [];
     await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
     assert.deepEqual(drifted(events), []);
+  });
+
+  it("shows a resource deleted out of band as op delete, with no new state", async () => {
+    await clients.autoscaling.send(
+      new DeleteAutoScalingGroupCommand({ AutoScalingGroupName: made.asgName, ForceDelete: true }),
+    );
+    const events: EngineEvent[] = [];
+    await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
+    const deleted = events.map((e) => e.resOutputsEvent?.metadata).find((m) => m?.op === "delete");
+    assert.equal(deleted?.type, "aws:autoscaling/group:Group");
+    assert.equal(deleted?.new, null); // the event says `"new": null`
+  });
+
+  it("bakes an Image Builder image into an AMI the emulator knows, and refreshes it without drift", async () => {
+    const { ImageId } = await clients.ec2.send(
+      new RegisterImageCommand({ Name: "e2e-parent", RootDeviceName: "/dev/xvda" }),
+    );
+    const bake = await LocalWorkspace.createOrSelectStack(
+      { stackName: "bake", projectName: "rig-provider-e2e", program: bakeProgram(ImageId!, false) },
+      { envVars: world.vars, pulumiCommand: await PulumiCommand.get({ root: world.pulumiRoot }) },
+    );
+    const { outputs } = await bake.up();
+    const { Images = [] } = await clients.ec2.send(
+      new DescribeImagesCommand({ ImageIds: [outputs.amiId.value] }),
+    );
+    assert.equal(Images[0]?.Tags?.find((t) => t.Key === "Ec2ImageBuilderArn")?.Value, outputs.imageArn.value);
+    assert.equal(Images[0]?.Tags?.find((t) => t.Key === "app")?.Value, "e2e");
+    const events: EngineEvent[] = [];
+    await bake.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
+    assert.deepEqual(drifted(events), []);
+    await bake.destroy();
+  });
+
+  it("fails a bake whose image tests are made to fail", async () => {
+    const failing = await LocalWorkspace.createOrSelectStack(
+      {
+        stackName: "bake-fails",
+        projectName: "rig-provider-e2e",
+        program: bakeProgram("ami-12345678", true),
+      },
+      { envVars: world.vars, pulumiCommand: await PulumiCommand.get({ root: world.pulumiRoot }) },
+    );
+    await assert.rejects(failing.up(), /unexpected state 'FAILED'.*Image tests failed/s);
+    await failing.destroy();
   });
 
   it("destroys everything it created", async () => {

@@ -21,7 +21,7 @@ export function diffResource(token: string, olds: Props, news: Props): DiffOutco
     const desired = news[key];
     // Unknown during a preview: it may change (a replacement when the property is ForceNew).
     if (isUnknown(desired)) return true;
-    return !satisfies(desired, olds[key]);
+    return !satisfies(desired, olds[key], key);
   });
   const replaceOn = new Set(FORCE_NEW[token]?.replaceOn ?? []);
   const replaces = changed.filter((key) => replaceOn.has(key));

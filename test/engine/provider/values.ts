@@ -36,8 +36,30 @@ function parsedJson(value: string): unknown {
   }
 }
 
+/**
+ * Properties that are maps (TypeMap) in the schemas: compared key for key both ways, so a tag added out of
+ * band is a difference, unlike a key of a nested block that only the emulator fills in.
+ */
+const MAP_PROPERTIES = new Set(["tags", "tagsAll", "amiTags", "resourceTags", "dimensions", "tagMap"]);
+
+function sameMap(desired: unknown, live: unknown): boolean {
+  const d = (desired ?? {}) as Props;
+  const l = (live ?? {}) as Props;
+  const keys = new Set([...Object.keys(d), ...Object.keys(l)]);
+  return [...keys].every((k) => d[k] !== undefined && l[k] !== undefined && String(d[k]) === String(l[k]));
+}
+
 /** True when `live` satisfies `desired` (desired keys only; arrays as sets; numbers and strings loosely). */
-export function satisfies(desired: unknown, live: unknown): boolean {
+export function satisfies(desired: unknown, live: unknown, property?: string): boolean {
+  // (An auto scaling group's `tags` is a list of blocks, not a map.)
+  if (
+    property !== undefined &&
+    MAP_PROPERTIES.has(property) &&
+    !Array.isArray(desired) &&
+    !Array.isArray(live)
+  ) {
+    return sameMap(desired, live);
+  }
   if (isEmpty(desired)) return isEmpty(live);
   if (typeof desired === "string" && typeof live === "string") {
     if (desired === live) return true;
@@ -60,7 +82,7 @@ export function satisfies(desired: unknown, live: unknown): boolean {
   }
   if (typeof live !== "object" || live === null || Array.isArray(live)) return false;
   const liveObject = live as Props;
-  return Object.entries(desired as Props).every(([k, v]) => satisfies(v, liveObject[k]));
+  return Object.entries(desired as Props).every(([k, v]) => satisfies(v, liveObject[k], k));
 }
 
 function sameJson(a: unknown, b: unknown): boolean {
