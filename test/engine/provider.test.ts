@@ -349,6 +349,42 @@ describe("the rig's aws provider, through the real Pulumi CLI", function () {
     await failing.destroy();
   });
 
+  it("answers the data sources from its configuration (aws:region) and the emulator", async () => {
+    const invokes = await LocalWorkspace.createOrSelectStack(
+      {
+        stackName: "invokes",
+        projectName: "rig-provider-e2e",
+        program: async () => ({
+          region: aws.getRegionOutput().name,
+          partition: aws.getPartitionOutput().partition,
+          account: aws.getCallerIdentityOutput().accountId,
+          zones: aws.getAvailabilityZonesOutput().names,
+          policy: aws.iam.getPolicyDocumentOutput({
+            statements: [
+              {
+                actions: ["sts:AssumeRole"],
+                principals: [{ type: "Service", identifiers: ["ec2.amazonaws.com"] }],
+              },
+            ],
+          }).json,
+        }),
+      },
+      { envVars: world.vars, pulumiCommand: await PulumiCommand.get({ root: world.pulumiRoot }) },
+    );
+    await invokes.setConfig("aws:region", { value: "eu-west-1" });
+    const { outputs } = await invokes.up();
+    assert.equal(outputs.region.value, "eu-west-1");
+    assert.equal(outputs.partition.value, "aws");
+    assert.match(outputs.account.value, /^\d{12}$/);
+    assert.ok((outputs.zones.value as string[]).every((z) => z.startsWith("eu-west-1")));
+    assert.deepEqual(JSON.parse(outputs.policy.value).Statement[0], {
+      Effect: "Allow",
+      Action: "sts:AssumeRole",
+      Principal: { Service: "ec2.amazonaws.com" },
+    });
+    await invokes.destroy();
+  });
+
   it("destroys everything it created", async () => {
     await stack.destroy();
     const { SecurityGroups = [] } = await clients.ec2.send(

@@ -16,15 +16,15 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
   },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
     // security_group_id: RequiresReplace; ModifyPlan also replaces when the source kind changes
-    // (cidr_ipv4 / cidr_ipv6 / prefix_list_id / referenced_security_group_id), see replaceOnSourceKind.
+    // (cidr_ipv4 / cidr_ipv6 / prefix_list_id / referenced_security_group_id): RULE_SOURCE_KINDS, diff.ts.
     replaceOn: ["securityGroupId"],
     source: "internal/service/ec2/vpc_security_group_ingress_rule.go @00a32209 (GetSchema, ModifyPlan)",
   },
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
     replaceOn: ["securityGroupId"],
     source:
-      "internal/service/ec2/vpc_security_group_egress_rule.go (shares the ingress rule's schema and ModifyPlan, " +
-      "vpc_security_group_ingress_rule.go @00a32209)",
+      "internal/service/ec2/vpc_security_group_egress_rule.go @050ac111 (embeds resourceSecurityGroupRule, " +
+      "whose schema and ModifyPlan are in vpc_security_group_ingress_rule.go)",
   },
   "aws:lb/loadBalancer:LoadBalancer": {
     replaceOn: ["customerOwnedIpv4Pool", "internal", "loadBalancerType", "name", "namePrefix"],
@@ -53,8 +53,8 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
     source: "internal/service/ec2/ec2_launch_template.go @025e4f81 (ResourceLaunchTemplate schema)",
   },
   "aws:autoscaling/group:Group": {
-    replaceOn: ["name", "namePrefix"],
-    source: "internal/service/autoscaling/group.go @00a919d1 (resourceGroup schema, attributes i–z read)",
+    replaceOn: ["initialLifecycleHooks", "name", "namePrefix"],
+    source: "internal/service/autoscaling/group.go @00a919d1 (resourceGroup schema)",
   },
   "aws:iam/role:Role": {
     replaceOn: ["name", "namePrefix", "path"],
@@ -123,15 +123,11 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
   },
   "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": {
     replaceOn: ["name"],
-    source:
-      "internal/service/imagebuilder/distribution_configuration.go (name ForceNew; not re-read in this " +
-      "session: verify before relying on it)",
+    source: "internal/service/imagebuilder/distribution_configuration.go @05da6ddd",
   },
   "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy": {
     replaceOn: ["name"],
-    source:
-      "internal/service/imagebuilder/lifecycle_policy.go (framework; name RequiresReplace; not re-read in " +
-      "this session: verify before relying on it)",
+    source: "internal/service/imagebuilder/lifecycle_policy.go @05488691 (framework: name RequiresReplace)",
   },
 };
 

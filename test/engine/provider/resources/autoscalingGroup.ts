@@ -87,7 +87,7 @@ async function healthyTargets(group: AutoScalingGroup | undefined, instanceIds: 
 export const autoscalingGroup: ResourceType = {
   token: "aws:autoscaling/group:Group",
   autoName: { maxLength: 255 },
-  defaults: { waitForCapacityTimeout: "10m", forceDelete: false },
+  defaults: { waitForCapacityTimeout: "10m", forceDelete: false, healthCheckGracePeriod: 300 },
 
   async create(inputs) {
     const name = String(inputs.name);
