@@ -28,13 +28,8 @@ import type {
 } from "@pulumi/pulumi/automation";
 import { canonicalJson } from "../components/immutability/identity";
 import { CONFIG_NAMESPACE, type Role } from "../programs/contract";
-import {
-  FAKE_PROGRAMS,
-  REPLACE_KEYS,
-  shortHash,
-  type FakeProgram,
-  type FakeResource,
-} from "./memory/fakePrograms";
+import { FAKE_PROGRAMS, shortHash, type FakeProgram, type FakeResource } from "./memory/fakePrograms";
+import { replaceOnKeys } from "./memory/forceNew";
 import type { Engine, EngineStack } from "./seams";
 import { blocksWithout, SECURITY_GROUP_TYPE, type SecurityGroupRule } from "./securityGroupRules";
 
@@ -422,7 +417,8 @@ export class MemoryEngine implements Engine {
         steps.push({ op: "same", urn: next.urn, type: next.type, old, next: old });
         continue;
       }
-      const forceNew = REPLACE_KEYS[next.type] ?? [];
+      // The one ForceNew table, as the rig's test provider uses it (automation/memory/forceNew.ts).
+      const forceNew = replaceOnKeys(next.type, old.inputs, next.inputs);
       const replace = keys.some((k) => forceNew.includes(k));
       const detailedDiff: Record<string, PropertyDiff> = {};
       for (const key of keys) {
@@ -479,9 +475,10 @@ export class MemoryEngine implements Engine {
       new: step.next ? this.state(step.next) : undefined,
       diffs: step.diffs,
       detailedDiff: step.detailedDiff,
+      // The keys that forced the replacement: the ones the plan marked `*-replace`.
       keys:
         step.op === "replace"
-          ? step.diffs?.filter((k) => (REPLACE_KEYS[step.type] ?? []).includes(k))
+          ? step.diffs?.filter((k) => step.detailedDiff?.[k]?.diffKind.endsWith("-replace"))
           : undefined,
     };
   }

@@ -5,7 +5,7 @@
 // One table for every double of the engine (issue 7, "diffs use the same ForceNew table"): the rig's test `aws`
 // provider (test/engine/provider/diff.ts) and MemoryEngine's diff (automation/memory/fakePrograms.ts
 // REPLACE_KEYS). It lives with the product because MemoryEngine ships in it and must not import from test/;
-// test/memory/forceNew.test.ts checks that every type the real programs create has a row.
+// test/automation/realPrograms.test.ts checks that every type the real programs create has a row.
 
 export interface ForceNewRow {
   readonly replaceOn: readonly string[];
@@ -126,15 +126,14 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
   },
   "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": {
     replaceOn: ["name"],
-    source:
-      "internal/service/imagebuilder/distribution_configuration.go (name ForceNew; not re-read in this " +
-      "session: verify before relying on it)",
+    // Description and distributions update in place (resourceDistributionConfigurationUpdate).
+    source: "internal/service/imagebuilder/distribution_configuration.go @05da6ddd (name the only ForceNew)",
   },
   "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy": {
     replaceOn: ["name"],
+    // Framework resource: every other attribute goes through UpdateLifecyclePolicy.
     source:
-      "internal/service/imagebuilder/lifecycle_policy.go (framework; name RequiresReplace; not re-read in " +
-      "this session: verify before relying on it)",
+      "internal/service/imagebuilder/lifecycle_policy.go @05488691 (Schema: name the only RequiresReplace)",
   },
 };
 
@@ -145,3 +144,25 @@ export const RULE_SOURCE_KINDS = [
   "prefixListId",
   "referencedSecurityGroupId",
 ] as const;
+
+function sourceKind(props: Record<string, unknown>): string | undefined {
+  return RULE_SOURCE_KINDS.find((k) => props[k] !== undefined && props[k] !== null && props[k] !== "");
+}
+
+/**
+ * The inputs whose change replaces a resource of `type` going from `olds` to `news`: its ForceNew row, and for
+ * a security group rule its source keys when the kind of source changes (ModifyPlan in
+ * vpc_security_group_ingress_rule.go). Unknown types have none: they update in place.
+ */
+export function replaceOnKeys(
+  type: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+): string[] {
+  const keys = [...(FORCE_NEW[type]?.replaceOn ?? [])];
+  if (type.startsWith("aws:vpc/securityGroup") && sourceKind(olds) !== sourceKind(news)) {
+    for (const key of RULE_SOURCE_KINDS)
+      if (olds[key] !== undefined || news[key] !== undefined) keys.push(key);
+  }
+  return keys;
+}

@@ -3,8 +3,8 @@
 // create has a row in the one ForceNew table, and running them leaves the caller's own mocks alone.
 import assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import type { ConfigMap } from "@pulumi/pulumi/automation";
-import { FORCE_NEW } from "../../automation/memory/forceNew";
+import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
+import { FORCE_NEW, replaceOnKeys } from "../../automation/memory/forceNew";
 import { FAKE_PROGRAMS, REPLACE_KEYS } from "../../automation/memory/fakePrograms";
 import { programRuns } from "../../automation/memory/programRunner";
 import { MemoryEngine } from "../../automation/memoryEngine";
@@ -216,6 +216,45 @@ describe("MemoryEngine runs the real role programs", function () {
         `MemoryEngine replaces ${type} on its row`,
       );
     }
+  });
+
+  it("replaces on the ForceNew table in MemoryEngine's diff, a rule's change of source kind included", async () => {
+    let bend: (inputs: Record<string, unknown>) => void = () => undefined;
+    const engine = new MemoryEngine({
+      programs: {
+        network: (context) => {
+          const result = FAKE_PROGRAMS.network(context);
+          bend(result.resources.find((r) => r.name === "force-new-alb-in-80-0")!.inputs);
+          return result;
+        },
+      },
+    });
+    const stack = await engine.createOrSelectStack("force-new-network", "network");
+    await stack.setAllConfig(cfg({ role: "network", app: "force", env: "new" }));
+    await stack.up();
+    const ops = async () => {
+      const events: EngineEvent[] = [];
+      await stack.preview({ onEvent: (e) => events.push(e) });
+      return events.flatMap((e) => {
+        const m = e.resourcePreEvent?.metadata;
+        return m && m.op !== "same" ? [[m.op, m.urn.split("::").pop(), m.keys ?? m.diffs]] : [];
+      });
+    };
+    bend = (inputs) => void (inputs.toPort = 81);
+    assert.deepStrictEqual(await ops(), [["update", "force-new-alb-in-80-0", ["toPort"]]]);
+    bend = (inputs) => {
+      delete inputs.cidrIpv4;
+      inputs.prefixListId = "pl-0123456789abcdef0";
+    };
+    assert.deepStrictEqual(await ops(), [["replace", "force-new-alb-in-80-0", ["cidrIpv4", "prefixListId"]]]);
+    bend = (inputs) => void (inputs.description = "another");
+    assert.deepStrictEqual(await ops(), [["update", "force-new-alb-in-80-0", ["description"]]]);
+    assert.deepStrictEqual(
+      replaceOnKeys("aws:lb/listener:Listener", {}, {}),
+      ["loadBalancerArn"],
+      "a row of the table as it is",
+    );
+    assert.deepStrictEqual(replaceOnKeys("phoenix:aws:Network", {}, {}), [], "no row: updates in place");
   });
 
   it("runs a program once per role, stack, config and sibling outputs read; a changed sibling output runs it again", async () => {
