@@ -6,6 +6,7 @@
 import assert from "assert";
 import type { DiffKind, EngineEvent, OpType, StepEventStateMetadata } from "@pulumi/pulumi/automation";
 import { driftedResources } from "../../automation/drift";
+import recorded from "./fixtures/refreshDrift.recorded.json";
 
 const STACK = "shop-prod-blue";
 const urn = (type: string, name: string) =>
@@ -159,6 +160,51 @@ describe("drift read from a refresh preview's events", () => {
       assert.deepStrictEqual(
         [drifted.properties, drifted.missingRules?.length, drifted.strayRules],
         [["ingress"], 1, undefined],
+      );
+    });
+  });
+
+  describe("on events recorded from the real engine (pulumi v3.274 in the rig)", () => {
+    const events = (name: "sshRuleAndListenerWeights" | "autoScalingGroupDeleted") =>
+      recorded[name].map((r) => r.event as unknown as EngineEvent);
+
+    it("the recording is what the engine sends: pre-events say nothing, the outputs events carry the result", () => {
+      const pre = events("sshRuleAndListenerWeights").flatMap((e) =>
+        e.resourcePreEvent ? [e.resourcePreEvent] : [],
+      );
+      assert.ok(pre.length > 0);
+      for (const { metadata } of pre) {
+        assert.equal(metadata.op, "refresh");
+        assert.equal(metadata.diffs, undefined);
+        assert.deepStrictEqual(metadata.new, metadata.old);
+      }
+      const deleted = events("autoScalingGroupDeleted").find(
+        (e) => e.resOutputsEvent?.metadata.op === "delete",
+      );
+      assert.strictEqual(deleted?.resOutputsEvent?.metadata.new, null);
+    });
+
+    it("finds the SSH rule added to the fleet group (the engine said `same`) and the listener changed by hand", () => {
+      const found = driftedResources(events("sshRuleAndListenerWeights"));
+      assert.deepStrictEqual(
+        found.map((d) => [
+          d.stack,
+          d.name,
+          d.properties,
+          d.strayRules?.map((r) => [r.protocol, r.fromPort, r.cidrIpv4]),
+        ]),
+        [
+          ["shop-dl-network", "shop-dl-fleet-sg", ["ingress"], [["tcp", 22, "0.0.0.0/0"]]],
+          ["shop-dl-router", "shop-dl-listener", ["defaultActions"], undefined],
+        ],
+        "the rules the network's rule resources declare are no drift",
+      );
+    });
+
+    it("finds the deleted auto scaling group", () => {
+      assert.deepStrictEqual(
+        driftedResources(events("autoScalingGroupDeleted")).map((d) => [d.stack, d.name, d.deleted]),
+        [["shop-dl-blue", "shop-dl-blue-asg", true]],
       );
     });
   });
