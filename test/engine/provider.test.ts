@@ -37,6 +37,9 @@ interface Made {
   asgName: string;
 }
 
+/** What the test changes between runs of the program. */
+const settings = { instanceType: "t3.micro" };
+
 function program(world: ProviderWorld, imageId: string) {
   return async (): Promise<Record<string, unknown>> => {
     const { vpcId, publicSubnetIds, privateSubnetIds } = world.network;
@@ -102,7 +105,7 @@ function program(world: ProviderWorld, imageId: string) {
     const lt = new aws.ec2.LaunchTemplate("lt", {
       name: "e2e-lt",
       imageId,
-      instanceType: "t3.micro",
+      instanceType: settings.instanceType,
       userData: pulumi.secret(Buffer.from("#!/bin/sh\necho hello\n").toString("base64")),
       vpcSecurityGroupIds: [sg.id],
       metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 2 },
@@ -303,6 +306,26 @@ describe("the rig's aws provider, through the real Pulumi CLI", function () {
     const events: EngineEvent[] = [];
     await stack.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
     assert.deepEqual(drifted(events), []);
+  });
+
+  it("updates a launch template in place as a new version, and the group follows it", async () => {
+    settings.instanceType = "t3.small";
+    const events: EngineEvent[] = [];
+    await stack.preview({ onEvent: (e) => events.push(e) });
+    const ops = events
+      .map((e) => e.resourcePreEvent?.metadata)
+      .filter((m) => m !== undefined && m.op !== "same")
+      .map((m) => `${m!.op} ${m!.type}`)
+      .sort();
+    assert.deepEqual(ops, [
+      "update aws:autoscaling/group:Group",
+      "update aws:ec2/launchTemplate:LaunchTemplate",
+    ]);
+    await stack.up();
+    const { AutoScalingGroups = [] } = await clients.autoscaling.send(
+      new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [made.asgName] }),
+    );
+    assert.equal(AutoScalingGroups[0]?.LaunchTemplate?.Version, "2");
   });
 
   it("shows a resource deleted out of band as op delete, with no new state", async () => {

@@ -100,9 +100,13 @@ async function describe(arn: string): Promise<Listener | undefined> {
 }
 
 function listenerRequest(inputs: Props) {
+  // Terraform keeps "the previous default of HTTP for Application Load Balancers" (listener.go, create).
+  const protocol =
+    str(inputs.protocol) ??
+    (String(inputs.loadBalancerArn).includes("loadbalancer/app/") ? "HTTP" : undefined);
   return {
     Port: num(inputs.port),
-    Protocol: str(inputs.protocol) as never,
+    Protocol: protocol as never,
     SslPolicy: str(inputs.sslPolicy),
     Certificates: inputs.certificateArn ? [{ CertificateArn: String(inputs.certificateArn) }] : undefined,
     DefaultActions: ((inputs.defaultActions ?? []) as Props[]).map(action),
