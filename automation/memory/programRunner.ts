@@ -89,17 +89,19 @@ function connect(): NonNullable<typeof connection> {
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const file = path.join(__dirname, `programWorker${path.extname(__filename)}`);
-  // From TypeScript sources (tests, ts-node) the worker compiles its modules as this thread does.
+  // From TypeScript sources (tests, ts-node) the worker compiles its modules as this thread does; compiled
+  // (dist/), it needs no ts-node.
   const fromSource = file.endsWith(".ts");
-  const code = `require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))}); require(${JSON.stringify(file)});`;
-  const worker = new Worker(fromSource ? code : file, {
+  const source = () =>
+    `require(${JSON.stringify(require.resolve("ts-node/register/transpile-only"))}); require(${JSON.stringify(file)});`;
+  const worker = new Worker(fromSource ? source() : file, {
     eval: fromSource,
     workerData: { port: port2, signal },
     transferList: [port2],
   });
   // Never keeps the process alive; a crash surfaces as the next answer's timeout, then a fresh worker.
   worker.unref();
-  worker.on("error", () => disconnect());
+  worker.on("error", () => connection?.worker === worker && disconnect());
   connection = { worker, port: port1, signal };
   return connection;
 }
