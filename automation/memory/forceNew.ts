@@ -19,15 +19,36 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
   },
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": {
     // security_group_id: RequiresReplace; ModifyPlan also replaces when the source kind changes
-    // (cidr_ipv4 / cidr_ipv6 / prefix_list_id / referenced_security_group_id), see replaceOnSourceKind.
+    // (cidr_ipv4 / cidr_ipv6 / prefix_list_id / referenced_security_group_id): RULE_SOURCE_KINDS, diff.ts.
     replaceOn: ["securityGroupId"],
     source: "internal/service/ec2/vpc_security_group_ingress_rule.go @00a32209 (GetSchema, ModifyPlan)",
   },
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": {
     replaceOn: ["securityGroupId"],
     source:
-      "internal/service/ec2/vpc_security_group_egress_rule.go (shares the ingress rule's schema and ModifyPlan, " +
-      "vpc_security_group_ingress_rule.go @00a32209)",
+      "internal/service/ec2/vpc_security_group_egress_rule.go @050ac111 (embeds resourceSecurityGroupRule, " +
+      "whose schema and ModifyPlan are in vpc_security_group_ingress_rule.go)",
+  },
+  "aws:ec2/securityGroupRule:SecurityGroupRule": {
+    // Not in Phoenix's programs; served for the engine suite's policy tests. Only `description` updates.
+    replaceOn: [
+      "cidrBlocks",
+      "fromPort",
+      "ipv6CidrBlocks",
+      "prefixListIds",
+      "protocol",
+      "securityGroupId",
+      "self",
+      "sourceSecurityGroupId",
+      "toPort",
+      "type",
+    ],
+    source: "internal/service/ec2/vpc_security_group_rule.go @0d90774d (ResourceSecurityGroupRule schema)",
+  },
+  "aws:ec2/keyPair:KeyPair": {
+    // Not in Phoenix's programs; served for the engine suite's policy tests. Update: tags only.
+    replaceOn: ["keyName", "keyNamePrefix", "publicKey"],
+    source: "internal/service/ec2/ec2_key_pair.go @05bc9541 (resourceKeyPair schema)",
   },
   "aws:lb/loadBalancer:LoadBalancer": {
     replaceOn: ["customerOwnedIpv4Pool", "internal", "loadBalancerType", "name", "namePrefix"],
@@ -56,8 +77,8 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
     source: "internal/service/ec2/ec2_launch_template.go @025e4f81 (ResourceLaunchTemplate schema)",
   },
   "aws:autoscaling/group:Group": {
-    replaceOn: ["name", "namePrefix"],
-    source: "internal/service/autoscaling/group.go @00a919d1 (resourceGroup schema, attributes i–z read)",
+    replaceOn: ["initialLifecycleHooks", "name", "namePrefix"],
+    source: "internal/service/autoscaling/group.go @00a919d1 (resourceGroup schema)",
   },
   "aws:iam/role:Role": {
     replaceOn: ["name", "namePrefix", "path"],
@@ -126,14 +147,11 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
   },
   "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": {
     replaceOn: ["name"],
-    // Description and distributions update in place (resourceDistributionConfigurationUpdate).
-    source: "internal/service/imagebuilder/distribution_configuration.go @05da6ddd (name the only ForceNew)",
+    source: "internal/service/imagebuilder/distribution_configuration.go @05da6ddd",
   },
   "aws:imagebuilder/lifecyclePolicy:LifecyclePolicy": {
     replaceOn: ["name"],
-    // Framework resource: every other attribute goes through UpdateLifecyclePolicy.
-    source:
-      "internal/service/imagebuilder/lifecycle_policy.go @05488691 (Schema: name the only RequiresReplace)",
+    source: "internal/service/imagebuilder/lifecycle_policy.go @05488691 (framework: name RequiresReplace)",
   },
 };
 
