@@ -372,6 +372,46 @@ describe("the rig's aws provider, through the real Pulumi CLI", function () {
     await failing.destroy();
   });
 
+  it("serves a key pair and an SSH rule (what the engine suite's policy tests register)", async () => {
+    const forbidden = await LocalWorkspace.createOrSelectStack(
+      {
+        stackName: "forbidden",
+        projectName: "rig-provider-e2e",
+        program: async () => {
+          new aws.ec2.KeyPair("key", {
+            // A throwaway public key (ssh-keygen -t ed25519); nothing holds its private half.
+            publicKey: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIF0KcpyC3/+ws6qHThyX/wIzAI47S0texg3KViaCv8rO rig",
+          });
+          new aws.ec2.SecurityGroupRule("ssh", {
+            type: "ingress",
+            securityGroupId: made.sgId,
+            protocol: "tcp",
+            fromPort: 22,
+            toPort: 22,
+            cidrBlocks: ["192.0.2.0/24"], // not 0.0.0.0/0: the drift test left that rule on the group
+          });
+          return {};
+        },
+      },
+      { envVars: world.vars, pulumiCommand: await PulumiCommand.get({ root: world.pulumiRoot }) },
+    );
+    await forbidden.up();
+    const sshFromTestNet = async () => {
+      const { SecurityGroups = [] } = await clients.ec2.send(
+        new DescribeSecurityGroupsCommand({ GroupIds: [made.sgId] }),
+      );
+      return (SecurityGroups[0]?.IpPermissions ?? []).some(
+        (p) => p.FromPort === 22 && p.IpRanges?.some((r) => r.CidrIp === "192.0.2.0/24"),
+      );
+    };
+    assert.ok(await sshFromTestNet());
+    const events: EngineEvent[] = [];
+    await forbidden.refresh({ previewOnly: true, onEvent: (e) => events.push(e) });
+    assert.deepEqual(drifted(events), []);
+    await forbidden.destroy();
+    assert.ok(!(await sshFromTestNet()));
+  });
+
   it("answers the data sources from its configuration (aws:region) and the emulator", async () => {
     const invokes = await LocalWorkspace.createOrSelectStack(
       {

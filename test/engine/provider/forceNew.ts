@@ -26,6 +26,27 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
       "internal/service/ec2/vpc_security_group_egress_rule.go @050ac111 (embeds resourceSecurityGroupRule, " +
       "whose schema and ModifyPlan are in vpc_security_group_ingress_rule.go)",
   },
+  "aws:ec2/securityGroupRule:SecurityGroupRule": {
+    // Not in Phoenix's programs; served for the engine suite's policy tests. Only `description` updates.
+    replaceOn: [
+      "cidrBlocks",
+      "fromPort",
+      "ipv6CidrBlocks",
+      "prefixListIds",
+      "protocol",
+      "securityGroupId",
+      "self",
+      "sourceSecurityGroupId",
+      "toPort",
+      "type",
+    ],
+    source: "internal/service/ec2/vpc_security_group_rule.go @0d90774d (ResourceSecurityGroupRule schema)",
+  },
+  "aws:ec2/keyPair:KeyPair": {
+    // Not in Phoenix's programs; served for the engine suite's policy tests. Update: tags only.
+    replaceOn: ["keyName", "keyNamePrefix", "publicKey"],
+    source: "internal/service/ec2/ec2_key_pair.go @05bc9541 (resourceKeyPair schema)",
+  },
   "aws:lb/loadBalancer:LoadBalancer": {
     replaceOn: ["customerOwnedIpv4Pool", "internal", "loadBalancerType", "name", "namePrefix"],
     source: "internal/service/elbv2/load_balancer.go @00edc94b (resourceLoadBalancer schema)",

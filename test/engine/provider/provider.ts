@@ -38,7 +38,10 @@ export function makeProvider(version: string): provider.Provider {
     version,
 
     async check(urn, olds: Props, news: Props) {
-      const type = typeOf(urn);
+      // An unserved type passes Check unchanged, so that the engine's analyzers (the policy pack) still see
+      // it and can refuse it; Create then fails, naming it.
+      const type = RESOURCE_TYPES[parseUrn(urn).token];
+      if (!type) return { inputs: news };
       const inputs: Props = { ...(type.defaults ?? {}), ...news };
       const defaulted = Object.keys(type.defaults ?? {}).filter((k) => news[k] === undefined);
       const nameKey = type.autoName?.property ?? "name";

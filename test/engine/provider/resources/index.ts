@@ -11,11 +11,13 @@ import {
   infrastructureConfiguration,
   lifecyclePolicy,
 } from "./imageBuilder";
+import { keyPair } from "./keyPair";
 import { launchTemplate } from "./launchTemplate";
 import { listener } from "./listener";
 import { loadBalancer } from "./loadBalancer";
 import { metricAlarm } from "./metricAlarm";
 import { securityGroup } from "./securityGroup";
+import { securityGroupRule } from "./securityGroupRule";
 import { securityGroupEgressRule, securityGroupIngressRule } from "./securityGroupRules";
 import { targetGroup } from "./targetGroup";
 
@@ -23,6 +25,8 @@ const ALL: ResourceType[] = [
   securityGroup,
   securityGroupIngressRule,
   securityGroupEgressRule,
+  securityGroupRule,
+  keyPair,
   loadBalancer,
   targetGroup,
   listener,
