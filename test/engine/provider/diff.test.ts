@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { diffResource } from "./diff";
 import { FORCE_NEW } from "./forceNew";
-import { parseUrn } from "./provider";
+import { hasExplicitName, parseUrn } from "./provider";
 import { RESOURCE_TYPES } from "./resources/index";
 import { UNKNOWN } from "./values";
 
@@ -129,6 +129,13 @@ describe("the rig aws provider's Diff", () => {
       { securityGroupId: "sg-1", referencedSecurityGroupId: "sg-2" },
     );
     assert.deepEqual(d.replaces.sort(), ["cidrIpv4", "referencedSecurityGroupId"]);
+  });
+
+  it("replaces delete-first exactly when the program named the resource (the bridge's rule)", () => {
+    const TG = "aws:lb/targetGroup:TargetGroup";
+    assert.equal(hasExplicitName(TG, { name: "shop-dev-blue-ab12c", port: 80 }), true);
+    assert.equal(hasExplicitName(TG, { name: "blue-1a2b3c4", __defaults: ["name"] }), false);
+    assert.equal(hasExplicitName(LISTENER, { port: 80 }), false);
   });
 
   it("reads the type token and the logical name of a child resource's URN", () => {

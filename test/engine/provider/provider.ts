@@ -33,6 +33,20 @@ function liveInputs(recorded: Props, outs: Props): Props {
   );
 }
 
+/**
+ * A replacement deletes first when the program named the resource itself: a new one of the same name could
+ * not exist beside the old. pulumi-terraform-bridge's Diff sets DeleteBeforeReplace exactly so
+ * (pkg/tfbridge/provider.go: `len(replaces) > 0 && (… || nameRequiresDeleteBeforeReplace(news, …))`;
+ * pkg/tfbridge/schema.go: an auto-nameable property present in the inputs but not in `__defaults`).
+ */
+export function hasExplicitName(token: string, news: Props): boolean {
+  const autoName = RESOURCE_TYPES[token]?.autoName;
+  if (!autoName) return false;
+  const key = autoName.property ?? "name";
+  const defaulted = (news.__defaults as string[] | undefined) ?? [];
+  return news[key] !== undefined && !defaulted.includes(key);
+}
+
 export function makeProvider(version: string): provider.Provider {
   return {
     version,
@@ -58,8 +72,9 @@ export function makeProvider(version: string): provider.Provider {
     },
 
     async diff(_id, urn, olds: Props, news: Props) {
-      const { changes, replaces } = diffResource(parseUrn(urn).token, olds, news);
-      return { changes, replaces, deleteBeforeReplace: false };
+      const { token } = parseUrn(urn);
+      const { changes, replaces } = diffResource(token, olds, news);
+      return { changes, replaces, deleteBeforeReplace: replaces.length > 0 && hasExplicitName(token, news) };
     },
 
     async create(urn, inputs: Props) {

@@ -80,6 +80,7 @@ function fileType(spec: FileType): ResourceType {
 
 export const component = fileType({
   token: "aws:imagebuilder/component:Component",
+  autoName: { maxLength: 126 },
   arn: (i, account) =>
     `arn:${PARTITION}:imagebuilder:${region()}:${account}:component/${lower(i.name)}/${i.version}/1`,
   computed: async (_i, _arn, account) => ({
@@ -92,6 +93,7 @@ export const component = fileType({
 
 export const imageRecipe = fileType({
   token: "aws:imagebuilder/imageRecipe:ImageRecipe",
+  autoName: { maxLength: 128 },
   arn: (i, account) =>
     `arn:${PARTITION}:imagebuilder:${region()}:${account}:image-recipe/${lower(i.name)}/${i.version}`,
   computed: async (_i, _arn, account) => ({ dateCreated: now(), owner: account, platform: "Linux" }),
