@@ -46,8 +46,7 @@ function needsNetworkUpdate(drifted: DriftedResource[]): boolean {
     (d) =>
       d.deleted ||
       (d.missingRules?.length ?? 0) > 0 ||
-      d.properties.some((p) => !(d.type === SECURITY_GROUP_TYPE && (p === "ingress" || p === "egress"))) ||
-      (d.type === SECURITY_GROUP_TYPE && !d.strayRules && d.properties.length > 0),
+      d.properties.some((p) => !(d.type === SECURITY_GROUP_TYPE && (p === "ingress" || p === "egress"))),
   );
 }
 
@@ -108,7 +107,11 @@ export async function heal(
     result.networkRestored = true;
   }
   if (liveDrifted) {
-    const swapped = await replaceLive(steps, run, state, live, options);
+    // A drifted idle fleet goes first: deploy would update one holding the same release in place, from a
+    // state that does not know the drift, and then move the traffic onto it.
+    if (idleDrifted) await destroyIdle(steps, run, state, idle);
+    const afterIdle = idleDrifted ? await steps.readState(run, "up:read-state") : state;
+    const swapped = await replaceLive(steps, run, afterIdle, live, options);
     result.from = live;
     result.to = swapped.to;
     return result;
@@ -215,7 +218,21 @@ async function replaceIdle(
     async () => (await steps.ctx.stacks.select(idle)).getAllConfig(),
     { colour: idle },
   );
-  // Named like deploy's own replacement of an idle release: recovery completes it if interrupted.
+  await destroyIdle(steps, run, state, idle);
+  const afterDestroy = await steps.readState(run, "up:read-state");
+  await steps.deploy(run, afterDestroy, deployOptionsFromConfig(config, true), "up:");
+}
+
+/**
+ * Destroy a drifted idle fleet (no traffic). Named like deploy's own replacement of an idle release
+ * (`up:destroy-old`), so recovery completes it if interrupted.
+ */
+async function destroyIdle(
+  steps: WorkflowSteps,
+  run: WorkflowRun,
+  state: DeploymentState,
+  idle: Colour,
+): Promise<void> {
   try {
     await run.step("up:destroy-old", () => steps.destroyStack(run, idle, true), {
       colour: idle,
@@ -228,6 +245,4 @@ async function replaceIdle(
       .catch(() => (run.leftOpen = true));
     throw error;
   }
-  const afterDestroy = await steps.readState(run, "up:read-state");
-  await steps.deploy(run, afterDestroy, deployOptionsFromConfig(config, true), "up:");
 }

@@ -4,7 +4,7 @@
 import assert from "assert";
 import { WorkflowError } from "../../automation/errors";
 import type { CloudProbe } from "../../automation/seams";
-import { AMI_2, APP, ENV, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
+import { AMI_1, AMI_2, APP, ENV, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
 
 const NETWORK = `${APP}-${ENV}-network`;
 const ROUTER = `${APP}-${ENV}-router`;
@@ -186,6 +186,21 @@ describe("drift and heal across every stack of an app/env", () => {
     assert.strictEqual(releaseOf(h.engine, "blue"), "v1");
     assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
     assert.deepStrictEqual((await h.deployment.drift()).drifted, []);
+  });
+
+  it("with both colours drifted and holding the same release, the drifted idle fleet is rebuilt before it takes the traffic", async () => {
+    await h.deployment.up({ release: "v1", imageId: AMI_1 });
+    assert.deepStrictEqual([releaseOf(h.engine, "blue"), releaseOf(h.engine, "green")], ["v1", "v1"]);
+    h.engine.simulateDrift(`${APP}-${ENV}-blue`, `${APP}-${ENV}-blue-asg`, { maxSize: 9 });
+    h.engine.simulateDrift(`${APP}-${ENV}-green`, `${APP}-${ENV}-green-asg`, { maxSize: 7 });
+    const result = await h.deployment.heal();
+    assert.deepStrictEqual([result.from, result.to], ["blue", "green"]);
+    assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+    assert.deepStrictEqual(
+      (await h.deployment.drift()).drifted,
+      [],
+      "the fleet now live is not the drifted one",
+    );
   });
 
   it("heals everything at once, and a second drift reports nothing", async () => {
