@@ -21,6 +21,7 @@ type Op =
   | { kind: "health"; colour: Colour; healthy: boolean }
   | { kind: "alarm"; on: boolean }
   | { kind: "driftLive" }
+  | { kind: "driftRouter" }
   | { kind: "wait"; ms: number };
 
 // At most two faults per workflow: each undo action is tried three times, so one attempt always succeeds.
@@ -63,6 +64,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("alarm" as const), on: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant("driftLive" as const) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("driftRouter" as const) }) },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -118,6 +120,14 @@ async function apply(h: Harness, step: Op, index: number): Promise<void> {
       const live = liveOf(h);
       if (live && releaseOf(h.engine, live))
         h.engine.simulateDrift(stackName(APP, ENV, live), `${APP}-${ENV}-${live}-asg`, { maxSize: 9 });
+      return;
+    }
+    case "driftRouter": {
+      // The listener's weights changed by hand: heal must put the recorded ones back (or swap them anyway).
+      const router = h.engine.inspect(stackName(APP, ENV, "router"));
+      const listener = router?.resources.find((r) => r.type === "aws:lb/listener:Listener");
+      if (listener)
+        h.engine.simulateDrift(stackName(APP, ENV, "router"), listener.name, { defaultActions: [] });
       return;
     }
   }
