@@ -45,7 +45,8 @@ export function buildAwsProvider(repoRoot: string): string {
   const buildDir = path.join(repoRoot, BUILD_DIR);
   const stamp = path.join(buildDir, STAMP);
   const sources = sourceFiles(path.join(repoRoot, SOURCE_DIR));
-  if (fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestMtime(sources)) return buildDir;
+  const isFresh = () => fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestMtime(sources);
+  if (isFresh()) return buildDir;
 
   // Compile beside the build and swap it in, so a concurrent rig never runs a half-written build.
   const fresh = `${buildDir}.tmp-${process.pid}`;
@@ -67,9 +68,16 @@ export function buildAwsProvider(repoRoot: string): string {
   }
   fs.writeFileSync(path.join(fresh, STAMP), new Date().toISOString());
   const old = `${buildDir}.old-${process.pid}`;
-  if (fs.existsSync(buildDir)) fs.renameSync(buildDir, old);
-  fs.renameSync(fresh, buildDir);
-  fs.rmSync(old, { recursive: true, force: true });
+  try {
+    if (fs.existsSync(buildDir)) fs.renameSync(buildDir, old);
+    fs.renameSync(fresh, buildDir);
+  } catch (error) {
+    // Another rig swapped its own build in at the same moment: theirs is as fresh as ours.
+    if (!isFresh()) throw error;
+  } finally {
+    fs.rmSync(fresh, { recursive: true, force: true });
+    fs.rmSync(old, { recursive: true, force: true });
+  }
   return buildDir;
 }
 
