@@ -22,6 +22,7 @@ import {
   ElasticLoadBalancingV2Client,
   ModifyListenerCommand,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
+import { CloudWatchClient, DescribeAlarmsCommand } from "@aws-sdk/client-cloudwatch";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { LocalWorkspace, PulumiCommand, type EngineEvent, type Stack } from "@pulumi/pulumi/automation";
@@ -35,6 +36,7 @@ interface Made {
   blueArn: string;
   greenArn: string;
   asgName: string;
+  alarmName: string;
 }
 
 /** What the test changes between runs of the program. */
@@ -125,12 +127,24 @@ function program(world: ProviderWorld, imageId: string) {
       waitForElbCapacity: 1,
       tags: [{ key: "app", value: "e2e", propagateAtLaunch: true }],
     });
+    // An alarm on the load balancer, as the canary tests make (auto-named).
+    const alarm = new aws.cloudwatch.MetricAlarm("errors", {
+      comparisonOperator: "GreaterThanThreshold",
+      evaluationPeriods: 1,
+      metricName: "HTTPCode_Target_5XX_Count",
+      namespace: "AWS/ApplicationELB",
+      period: 60,
+      statistic: "Sum",
+      threshold: 5,
+      dimensions: { LoadBalancer: lb.arnSuffix },
+    });
     return {
       sgId: sg.id,
       listenerArn: listener.arn,
       blueArn: blue.arn,
       greenArn: green.arn,
       asgName: asg.name,
+      alarmName: alarm.name,
     };
   };
 }
@@ -227,6 +241,13 @@ describe("the rig's aws provider, through the real Pulumi CLI", function () {
       new DescribeAutoScalingGroupsCommand({ AutoScalingGroupNames: [made.asgName] }),
     );
     assert.equal(AutoScalingGroups[0]?.LaunchTemplate?.Version, "1");
+    const cloudwatch = new CloudWatchClient(world.client);
+    const { MetricAlarms = [] } = await cloudwatch.send(
+      new DescribeAlarmsCommand({ AlarmNames: [made.alarmName] }),
+    );
+    cloudwatch.destroy();
+    assert.match(made.alarmName, /^errors-[0-9a-f]{7}$/);
+    assert.equal(MetricAlarms[0]?.Dimensions?.[0]?.Value?.startsWith("app/e2e-alb/"), true);
     // A secret input stays secret in the outputs (the provider answers Configure with acceptSecrets: false).
     const state = (await stack.exportStack()).deployment as {
       resources: { type: string; outputs: Record<string, unknown> }[];
