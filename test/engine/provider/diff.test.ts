@@ -3,7 +3,7 @@
 import { strict as assert } from "assert";
 import { diffResource } from "./diff";
 import { FORCE_NEW } from "./forceNew";
-import { hasExplicitName, parseUrn } from "./provider";
+import { hasExplicitName, makeProvider, parseUrn } from "./provider";
 import { RESOURCE_TYPES } from "./resources/index";
 import { UNKNOWN } from "./values";
 
@@ -136,6 +136,18 @@ describe("the rig aws provider's Diff", () => {
     assert.equal(hasExplicitName(TG, { name: "shop-dev-blue-ab12c", port: 80 }), true);
     assert.equal(hasExplicitName(TG, { name: "blue-1a2b3c4", __defaults: ["name"] }), false);
     assert.equal(hasExplicitName(LISTENER, { port: 80 }), false);
+  });
+
+  it("names a resource at Check: a given name, else its prefix and a unique suffix, else the logical name", async () => {
+    const provider = makeProvider("0.0.0");
+    const urn = "urn:pulumi:dev::phoenix::aws:iam/role:Role::fleet-role";
+    const checked = async (olds: Record<string, unknown>, news: Record<string, unknown>) =>
+      ((await provider.check!(urn, olds, news)).inputs ?? {}) as Record<string, unknown>;
+    assert.equal((await checked({}, { name: "given" })).name, "given");
+    assert.match(String((await checked({}, { namePrefix: "app-" })).name), /^app-\d{18}[0-9a-f]{8}$/);
+    const first = await checked({}, {});
+    assert.match(String(first.name), /^fleet-role-[0-9a-f]{7}$/);
+    assert.equal((await checked(first, {})).name, first.name, "the name chosen first is kept");
   });
 
   it("reads the type token and the logical name of a child resource's URN", () => {

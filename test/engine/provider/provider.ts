@@ -6,7 +6,7 @@ import { takeReadInputs } from "./grpcHooks";
 import { invoke } from "./invokes";
 import { RESOURCE_TYPES } from "./resources/index";
 import type { ResourceType } from "./resourceType";
-import { autoName, type Props } from "./values";
+import { autoName, prefixedName, type Props } from "./values";
 
 /** "urn:pulumi:stack::project::parent$aws:lb/listener:Listener::name" → type token and logical name. */
 export function parseUrn(urn: string): { token: string; name: string } {
@@ -59,12 +59,17 @@ export function makeProvider(version: string): provider.Provider {
       const inputs: Props = { ...(type.defaults ?? {}), ...news };
       const defaulted = Object.keys(type.defaults ?? {}).filter((k) => news[k] === undefined);
       const nameKey = type.autoName?.property ?? "name";
-      if (type.autoName && inputs[nameKey] === undefined && inputs.namePrefix === undefined) {
+      if (type.autoName && inputs[nameKey] === undefined) {
         // Keep the name chosen at the first Check, as pulumi-aws does (it records it in __defaults).
         const previous = (olds.__defaults as string[] | undefined)?.includes(nameKey)
           ? olds[nameKey]
           : undefined;
-        inputs[nameKey] = previous ?? autoName(parseUrn(urn).name, type.autoName.maxLength);
+        const prefix = inputs[`${nameKey}Prefix`] as string | undefined;
+        inputs[nameKey] =
+          previous ??
+          (prefix !== undefined
+            ? prefixedName(prefix)
+            : autoName(parseUrn(urn).name, type.autoName.maxLength));
         defaulted.push(nameKey);
       }
       if (defaulted.length > 0) inputs.__defaults = defaulted;

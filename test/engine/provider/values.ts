@@ -111,6 +111,19 @@ export function autoName(logicalName: string, maxLength: number): string {
   return `${logicalName.slice(0, Math.max(1, maxLength - 8))}-${suffix}`;
 }
 
+/**
+ * A name from a `namePrefix`: Terraform's create.Name appends id.UniqueId()'s 26 characters, a UTC timestamp
+ * to the 1/10000 s and a counter (terraform-plugin-sdk helper/id).
+ */
+export function prefixedName(prefix: string): string {
+  const stamp = new Date()
+    .toISOString()
+    .replace(/[-:.TZ]/g, "")
+    .padEnd(18, "0")
+    .slice(0, 18);
+  return `${prefix}${stamp}${randomBytes(4).toString("hex")}`;
+}
+
 /** Tags as the EC2/ELB/IAM APIs take them. */
 export function tagList(tags: unknown): { Key: string; Value: string }[] {
   return Object.entries((tags as Record<string, string> | undefined) ?? {}).map(([Key, Value]) => ({
