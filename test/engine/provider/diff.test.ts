@@ -133,7 +133,8 @@ describe("the rig aws provider's Diff", () => {
 
   it("replaces delete-first exactly when the program named the resource (the bridge's rule)", () => {
     const TG = "aws:lb/targetGroup:TargetGroup";
-    assert.equal(hasExplicitName(TG, { name: "shop-dev-blue-ab12c", port: 80 }), true);
+    assert.equal(hasExplicitName(TG, { name: "shop-dev-blue-ab12c", port: 80, __defaults: [] }), true);
+    assert.equal(hasExplicitName(TG, { name: "from-before-defaults-were-tracked" }), false);
     assert.equal(hasExplicitName(TG, { name: "blue-1a2b3c4", __defaults: ["name"] }), false);
     assert.equal(hasExplicitName(LISTENER, { port: 80 }), false);
   });

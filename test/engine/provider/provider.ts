@@ -43,7 +43,8 @@ export function hasExplicitName(token: string, news: Props): boolean {
   const autoName = RESOURCE_TYPES[token]?.autoName;
   if (!autoName) return false;
   const key = autoName.property ?? "name";
-  const defaulted = (news.__defaults as string[] | undefined) ?? [];
+  const defaulted = news.__defaults;
+  if (!Array.isArray(defaulted)) return false; // no list: considered auto-named (schema.go)
   return news[key] !== undefined && !defaulted.includes(key);
 }
 
@@ -72,7 +73,9 @@ export function makeProvider(version: string): provider.Provider {
             : autoName(parseUrn(urn).name, type.autoName.maxLength));
         defaulted.push(nameKey);
       }
-      if (defaulted.length > 0) inputs.__defaults = defaulted;
+      // Always recorded, even empty, as the bridge does: its absence means "inputs from before defaults were
+      // tracked", which hasExplicitName treats as auto-named.
+      inputs.__defaults = defaulted;
       return { inputs };
     },
 
