@@ -14,12 +14,24 @@ const { main } = require("@pulumi/pulumi/provider") as typeof import("@pulumi/pu
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { makeProvider } = require("./provider") as typeof import("./provider");
 
+/**
+ * The engine stops its plugins when it ends normally; when the `pulumi` process is killed (the engine suite's
+ * crash tests SIGKILL it), nothing would stop this one. Exit once our parent is gone (we are re-parented).
+ */
+function exitWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 500).unref();
+}
+
 /** The version the engine asked for: the exact @pulumi/aws in node_modules (install.ts names the dir so). */
 function awsPackageVersion(): string {
   const manifest = require.resolve("@pulumi/aws/package.json");
   return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { version: string }).version;
 }
 
+exitWithParent();
 main(makeProvider(awsPackageVersion()), process.argv.slice(2)).catch((error: unknown) => {
   process.stderr.write(`pulumi-resource-aws (rig): ${String(error)}\n`);
   process.exit(1);
