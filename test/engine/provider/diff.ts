@@ -1,8 +1,8 @@
 // Diff: the desired inputs against the live outputs. Used by `up` (olds = outputs in state) and by refresh,
 // where the engine passes the freshly read outputs as olds and the recorded inputs as news, then inverts the
-// result (pulumi pkg/resource/deploy/step.go, RefreshStep.Apply: "we compute the diff that a user would see
-// if they immediately ran an `up` ... We thus invert the diff"). The op of the refresh step's
-// resOutputsEvent is `update` exactly when this Diff reports changes (step.go RefreshStep.ResultOp).
+// result (pulumi pkg/resource/deploy/step.go v3.274.0, RefreshStep.Apply: "we compute the diff that a user
+// would see if they immediately ran an `up` …", line 1881 `s.diff = diff.Invert()`). The op of the refresh
+// step's resOutputsEvent is `update` exactly when this Diff reports changes (RefreshStep.ResultOp, line 1670).
 import { FORCE_NEW, RULE_SOURCE_KINDS } from "./forceNew";
 import { isUnknown, satisfies, type Props } from "./values";
 

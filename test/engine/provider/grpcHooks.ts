@@ -3,8 +3,9 @@
 // 1. Configure: server.js ignores the request and answers acceptSecrets/acceptResources/acceptOutputs: true.
 //    We read the provider's `region` (args, or the deprecated `variables` "aws:config:region") and answer
 //    acceptSecrets: false, so the engine unwraps secrets before calling us and re-marks the outputs whose
-//    inputs were secret (pulumi pkg/resource/plugin/provider_plugin.go, Create: `if !protocol.acceptSecrets
-//    { annotateSecrets(outs, req.Properties) }`), and sends no resource references or output values.
+//    inputs were secret (pulumi pkg/resource/plugin/provider_plugin.go v3.274.0, Create, lines 1524-1525:
+//    `if !protocol.acceptSecrets { outs = annotateSecrets(outs, req.Properties) }`), and sends no resource
+//    references or output values.
 // 2. Read: server.js passes only the state (outputs) to `provider.read`, not the recorded inputs; Read must
 //    return inputs of the same shape, so we keep the request's inputs where the provider's read finds them.
 //    server.js calls `provider.read` synchronously after decoding the request, so a module variable suffices.

@@ -3,16 +3,18 @@
 // $PULUMI_HOME/plugins/resource-aws-v<version>/pulumi-resource-aws, where <version> is exactly the
 // @pulumi/aws in node_modules (the version the programs' SDK asks the engine for).
 //
-// What the engine needs to take a plugin as installed (pulumi sdk/go/common/workspace/plugins.go, mirror at
-// 3.260-dev, re-read for the CLI the rig builds when it moves):
-// - a directory `<kind>-<name>-v<version>` in $PULUMI_HOME/plugins (PluginDescriptor.Dir, pluginRegexp);
-// - no sibling `<dir>.partial` file (HasPlugin and GetPluginsFromDir skip a plugin whose ".partial" exists:
-//   "meaning the plugin is not fully installed"); the `<dir>.lock` file only serializes installs;
-// - no directory name ending in `.tmp<digits>` (installingPluginRegexp);
-// - the executable `pulumi-resource-<name>` inside it (getPluginPath joins info.Path and spec.File()), with
-//   no PulumiPlugin.yaml (which would make the engine run it through a language runtime).
-// The engine prefers a `pulumi-resource-aws` on PATH (getPluginInfoAndPath, "ambient" plugins), so the
-// script must not be on PATH, and the rig keeps it out.
+// What the engine needs to take a plugin as installed (pulumi sdk/go/common/workspace/plugins.go at v3.274.0,
+// the version the rig builds, read in the Go module cache):
+// - a directory `<kind>-<name>-v<version>` in $PULUMI_HOME/plugins (PluginDescriptor.Dir, line 1337;
+//   pluginRegexp);
+// - no sibling `<dir>.partial` file: HasPlugin (line 1967) and GetPluginsFromDir (line 2080, "Skip it if the
+//   partial file exists, meaning the plugin is not fully installed") skip it; the `<dir>.lock` file only
+//   serializes the CLI's own installs, so none is needed;
+// - no directory name ending in `.tmp<digits>` (installingPluginRegexp, line 2511);
+// - the executable `pulumi-resource-<name>` inside it (getPluginPath, line 2134, joins the directory and
+//   spec.File()), and no PulumiPlugin.yaml (which would make the engine run it through a language runtime).
+// The engine prefers a `pulumi-resource-aws` found on PATH (getPluginInfoAndPath, exec.LookPath, line 2216),
+// so the script must not be on PATH; the rig keeps it out.
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
