@@ -92,8 +92,8 @@ export function makeProvider(version: string): provider.Provider {
     async read(id, urn, props?: Props) {
       const recordedInputs = takeReadInputs(); // first, synchronously: see grpcHooks.ts
       const outs = await typeOf(urn).read(id, props ?? {});
-      // Gone: an empty id tells the engine the resource was deleted (step.go v3.274.0 line 1782: "If the ID is blank treat
-      // this as a delete"), and its resOutputsEvent then has op `delete`.
+      // Gone: an empty id tells the engine the resource was deleted (step.go v3.274.0 line 1782: "If the ID
+      // is blank treat this as a delete"), and its resOutputsEvent then has op `delete`.
       if (outs === undefined) return { id: "", props: {}, inputs: {} };
       return { id, props: outs, inputs: liveInputs(recordedInputs, outs) };
     },
