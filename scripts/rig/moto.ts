@@ -28,6 +28,7 @@ export async function startMoto(dir: string, executable: string): Promise<MotoSe
   const child = spawn(executable, ["-H", "127.0.0.1", "-p", String(port)], {
     detached: true,
     stdio: ["ignore", log, log],
+    env: { ...process.env, MOTO_IAM_LOAD_MANAGED_POLICIES: "true" },
   });
   fs.closeSync(log);
   child.unref();

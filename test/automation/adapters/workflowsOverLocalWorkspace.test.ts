@@ -78,7 +78,7 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
     assert.strictEqual(swap.to, first.colour);
     const second = await deployment.up({ release: "r2", imageId: "ami-0fedcba9876543210", capacity: 2 });
     assert.strictEqual(second.colour, otherColour(first.colour));
-    assert.strictEqual(second.changes.create, 4, "stack, fleet component, launch template, group");
+    assert.strictEqual(second.changes.create, 7, "stack, fleet component, launch template, group");
 
     const canary = await deployment.swap({ steps: [10, 50, 100] });
     assert.deepStrictEqual(
