@@ -128,12 +128,21 @@ export function registerWorkflowCommand<A, R>(
       const action = spec.confirm ? await spec.confirm(deployment, args, settings) : undefined;
       if (action) await confirmed(io, flags, action);
       if (spec.progress !== false) progress = progressReporter(io);
-      stopListening = context.onInterrupt(() => {
-        progress?.note(
-          "Interrupted: stopping at the next safe point and undoing what this workflow started " +
-            "(Ctrl-C again quits at once; the next workflow then finishes the undo).",
-        );
-        controller.abort(new Error("interrupted (Ctrl-C)"));
+      stopListening = context.onInterrupt((presses) => {
+        if (presses === 1) {
+          progress?.note(
+            "Interrupted: stopping at the next safe point and undoing what this workflow started " +
+              "(Ctrl-C again quits at once; the next workflow then finishes the undo).",
+          );
+          controller.abort(new Error("interrupted (Ctrl-C)"));
+        } else if (presses === 2) {
+          const text =
+            "Interrupted again: quitting now, without finishing the undo. What this workflow changed stays " +
+            "as it is until the next workflow completes or undoes it (`phoenix status` shows it); a Pulumi " +
+            "command cut short may leave pending operations in its stack, which Pulumi reports on its next run.";
+          if (progress) progress.note(text);
+          else io.stderr(`${text}\n`);
+        }
       });
       const result = await spec.run(deployment, args, {
         signal: controller.signal,

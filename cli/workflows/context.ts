@@ -3,6 +3,7 @@
 // `plan`, `check` and `--help` never load the Automation API or the AWS SDK. Tests replace the context
 // with `setWorkflowContext` (an in-memory engine and probe, a scripted interrupt).
 import type { BlueGreenDeployment } from "../../automation/blueGreen";
+import { EXIT } from "../exitCodes";
 
 /** The library methods the commands call (a subset of BlueGreenDeployment, so tests may pass doubles). */
 export type Deployment = Pick<
@@ -26,8 +27,12 @@ export interface DeploymentSettings {
 
 export interface WorkflowContext {
   createDeployment(settings: DeploymentSettings): Promise<Deployment>;
-  /** Call `listener` on Ctrl-C while a workflow runs; returns the function that stops listening. */
-  onInterrupt(listener: () => void): () => void;
+  /**
+   * Call `listener` on every Ctrl-C while a workflow runs, with how many there have been (1 on the first);
+   * returns the function that stops listening. The default context ends the process (exit 130) once the
+   * listener has seen the second.
+   */
+  onInterrupt(listener: (presses: number) => void): () => void;
 }
 
 export const defaultWorkflowContext: WorkflowContext = {
@@ -50,10 +55,23 @@ export const defaultWorkflowContext: WorkflowContext = {
     });
   },
   onInterrupt(listener) {
-    // `once`: a second Ctrl-C gets Node's default and ends the process at once; the journal lets the next
-    // workflow finish the undo.
-    process.once("SIGINT", listener);
-    return () => void process.removeListener("SIGINT", listener);
+    // `on`, removed when the workflow ends, never `once`: every Ctrl-C must reach this listener. signal-exit
+    // (loaded by execa, which the Automation API spawns `pulumi` with, and by proper-lockfile) ends the
+    // process by the signal as soon as its own listeners are the only ones left; after a `once` listener had
+    // fired that was the next Ctrl-C, or the first one itself when signal-exit had registered after us.
+    let presses = 0;
+    const onSigint = () => {
+      presses += 1;
+      listener(presses);
+      if (presses < 2) return;
+      // Asked twice: stop now. The only process.exit of the CLI: the workflow would not return in time. Exit
+      // handlers still run (proper-lockfile releases the lock, execa stops the `pulumi` child); the journal
+      // lets the next workflow complete or undo this one.
+      process.removeListener("SIGINT", onSigint);
+      process.exit(EXIT.aborted);
+    };
+    process.on("SIGINT", onSigint);
+    return () => void process.removeListener("SIGINT", onSigint);
   },
 };
 

@@ -32,7 +32,10 @@ export interface CliHarness {
   stateDir: string;
   /** Settings of every deployment the commands asked the context for. */
   created: DeploymentSettings[];
-  /** Press Ctrl-C: calls the listener the running command registered (false when none listens). */
+  /**
+   * Press Ctrl-C: calls the listener the running command registered with the presses counted since it did
+   * (false when none listens).
+   */
   interrupt(): boolean;
   phoenix(argv: string[], io?: MemoryIoOptions): Promise<CliRun>;
   /** Router weights as deployed. */
@@ -51,7 +54,8 @@ export function cliHarness(
   const probe = new MemoryCloudProbe(engine);
   const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
   const created: DeploymentSettings[] = [];
-  let listener: (() => void) | undefined;
+  let listener: ((presses: number) => void) | undefined;
+  let presses = 0;
   const restore = setWorkflowContext({
     async createDeployment(settings) {
       created.push(settings);
@@ -73,6 +77,7 @@ export function cliHarness(
     },
     onInterrupt(l) {
       listener = l;
+      presses = 0;
       return () => (listener = undefined);
     },
     ...options.context,
@@ -85,7 +90,7 @@ export function cliHarness(
     created,
     interrupt: () => {
       if (!listener) return false;
-      listener();
+      listener(++presses);
       return true;
     },
     async phoenix(argv, ioOptions = {}) {

@@ -411,6 +411,25 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       assert.equal(h.engine.inspect("shop-prod-blue"), undefined, "the half-deployed stack is gone");
       assert.deepEqual(h.weights(), { blue: 0, green: 0 });
     });
+
+    it("says on a second Ctrl-C that it quits without finishing the undo, and what may remain", async () => {
+      h = cliHarness({
+        engine: {
+          // Press Ctrl-C twice while the new fleet's stack is being deployed (this context does not quit).
+          latencyMs: (call) =>
+            call.method === "up" && call.stack === "shop-prod-blue" && h.interrupt() && h.interrupt() ? 1 : 0,
+          sleep: async (_ms, signal) => signal?.throwIfAborted(),
+        },
+      });
+      assert.equal((await h.phoenix(["bootstrap", ...TARGET])).code, EXIT.ok);
+      const run = await h.phoenix(["up", ...TARGET, "--release", "v1", "--image-id", AMI_1]);
+      assert.equal(run.code, EXIT.aborted, run.err);
+      assert.equal(run.err.match(/Interrupted: stopping at the next safe point/g)?.length, 1, run.err);
+      assert.match(
+        run.err,
+        /Interrupted again: quitting now, without finishing the undo\. .*`phoenix status` shows it.*pending operations/,
+      );
+    });
   });
 
   describe("progress on stderr, results on stdout", () => {
