@@ -18,6 +18,12 @@ export interface PulumiCli {
   binDir: string;
   /** What `pulumi version` printed, e.g. `v3.274.0`. */
   version: string;
+  /**
+   * Whether `pulumi-language-nodejs` is beside it. Policy packs and plain `pulumi up` of a Node program need it;
+   * inline programs do not. The Go proxy here does not serve its module, so `build-pulumi.sh` may have built it
+   * from a pulumi/pulumi checkout (`PHOENIX_PULUMI_SOURCE`) or not at all.
+   */
+  languageHost: boolean;
 }
 
 /**
@@ -37,7 +43,8 @@ export async function ensurePulumiCli(): Promise<PulumiCli> {
       `PHOENIX_RIG_PULUMI_DIR=${given} holds pulumi ${version}; the rig needs ${MINIMUM_RIG_PULUMI} or newer`,
     );
   }
-  return { binDir, version };
+  const languageHost = fs.existsSync(path.join(binDir, "pulumi-language-nodejs"));
+  return { binDir, version, languageHost };
 }
 
 /** The `moto_server` executable of the cached virtual environment. */

@@ -1,6 +1,6 @@
 // `npm run rig -- <command…>`: run any command inside the rig (see rig.ts); `start`, `stop`, `env` and
 // `status` manage the rig itself. The rig's name (its folder under .rig/) comes from PHOENIX_RIG_NAME.
-import { runInRig, startRig, stopRig } from "./rig";
+import { LANGUAGE_HOST_MISSING, runInRig, startRig, stopRig } from "./rig";
 
 const USAGE = `usage: npm run rig -- <command> [args…]   run a command inside the rig (started when needed)
        npm run rig -- start                  start the rig and say what runs where
@@ -24,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
       [
         `rig ${name} in ${rig.dir}`,
         `  pulumi ${rig.pulumiVersion}  (${rig.vars.PATH.split(":")[0]})`,
+        `  Node.js language host: ${rig.languageHost ? "yes" : LANGUAGE_HOST_MISSING}`,
         `  AWS API ${rig.endpoint}  (moto), region ${rig.env.AWS_REGION}`,
         `  default VPC ${rig.network.vpcId}: public ${rig.vars.PHOENIX_PUBLIC_SUBNETS}, private ${rig.vars.PHOENIX_PRIVATE_SUBNETS}`,
         `  state ${rig.vars.PULUMI_BACKEND_URL}`,

@@ -19,12 +19,19 @@ export interface Rig {
   vars: Record<string, string>;
   /** What `pulumi version` printed, e.g. `v3.274.0`. */
   pulumiVersion: string;
+  /** Whether the Node.js language host is there (policy packs and plain `pulumi up` need it). */
+  languageHost: boolean;
   /** The AWS API endpoint (moto), e.g. `http://127.0.0.1:40123`. */
   endpoint: string;
   network: DefaultNetwork;
 }
 
 export const REGION = "us-east-1";
+
+/** Why the scenarios that need the Node.js language host are skipped when it is not there. */
+export const LANGUAGE_HOST_MISSING =
+  "missing: the Go module proxy does not serve github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 " +
+  "(403); build it from a pulumi/pulumi checkout with PHOENIX_PULUMI_SOURCE=<checkout> npm run rig -- start";
 
 /** Where the rig named `name` keeps its state. */
 export function rigDir(name = "default"): string {
@@ -75,7 +82,15 @@ export async function startRig(name = "default"): Promise<Rig> {
   };
   const env = { ...stringEnv(process.env), ...vars };
   env.PATH = [vars.PATH, process.env.PATH ?? ""].join(path.delimiter);
-  return { dir, env, vars, pulumiVersion: cli.version, endpoint: moto.endpoint, network };
+  return {
+    dir,
+    env,
+    vars,
+    pulumiVersion: cli.version,
+    languageHost: cli.languageHost,
+    endpoint: moto.endpoint,
+    network,
+  };
 }
 
 /** Stop the rig's moto server (its resources are gone with it; the next start wipes the backend). */

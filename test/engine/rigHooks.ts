@@ -3,7 +3,7 @@
 // The rig's environment becomes this process's, so that the Automation API's inline programs, the `pulumi`
 // children and any `phoenix` child process all run inside it.
 import type { Rig } from "../../scripts/rig/rig";
-import { startRig, stopRig } from "../../scripts/rig/rig";
+import { LANGUAGE_HOST_MISSING, startRig, stopRig } from "../../scripts/rig/rig";
 
 export const RIG_NAME = "engine-suite";
 
@@ -24,6 +24,16 @@ function stopOnExit(): void {
   }
 }
 
+/**
+ * Skip the calling suite when the Node.js language host is missing, saying why: the Phoenix policy pack (on by
+ * default in every `phoenix` command) and plain `pulumi up` run through it.
+ */
+export function requireLanguageHost(context: Mocha.Context): void {
+  if (rig().languageHost) return;
+  console.log(`    skipped: the Node.js language host is ${LANGUAGE_HOST_MISSING}`);
+  context.skip();
+}
+
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(60 * 60 * 1000); // a cold cache builds the Pulumi CLI from source
@@ -31,7 +41,10 @@ export const mochaHooks = {
     stopOnExit();
     current = await startRig(RIG_NAME);
     Object.assign(process.env, current.env);
-    console.log(`engine suite: pulumi ${current.pulumiVersion}, AWS API ${current.endpoint} (moto)`);
+    console.log(
+      `engine suite: pulumi ${current.pulumiVersion}, AWS API ${current.endpoint} (moto), ` +
+        `Node.js language host ${current.languageHost ? "built" : LANGUAGE_HOST_MISSING}`,
+    );
   },
   async afterAll() {
     await stopRig(RIG_NAME);
