@@ -9,6 +9,7 @@ import {
   DeployFailedError,
   errorMessage,
   NothingToRollBackError,
+  RollbackRefusedError,
   TrafficRestoreError,
   UnhealthyError,
   WorkflowError,
@@ -23,7 +24,8 @@ import { toHistory } from "./history";
 import { findInterrupted, Journal, retiredAt, type JournalSnapshot } from "./journal";
 import { acquireLock, lockHolder } from "./lock";
 import { recoverInterrupted } from "./recovery";
-import { retirement, weightsFor } from "./traffic";
+import { rollbackStatus, rollbackTarget } from "./rollbackTarget";
+import { deploymentTimes, idleColour, retirement, weightsFor } from "./traffic";
 import type {
   BlueGreenDeploymentOptions,
   BootstrapOptions,
@@ -215,7 +217,11 @@ export class BlueGreenDeployment {
     );
   }
 
-  /** Put 100 % of the traffic back on the previous colour, while its stack exists and is healthy. */
+  /**
+   * Put 100 % of the traffic back on the fleet that served before the current one, while that very fleet
+   * (its deployment id) still exists and is healthy. Anything else on the other colour (a release never live,
+   * a redeploy) is refused before any change: `swap` puts it live, health-gated and stepwise.
+   */
   async rollback(options: RollbackOptions = {}): Promise<RollbackResult> {
     return this.exclusive(
       "rollback",
@@ -224,26 +230,47 @@ export class BlueGreenDeployment {
       async (run) => {
         const state = await this.steps.readState(run);
         this.steps.requireBootstrapped(state);
-        const from = liveColour(state.weights);
-        if (!from) {
-          throw new NothingToRollBackError(
-            "No release has gone live yet (the router is at 0/0), so there is no previous colour to roll back to: " +
-              "put a deployed release live with `phoenix swap` instead.",
+        const target = rollbackTarget(state, await this.journal.read());
+        if (!target.available) {
+          if (target.reason === "nothing-live") {
+            throw new NothingToRollBackError(
+              "No release has gone live yet (the router is at 0/0), so there is no previous colour to roll back to: " +
+                "put a deployed release live with `phoenix swap` instead.",
+            );
+          }
+          if (target.reason === "no-fleet" || !target.candidate) {
+            throw new NothingToRollBackError(
+              `There is no previous colour to roll back to: the ${otherColour(target.from!)} stack holds no fleet ` +
+                `(destroyed, or never deployed). Deploy the previous release with \`phoenix up\` and swap to it instead.`,
+            );
+          }
+          throw new RollbackRefusedError(
+            target.reason,
+            target.from!,
+            target.current?.release,
+            target.candidate.colour,
+            target.candidate.release,
+            target.explanation,
           );
         }
-        const to = otherColour(from);
-        const target = state.fleets[to];
-        if (!target) {
-          throw new NothingToRollBackError(
-            `There is no previous colour to roll back to: the ${to} stack holds no fleet (destroyed, or never deployed). ` +
-              `Deploy the previous release with \`phoenix up\` and swap to it instead.`,
-          );
-        }
-        await run.step("check-health", () => checkHealthy(this.options.probe, to, target, run.signal), {
-          colour: to,
-        });
+        const { from, target: fleet } = target;
+        const to = fleet.colour;
+        await run.step(
+          "check-health",
+          () => checkHealthy(this.options.probe, to, state.fleets[to]!, run.signal),
+          {
+            colour: to,
+            detail: `release ${fleet.release}, deployment ${fleet.deploymentId}`,
+          },
+        );
         await this.steps.route(run, state, weightsFor(to, 100), "route", to);
-        return { from, to, release: target.release };
+        return {
+          from,
+          fromRelease: target.current?.release,
+          to,
+          release: fleet.release,
+          deploymentId: fleet.deploymentId,
+        };
       },
       (result, state) => retirement(state, result.from),
     );
@@ -303,6 +330,7 @@ export class BlueGreenDeployment {
       (part) => !state.existing.has(part) || (part === "router" && !state.router),
     );
     const colours = {} as DeploymentStatus["colours"];
+    const deployedAt = deploymentTimes(entries, state);
     for (const colour of COLOURS) {
       const fleet = state.fleets[colour];
       let health: HealthReading | { error: string } | undefined;
@@ -314,7 +342,7 @@ export class BlueGreenDeployment {
               : { error: errorMessage(error) },
         );
       }
-      const retired = fleet ? retiredAt(entries, colour, fleet.release) : undefined;
+      const retired = fleet ? retiredAt(entries, colour, fleet) : undefined;
       const until =
         retired !== undefined && state.weights[colour] === 0 ? retired + this.keepWarmMs : undefined;
       colours[colour] = {
@@ -325,6 +353,8 @@ export class BlueGreenDeployment {
         release: fleet?.release,
         imageId: fleet?.imageId,
         identity: fleet?.identity,
+        deploymentId: fleet?.deploymentId,
+        deployedAt: deployedAt[colour] !== undefined ? new Date(deployedAt[colour]).toISOString() : undefined,
         desiredCapacity: fleet?.desiredCapacity,
         health,
         rollbackTargetUntil:
@@ -346,6 +376,8 @@ export class BlueGreenDeployment {
       nothingLive: missing.length === 0 && liveColour(state.weights) === undefined,
       url: state.router?.url,
       colours,
+      rollback: missing.length === 0 ? rollbackStatus(rollbackTarget(state, entries)) : undefined,
+      upColour: missing.length === 0 ? idleColour(state, undefined, deployedAt) : undefined,
       lastWorkflow: [...history].reverse().find((r) => r.status !== "interrupted"),
       interrupted: interrupted && {
         id: interrupted.begin.id,

@@ -89,6 +89,15 @@ export function liveColour(weights: Record<Colour, number>): Colour | undefined 
 
 export function snapshotOf(state: DeploymentState): JournalSnapshot {
   const releases: Partial<Record<Colour, string>> = {};
-  for (const colour of COLOURS) if (state.fleets[colour]) releases[colour] = state.fleets[colour]!.release;
-  return { weights: { ...state.weights }, releases };
+  const deployments: Partial<Record<Colour, string>> = {};
+  for (const colour of COLOURS) {
+    const fleet = state.fleets[colour];
+    if (fleet) releases[colour] = fleet.release;
+    if (fleet?.deploymentId) deployments[colour] = fleet.deploymentId;
+  }
+  return {
+    weights: { ...state.weights },
+    releases,
+    ...(Object.keys(deployments).length > 0 ? { deployments } : {}),
+  };
 }

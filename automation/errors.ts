@@ -246,6 +246,32 @@ export class TrafficRestoreError extends WorkflowError {
 /** No previous colour to roll back to. */
 export class NothingToRollBackError extends WorkflowError {}
 
+/**
+ * The other colour holds a fleet, but not the one that served before the current release (a release never
+ * live, a redeploy, a fleet the records cannot identify): `rollback` refuses before any change, since it
+ * moves all the traffic at once; `swap` (health-gated, stepwise) is the way to put that release live.
+ */
+export class RollbackRefusedError extends NothingToRollBackError {
+  constructor(
+    /** Why the fleet on `to` is not a rollback target (see automation/rollbackTarget.ts). */
+    readonly reason: "never-served" | "redeployed" | "not-previous" | "unidentified",
+    /** The live colour and its release. */
+    readonly from: Colour,
+    readonly liveRelease: string | undefined,
+    /** The other colour and the release it holds. */
+    readonly to: Colour,
+    readonly release: string,
+    explanation: string,
+  ) {
+    super(
+      `Refusing to roll back to ${release} on ${to}: ${explanation}. A rollback moves all the traffic at once, ` +
+        `so it only goes back to the very fleet that served before the live release (${liveRelease ?? "none"} on ` +
+        `${from}). To put ${release} live, use \`phoenix swap\` (for example \`--steps 10,50,100\`): it checks ` +
+        `health before every step and puts the traffic back on ${from} at the first failure. Nothing was changed.`,
+    );
+  }
+}
+
 /** The router is at 0/0: no release has gone live yet, so there is no live colour to act on. */
 export class NothingLiveError extends WorkflowError {
   constructor(what: string) {

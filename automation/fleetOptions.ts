@@ -9,9 +9,11 @@ export function capacityOf(capacity: Capacity | undefined): { min?: number; max?
   return typeof capacity === "number" ? { min: capacity, max: capacity, desired: capacity } : capacity;
 }
 
+/** The fleet stack's config for one deployment (`deploymentId`: a new one per `up`, see FleetOutputs). */
 export function fleetConfig(
   colour: Colour,
   options: DeployOptions,
+  deploymentId?: string,
 ): Record<string, string | number | undefined> {
   const { min, max, desired } = capacityOf(options.capacity);
   return {
@@ -23,6 +25,7 @@ export function fleetConfig(
     maxSize: max,
     desiredCapacity: desired,
     userData: options.userData,
+    deploymentId,
   };
 }
 

@@ -82,13 +82,13 @@ export async function heal(
       throw new WorkflowError(
         `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then heal. Nothing was changed.`,
       );
-    if (idleFleet) steps.checkKeepWarm(idle, idleFleet.release, await ctx.journal.read(), force);
+    if (idleFleet) steps.checkKeepWarm(idle, idleFleet, await ctx.journal.read(), force);
   } else {
     if (routerDrifted)
       await run.step("check-health", () => checkHealthy(ctx.probe, live, state.fleets[live]!, run.signal), {
         colour: live,
       });
-    if (idleDrifted) steps.checkKeepWarm(idle, idleFleet.release, await ctx.journal.read(), force);
+    if (idleDrifted) steps.checkKeepWarm(idle, idleFleet, await ctx.journal.read(), force);
   }
 
   // ---- the changes, the shared network first

@@ -11,6 +11,16 @@ import type { WorkflowName } from "./events";
 export interface JournalSnapshot {
   weights: Record<Colour, number>;
   releases: Partial<Record<Colour, string>>;
+  /** Each colour's fleet identity (its `deploymentId` output), for fleets that have one. */
+  deployments?: Partial<Record<Colour, string>>;
+}
+
+/** One deployed fleet, as the records name it: its colour, release and deployment id. */
+export interface FleetRecord {
+  colour: Colour;
+  release: string;
+  /** Absent in records written before Phoenix recorded fleet identities. */
+  deploymentId?: string;
 }
 
 export type JournalEntry =
@@ -36,6 +46,8 @@ export type JournalEntry =
       colour?: Colour;
       /** On the `read-state` step: the traffic and fleets the workflow found (what recovery restores). */
       state?: JournalSnapshot;
+      /** On the `deploy` step, once ok: the fleet it deployed (the deployment record, timed by `at`). */
+      deployed?: FleetRecord;
     }
   | {
       type: "end";
@@ -45,11 +57,25 @@ export type JournalEntry =
       status: "ok" | "failed" | "aborted" | "recovered";
       durationMs: number;
       error?: string;
-      /** Traffic moved off this colour at `at` (swap, rollback, heal): it is the rollback target from then. */
-      retired?: { colour: Colour; release: string };
+      /**
+       * Traffic moved off this fleet at `at` (swap, rollback): it served until then, and is the rollback
+       * target while it still exists and no later move retired another.
+       */
+      retired?: FleetRecord;
       /** For `recovered`: what was done about the interrupted workflow. */
       recovery?: string;
     };
+
+/**
+ * A new deployment id: the time and the journal's length when the deployment starts. The journal only grows
+ * and every workflow appends to it before it deploys, so no two deployments of one app/env share an id (the
+ * time keeps them apart should the file ever be replaced). Deterministic for a given clock and journal, so
+ * tests that replay the same workflows see the same ids.
+ */
+export function newDeploymentId(now: number, journalLength: number): string {
+  const time = new Date(now).toISOString().replace(/[-:.]/g, "").toLowerCase();
+  return `${time}-${journalLength}`;
+}
 
 /** A workflow that began and never ended: it crashed, was killed, or is running right now. */
 export interface InterruptedWorkflow {
@@ -131,15 +157,27 @@ export function findInterrupted(entries: JournalEntry[]): InterruptedWorkflow | 
 }
 
 /**
- * When traffic last left `colour` while it held `release` (its keep-warm window starts then), from the
- * journal. A release deployed to the colour later was never live, so it has no window.
+ * When traffic last left `colour` while it held this very fleet (its keep-warm window starts then), from
+ * the journal. A fleet deployed to the colour later (another release, or a redeploy of the same one) never
+ * served, so it has no window. Records and fleets without a deployment id are matched by release alone.
  */
-export function retiredAt(entries: JournalEntry[], colour: Colour, release: string): number | undefined {
+export function retiredAt(
+  entries: JournalEntry[],
+  colour: Colour,
+  fleet: { release: string; deploymentId?: string },
+): number | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i];
     if (entry.type === "end" && entry.retired?.colour === colour) {
-      return entry.retired.release === release ? Date.parse(entry.at) : undefined;
+      return sameFleet(entry.retired, fleet) ? Date.parse(entry.at) : undefined;
     }
   }
   return undefined;
+}
+
+/** A record and a fleet are the same fleet: same deployment id, or (either without one) same release. */
+function sameFleet(record: FleetRecord, fleet: { release: string; deploymentId?: string }): boolean {
+  if (record.deploymentId !== undefined && fleet.deploymentId !== undefined)
+    return record.deploymentId === fleet.deploymentId;
+  return record.release === fleet.release;
 }

@@ -2,7 +2,7 @@
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { COLOURS, otherColour, type Colour } from "../programs/contract";
 import { liveColour, type DeploymentState } from "./deploymentState";
-import type { JournalEntry, JournalSnapshot } from "./journal";
+import type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
 
 /** Resources an update changed: every op but `same` (and reads). */
 export function changedCount(changes: OpMap | undefined): number {
@@ -21,13 +21,50 @@ export function describeWeights(weights: Record<Colour, number>): string {
 
 /**
  * The colour `up` deploys to: the one without traffic. With no release live (0/0) both are idle: the colour
- * already holding `release` (a redeploy updates it in place), else one without a fleet (blue first), else blue.
+ * already holding `release` (a redeploy updates it in place), else one without a fleet (blue first), else the
+ * one deployed earlier by the deployment records (`deployedAt`; a fleet without a record counts as the
+ * earliest), else blue.
  */
-export function idleColour(state: DeploymentState, release?: string): Colour {
+export function idleColour(
+  state: DeploymentState,
+  release?: string,
+  deployedAt: Partial<Record<Colour, number>> = {},
+): Colour {
   const live = liveColour(state.weights);
   if (live) return otherColour(live);
   const same = release === undefined ? undefined : COLOURS.find((c) => state.fleets[c]?.release === release);
-  return same ?? COLOURS.find((c) => !state.fleets[c]) ?? "blue";
+  const empty = COLOURS.find((c) => !state.fleets[c]);
+  if (same ?? empty) return (same ?? empty)!;
+  const at = (colour: Colour) => deployedAt[colour] ?? -Infinity;
+  return at("green") < at("blue") ? "green" : "blue";
+}
+
+/**
+ * When each colour's current fleet was deployed, from the deployment records (the `deploy` step's record of
+ * its deployment id). For fleets without a deployment id (older records): when that colour's last deployment
+ * finished. A colour with no record is left out.
+ */
+export function deploymentTimes(
+  entries: JournalEntry[],
+  state: DeploymentState,
+): Partial<Record<Colour, number>> {
+  const times: Partial<Record<Colour, number>> = {};
+  for (const colour of COLOURS) {
+    const fleet = state.fleets[colour];
+    if (!fleet) continue;
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const entry = entries[i];
+      if (entry.type !== "step" || entry.status !== "ok" || entry.colour !== colour) continue;
+      const matches = fleet.deploymentId
+        ? entry.deployed?.deploymentId === fleet.deploymentId
+        : entry.deployed !== undefined || /(^|:)wait-healthy$/.test(entry.step);
+      if (matches) {
+        times[colour] = Date.parse(entry.at);
+        break;
+      }
+    }
+  }
+  return times;
 }
 
 /** True while no colour serves: the router at 0/0 (bootstrapped, no release swapped live yet). */
@@ -53,11 +90,14 @@ export function lastDeployedColour(entries: JournalEntry[]): Colour | undefined 
   return undefined;
 }
 
+/** The fleet a traffic move retired: the one `from` held when the workflow began. */
 export function retirement(
   before: JournalSnapshot | undefined,
   from: Colour | undefined,
-): { colour: Colour; release: string } | undefined {
+): FleetRecord | undefined {
   if (from === undefined) return undefined;
   const release = before?.releases[from];
-  return release ? { colour: from, release } : undefined;
+  if (!release) return undefined;
+  const deploymentId = before?.deployments?.[from];
+  return { colour: from, release, ...(deploymentId ? { deploymentId } : {}) };
 }

@@ -3,6 +3,7 @@ import type { OpMap } from "@pulumi/pulumi/automation";
 import type { Colour, StackPart } from "../programs/contract";
 import type { CallOptions, ProgressListener, WorkflowName } from "./events";
 import type { HealthReading } from "./health";
+import type { NoRollbackReason } from "./rollbackTarget";
 import type { SecurityGroupRule } from "./securityGroupRules";
 import type { Engine, CloudProbe } from "./seams";
 
@@ -116,9 +117,15 @@ export interface SwapResult {
 
 export type RollbackOptions = CallOptions;
 export interface RollbackResult {
+  /** The colour that had the traffic, and its release. */
   from: Colour;
+  fromRelease?: string;
+  /** The colour that has 100 % now: the fleet that served before `from`'s. */
   to: Colour;
+  /** The release it serves again. */
   release: string;
+  /** The identity of that fleet's deployment (the records' proof that it is the fleet that served). */
+  deploymentId: string;
 }
 
 export interface DestroyColourOptions extends CallOptions {
@@ -203,6 +210,10 @@ export interface ColourStatus {
   release?: string;
   imageId?: string;
   identity?: string;
+  /** The identity of this fleet's deployment: a new one for every `up` (see FleetOutputs). */
+  deploymentId?: string;
+  /** When this fleet was deployed (ISO), from the deployment records. */
+  deployedAt?: string;
   desiredCapacity?: number;
   health?: HealthReading | { error: string };
   /** ISO time until which this colour is the protected rollback target. */
@@ -220,6 +231,10 @@ export interface DeploymentStatus {
   nothingLive: boolean;
   url?: string;
   colours: Record<Colour, ColourStatus>;
+  /** What `rollback` would do now: the fleet it would put live, or why there is none. Bootstrapped only. */
+  rollback?: RollbackStatus;
+  /** The colour the next `up` of a release neither colour holds deploys to (replacing what it holds). */
+  upColour?: Colour;
   lastWorkflow?: HistoryRecord;
   /** A workflow that began and never ended; `running` when its holder still holds the lock. */
   interrupted?: {
@@ -231,6 +246,23 @@ export interface DeploymentStatus {
   };
 }
 export type StatusOptions = CallOptions;
+
+/** The rollback target as `status` reports it (automation/rollbackTarget.ts decides it). */
+export interface RollbackStatus {
+  /** `rollback` would move the traffic now (it still checks the target's health first). */
+  available: boolean;
+  /** The colour a rollback would put live; when not available, the other colour. */
+  colour?: Colour;
+  /** The release it would put live; when not available, the release the other colour holds (if any). */
+  release?: string;
+  deploymentId?: string;
+  /** When the traffic left the target (ISO): it served until then. */
+  servedUntil?: string;
+  /** Why there is no rollback target. */
+  reason?: NoRollbackReason;
+  /** The target, or why there is none, as a sentence. */
+  explanation: string;
+}
 
 export interface HistoryRecord {
   id: string;

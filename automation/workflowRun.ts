@@ -7,7 +7,7 @@ import type { Colour } from "../programs/contract";
 import { AbortedError, errorMessage } from "./errors";
 import type { EngineOperation, ProgressEvent, WorkflowName } from "./events";
 import type { Clock } from "./health";
-import type { Journal, JournalSnapshot } from "./journal";
+import type { FleetRecord, Journal, JournalSnapshot } from "./journal";
 import type { HeldLock } from "./lock";
 
 export interface StepExtra<T> {
@@ -15,6 +15,8 @@ export interface StepExtra<T> {
   colour?: Colour;
   /** For the `read-state` step: the snapshot to journal (what recovery restores). */
   stateOf?: (result: T) => JournalSnapshot;
+  /** For the `deploy` step: the fleet it deploys, recorded with the step's ok line (the deployment record). */
+  deployed?: FleetRecord;
 }
 
 export class WorkflowRun {
@@ -110,7 +112,11 @@ export class WorkflowRun {
     this.emit({ kind: "step-start", workflow: this.workflow, step: name, detail: extra.detail, at: started });
     try {
       const result = await body();
-      await this.endStep(name, started, extra, { status: "ok", state: extra.stateOf?.(result) });
+      await this.endStep(name, started, extra, {
+        status: "ok",
+        state: extra.stateOf?.(result),
+        ...(extra.deployed ? { deployed: extra.deployed } : {}),
+      });
       return result;
     } catch (error) {
       await this.endStep(name, started, extra, { status: "failed", error: errorMessage(error) });
@@ -123,7 +129,8 @@ export class WorkflowRun {
     name: string,
     started: number,
     extra: StepExtra<T>,
-    outcome: { status: "ok"; state?: JournalSnapshot } | { status: "failed"; error: string },
+    outcome:
+      { status: "ok"; state?: JournalSnapshot; deployed?: FleetRecord } | { status: "failed"; error: string },
   ): Promise<void> {
     const durationMs = this.clock.now() - started;
     await this.journal.append({

@@ -21,9 +21,16 @@ import {
 import { fleetConfig } from "./fleetOptions";
 import { checkHealthy, waitHealthy, type Clock } from "./health";
 import { immutableUpdates } from "./immutableGuard";
-import { retiredAt, type Journal } from "./journal";
+import { newDeploymentId, retiredAt, type Journal } from "./journal";
 import type { CloudProbe, Engine } from "./seams";
-import { changedCount, describeWeights, idleColour, lastDeployedColour, weightsFor } from "./traffic";
+import {
+  changedCount,
+  deploymentTimes,
+  describeWeights,
+  idleColour,
+  lastDeployedColour,
+  weightsFor,
+} from "./traffic";
 import type {
   DeployOptions,
   DeployResult,
@@ -89,7 +96,11 @@ export class WorkflowSteps {
     options: DeployOptions,
     prefix: string,
   ): Promise<DeployResult> {
-    const colour = idleColour(state, options.release);
+    const records = await this.ctx.journal.read();
+    const colour = idleColour(state, options.release, deploymentTimes(records, state));
+    // Every deployment is a fleet of its own, a redeploy of the same release too: rollback goes only to a
+    // fleet whose very deployment served (automation/rollbackTarget.ts).
+    const deploymentId = newDeploymentId(this.ctx.clock.now(), records.length);
     if (state.weights[colour] > 0) {
       // Only reachable if an interrupted swap could not be undone: never deploy over a colour with traffic.
       throw new WorkflowError(
@@ -103,7 +114,7 @@ export class WorkflowSteps {
     let replacedRelease: string | undefined;
     try {
       if (previous && previous.release !== options.release) {
-        this.checkKeepWarm(colour, previous.release, await this.ctx.journal.read(), options.force ?? false);
+        this.checkKeepWarm(colour, previous, await this.ctx.journal.read(), options.force ?? false);
         // From the first destroy call on, whatever the colour holds is this call's to clean up.
         created = true;
         await run.step(step("destroy-old"), () => this.destroyStack(run, colour, true), {
@@ -116,7 +127,9 @@ export class WorkflowSteps {
         step("configure"),
         async () => {
           const selected = await this.ctx.stacks.select(colour);
-          await selected.setAllConfig(this.ctx.stacks.config(colour, fleetConfig(colour, options)));
+          await selected.setAllConfig(
+            this.ctx.stacks.config(colour, fleetConfig(colour, options, deploymentId)),
+          );
           return selected;
         },
         { colour, detail: `release ${options.release}` },
@@ -134,6 +147,7 @@ export class WorkflowSteps {
       deployAttempted = true;
       const upResult = await run.step(step("deploy"), () => stack.up(run.engineOptions(stack.name, "up")), {
         colour,
+        deployed: { colour, release: options.release, deploymentId },
       });
       const fleet = await run.step(
         step("read-outputs"),
@@ -193,17 +207,17 @@ export class WorkflowSteps {
     await this.ctx.engine.removeStack(stack.name);
   }
 
-  /** Throw KeepWarmError while `release` on `colour` is the rollback target inside its window (unless forced). */
+  /** Throw KeepWarmError while `fleet` on `colour` is the rollback target inside its window (unless forced). */
   checkKeepWarm(
     colour: Colour,
-    release: string,
+    fleet: FleetOutputs,
     entries: Awaited<ReturnType<Journal["read"]>>,
     force: boolean,
   ): void {
-    const retired = retiredAt(entries, colour, release);
+    const retired = retiredAt(entries, colour, fleet);
     if (retired === undefined || force) return;
     const remaining = retired + this.ctx.keepWarmMs - this.ctx.clock.now();
-    if (remaining > 0) throw new KeepWarmError(colour, release, remaining);
+    if (remaining > 0) throw new KeepWarmError(colour, fleet.release, remaining);
   }
 
   /**
@@ -396,7 +410,7 @@ export class WorkflowSteps {
     const fleet = state.fleets[colour];
     if (weight > 0 && (fleet || state.existing.has(colour))) throw new ColourInUseError(colour, weight);
     if (!state.existing.has(colour)) return { colour, destroyed: false };
-    if (fleet) this.checkKeepWarm(colour, fleet.release, await this.ctx.journal.read(), force);
+    if (fleet) this.checkKeepWarm(colour, fleet, await this.ctx.journal.read(), force);
     try {
       await run.step(`${prefix}destroy`, () => this.destroyStack(run, colour, true), {
         colour,

@@ -182,6 +182,11 @@ export function parseFleetConfig(lookup: ConfigLookup): FleetConfig {
     maxSize: r.integer("maxSize", 1, 1000),
     desiredCapacity: r.integer("desiredCapacity", 0, 1000),
     userData: r.string("userData"),
+    deploymentId: r.string(
+      "deploymentId",
+      /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/,
+      "must be 1–64 letters, digits or inner dashes",
+    ),
   };
   const min = config.minSize ?? FLEET_DEFAULTS.minSize;
   const max = config.maxSize ?? FLEET_DEFAULTS.maxSize;

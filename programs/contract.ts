@@ -58,6 +58,13 @@ export interface FleetOutputs {
   launchTemplateName: string;
   targetGroupArn: string;
   desiredCapacity: number;
+  /**
+   * The identity of this deployment of the fleet: a new id for every `up` (Phoenix sets the stack config
+   * `phoenix:deploymentId`), so a redeploy of the same release is a different fleet. The deployment records
+   * name the fleet that served by it, and `rollback` goes only to that very fleet. Absent on fleets deployed
+   * without one (by hand, or before Phoenix recorded fleet identities).
+   */
+  deploymentId?: string;
 }
 
 /** Outputs of the `router` stack. */
@@ -117,6 +124,8 @@ export interface FleetConfig extends CommonConfig {
   desiredCapacity?: number;
   /** Plain-text user data (cloud-init); Phoenix encodes it. */
   userData?: string;
+  /** The deployment's identity, passed through to the `deploymentId` output (see FleetOutputs). */
+  deploymentId?: string;
 }
 
 /** Config of the `router` role. */

@@ -38,5 +38,7 @@ export async function fleetProgram(): Promise<Outputs<FleetOutputs>> {
     launchTemplateName: fleet.launchTemplateName,
     targetGroupArn,
     desiredCapacity,
+    // A stack output only, no resource input: a new deployment id changes no resource.
+    ...(config.deploymentId ? { deploymentId: config.deploymentId } : {}),
   };
 }

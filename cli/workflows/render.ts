@@ -70,6 +70,8 @@ export function renderSwap(r: SwapResult, s: DeploymentSettings): string {
 export function renderRollback(r: RollbackResult, s: DeploymentSettings): string {
   return (
     `Rolled ${s.app}/${s.env} back: 100 % on ${r.to} (release ${r.release}), ${r.from} has no traffic.\n` +
+    `${r.to} serves the very fleet that served before${r.fromRelease ? ` ${r.fromRelease}` : ""} again ` +
+    `(deployment ${r.deploymentId}).\n` +
     `When done with it: phoenix destroy ${target(s)} --colour ${r.from}\n`
   );
 }
@@ -182,10 +184,17 @@ export function renderStatus(s: DeploymentStatus): string {
       const live = s.colours[s.live];
       out.push(`  live      ${s.live}${live.release ? ` (release ${live.release})` : " (no fleet!)"}`);
       const idle = s.colours[otherColour(s.live)];
-      if (idle.rollbackTargetUntil)
+      if (s.rollback?.available) {
         out.push(
-          `  rollback  ${idle.colour} (release ${idle.release}), kept warm until ${idle.rollbackTargetUntil}`,
+          `  rollback  ${s.rollback.colour} (release ${s.rollback.release}), ` +
+            (idle.rollbackTargetUntil
+              ? `kept warm until ${idle.rollbackTargetUntil}`
+              : `keep-warm window over, its fleet still there`) +
+            ` (served until ${s.rollback.servedUntil})`,
         );
+      } else if (s.rollback) {
+        out.push(`  rollback  none: ${s.rollback.explanation}`);
+      }
     } else {
       out.push(`  traffic   split: blue ${s.weights.blue} % / green ${s.weights.green} %`);
     }

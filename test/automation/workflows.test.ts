@@ -83,7 +83,10 @@ describe("BlueGreenDeployment workflows", () => {
       assert.deepStrictEqual(result.health, { healthy: 4, desired: 4, byState: { healthy: 4 } });
       assert.deepStrictEqual(result.changes, { create: 7 });
       assert.match(result.identity, /^[a-z2-7]{10}$/);
-      const config = h.engine.inspect("shop-prod-blue")!.config;
+      const { "phoenix:deploymentId": deploymentId, ...config } = h.engine.inspect("shop-prod-blue")!.config;
+      // A new deployment id per up, output by the stack: the fleet's identity in the deployment records.
+      assert.match(deploymentId, /^[0-9a-z]+-[0-9]+$/);
+      assert.strictEqual(h.engine.inspect("shop-prod-blue")!.outputs.deploymentId, deploymentId);
       assert.deepStrictEqual(config, {
         "phoenix:role": "fleet",
         "phoenix:app": APP,
@@ -416,7 +419,14 @@ describe("BlueGreenDeployment workflows", () => {
   describe("rollback", () => {
     it("puts 100 % back on the previous colour", async () => {
       await twoReleases(h);
-      assert.deepStrictEqual(await h.deployment.rollback(), { from: "green", to: "blue", release: "v1" });
+      const v1 = h.engine.inspect("shop-prod-blue")!.outputs.deploymentId;
+      assert.deepStrictEqual(await h.deployment.rollback(), {
+        from: "green",
+        fromRelease: "v2",
+        to: "blue",
+        release: "v1",
+        deploymentId: v1,
+      });
       assert.deepStrictEqual(weights(h.engine), { green: 0, blue: 100 });
     });
 

@@ -1,6 +1,5 @@
-// `phoenix rollback`: 100 % of the traffic back on the previous colour, while its fleet exists.
+// `phoenix rollback`: 100 % of the traffic back on the fleet that served before the live one, while it exists.
 import type { Command } from "commander";
-import { otherColour } from "../../../programs/contract";
 import type { CliIo } from "../../io";
 import { registerWorkflowCommand } from "../../workflows/command";
 import { renderRollback } from "../../workflows/render";
@@ -10,7 +9,10 @@ export function registerRollback(program: Command, io: CliIo): void {
     name: "rollback",
     summary: "put 100 % of the traffic back on the previous colour",
     description:
-      "Routes all the traffic back to the previous colour in one step, while its fleet exists and is healthy. " +
+      "Routes all the traffic back in one step to the fleet that served before the live one, while that very " +
+      "fleet (its deployment, as the records name it) still exists and is healthy. Anything else on the other " +
+      "colour (a release never live, a redeploy of one that served) is refused before any change: put it live " +
+      "with `phoenix swap`, which is health-gated and stepwise. `phoenix status` names the rollback target. " +
       "The colour it leaves keeps its fleet (destroy it with `phoenix destroy` once you are done with it).",
     examples: [
       "phoenix rollback --app shop --env prod",
@@ -19,14 +21,13 @@ export function registerRollback(program: Command, io: CliIo): void {
     parse: () => undefined,
     async confirm(deployment, _args, settings) {
       const status = await deployment.status();
-      if (status.nothingLive) return undefined; // no release live, nothing to roll back: the library says so
-      if (!status.live)
-        return `this puts 100 % of the split traffic of ${settings.app}/${settings.env} on one colour`;
-      const to = status.colours[otherColour(status.live)];
-      if (!to.exists) return undefined; // nothing to roll back to: the library says so
+      // No target (nothing live, no fleet, a release never live, a redeploy): the library refuses, naming why.
+      if (!status.rollback?.available || !status.live) return undefined;
+      const { colour, release, deploymentId, servedUntil } = status.rollback;
       return (
-        `this moves 100 % of the traffic of ${settings.app}/${settings.env} from ${status.live} ` +
-        `(release ${status.colours[status.live].release ?? "none"}) back to ${to.colour} (release ${to.release})`
+        `this moves 100 % of the traffic of ${settings.app}/${settings.env} at once from ${status.live} ` +
+        `(release ${status.colours[status.live].release ?? "none"}) back to ${colour} (release ${release}, ` +
+        `deployment ${deploymentId}, the fleet that served until ${servedUntil})`
       );
     },
     run: (deployment, _args, call) => deployment.rollback(call),

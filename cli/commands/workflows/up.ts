@@ -9,7 +9,8 @@ import { renderUp } from "../../workflows/render";
 
 /**
  * The colour `up` deploys to, as the library picks it (automation/traffic.ts idleColour): the one without
- * traffic; with no release live, the one already holding `release`, else one without a fleet, else blue.
+ * traffic; with no release live, the one already holding `release`, else the one `status` names
+ * (`upColour`: one without a fleet, else the one deployed earlier by the records).
  */
 async function idleColour(
   deployment: Deployment,
@@ -18,9 +19,7 @@ async function idleColour(
   const status = await deployment.status();
   const colour = status.live
     ? otherColour(status.live)
-    : (COLOURS.find((c) => status.colours[c].release === release) ??
-      COLOURS.find((c) => !status.colours[c].exists) ??
-      "blue");
+    : (COLOURS.find((c) => status.colours[c].release === release) ?? status.upColour ?? "blue");
   return { colour, release: status.colours[colour].release };
 }
 

@@ -219,7 +219,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       const calls = h.ups("shop-prod-router");
       for (const argv of [
         ["swap", ...TARGET],
-        ["rollback", ...TARGET],
+        // (rollback has no target here, v2 never served: it is refused unasked: rollback.test.ts)
         ["destroy", ...TARGET, "--colour", "green"],
         ["heal", ...TARGET],
         ["up", ...TARGET, "--release", "v3", "--image-id", AMI_2],

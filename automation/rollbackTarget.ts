@@ -1,0 +1,174 @@
+// The rollback target, from the deployment records: the fleet that served before the current one, and only
+// while that very fleet still exists on the other colour. Pure: `rollback` refuses with it before any
+// mutating call, `status` and the CLI's confirmation name it.
+//
+// What the records say: every traffic move (swap, rollback) ends with the fleet it took the traffic off
+// (`retired`: colour, release, deployment id). The last such record names the fleet that served before the
+// current one. The stacks say which fleet each colour holds now (its `deploymentId` output, new for every
+// `up`). The two must name the same deployment: a release never live, a redeploy of a release that served
+// (its own deployment id), or a fleet the records cannot identify is not a rollback target.
+import { otherColour, type Colour } from "../programs/contract";
+import { liveColour, type DeploymentState } from "./deploymentState";
+import type { FleetRecord, JournalEntry } from "./journal";
+import type { RollbackStatus } from "./types";
+
+/**
+ * Why there is no rollback target: no release live; no fleet on the other colour; its fleet never served;
+ * it is a redeploy of a release whose served fleet is gone; it served, but not just before the current
+ * release; or the records cannot identify it (deployed without a deployment id).
+ */
+export type NoRollbackReason =
+  "nothing-live" | "no-fleet" | "never-served" | "redeployed" | "not-previous" | "unidentified";
+
+/** A fleet as the rollback target names it. */
+export interface RollbackFleet {
+  colour: Colour;
+  release: string;
+  deploymentId?: string;
+}
+
+export type RollbackTarget =
+  | {
+      available: true;
+      /** The live colour and its fleet (the traffic leaves it). */
+      from: Colour;
+      current?: RollbackFleet;
+      /** The fleet that served before the current one, which gets 100 % of the traffic. */
+      target: RollbackFleet & { deploymentId: string };
+      /** When the traffic left it (ISO), from the records. */
+      servedUntil: string;
+    }
+  | {
+      available: false;
+      reason: NoRollbackReason;
+      /** The live colour and its fleet, when a release is live. */
+      from?: Colour;
+      current?: RollbackFleet;
+      /** The fleet on the other colour, when there is one (it is not a rollback target). */
+      candidate?: RollbackFleet;
+      /** The fleet that served before the current one, when the records name one. */
+      previous?: FleetRecord;
+      /** Why, as a sentence. */
+      explanation: string;
+    };
+
+/** The last traffic move's record: the fleet that served before the current one. */
+export function lastRetired(entries: JournalEntry[]): (FleetRecord & { at: string }) | undefined {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry.type === "end" && entry.status === "ok" && entry.retired)
+      return { ...entry.retired, at: entry.at };
+  }
+  return undefined;
+}
+
+const describe = (fleet: { release: string; deploymentId?: string }) =>
+  `release ${fleet.release}${fleet.deploymentId ? ` (deployment ${fleet.deploymentId})` : ""}`;
+
+/** The fleet `rollback` would give the traffic to, or why there is none. */
+export function rollbackTarget(state: DeploymentState, entries: JournalEntry[]): RollbackTarget {
+  const from = liveColour(state.weights);
+  if (!from) {
+    return {
+      available: false,
+      reason: "nothing-live",
+      explanation:
+        "no release has gone live yet (the router is at 0/0), so there is nothing to roll back from",
+    };
+  }
+  const fleetOf = (colour: Colour): RollbackFleet | undefined => {
+    const fleet = state.fleets[colour];
+    return fleet && { colour, release: fleet.release, deploymentId: fleet.deploymentId };
+  };
+  const current = fleetOf(from);
+  const to = otherColour(from);
+  const candidate = fleetOf(to);
+  const previous = lastRetired(entries);
+  const refuse = (reason: NoRollbackReason, explanation: string): RollbackTarget => ({
+    available: false,
+    reason,
+    from,
+    current,
+    candidate,
+    previous,
+    explanation,
+  });
+  const servedBefore = previous
+    ? `the release that served before the current one was ${previous.release} on ${previous.colour}`
+    : "the records name no release that served before the current one";
+  if (!candidate) {
+    return refuse(
+      "no-fleet",
+      `the ${to} colour holds no fleet (destroyed, or never deployed); ${servedBefore}`,
+    );
+  }
+  if (!candidate.deploymentId) {
+    return refuse(
+      "unidentified",
+      `the deployment records cannot identify the fleet on ${to} (${describe(candidate)}): it has no deployment ` +
+        `id (deployed by hand, or before Phoenix recorded fleet identities), so nothing shows it is a fleet that served`,
+    );
+  }
+  if (previous?.colour === to && previous.deploymentId === candidate.deploymentId) {
+    return {
+      available: true,
+      from,
+      current,
+      target: { ...candidate, deploymentId: candidate.deploymentId },
+      servedUntil: previous.at,
+    };
+  }
+  const everServed = entries.some(
+    (e) => e.type === "end" && e.status === "ok" && e.retired?.deploymentId === candidate.deploymentId,
+  );
+  if (everServed) {
+    return refuse(
+      "not-previous",
+      `the fleet on ${to} (${describe(candidate)}) served, but not just before the current release; ${servedBefore}`,
+    );
+  }
+  const releaseServed = entries.some(
+    (e) => e.type === "end" && e.status === "ok" && e.retired?.release === candidate.release,
+  );
+  if (releaseServed) {
+    return refuse(
+      "redeployed",
+      `the fleet on ${to} is a redeploy of ${describe(candidate)}, a fleet that has never served: the ` +
+        `${candidate.release} fleet that served is gone`,
+    );
+  }
+  return refuse(
+    "never-served",
+    `the fleet on ${to} (${describe(candidate)}) has never served traffic; ${servedBefore}` +
+      (previous?.colour === to ? `, and that fleet is gone from ${to}` : ""),
+  );
+}
+
+/** The rollback target as `status` reports it. */
+export function rollbackStatus(target: RollbackTarget): RollbackStatus {
+  if (target.available) {
+    const { colour, release, deploymentId } = target.target;
+    return {
+      available: true,
+      colour,
+      release,
+      deploymentId,
+      servedUntil: target.servedUntil,
+      explanation:
+        `rollback puts 100 % back on ${colour} (${describe(target.target)}), the fleet that served until ` +
+        `${target.servedUntil}`,
+    };
+  }
+  return {
+    available: false,
+    ...(target.candidate
+      ? {
+          colour: target.candidate.colour,
+          release: target.candidate.release,
+          deploymentId: target.candidate.deploymentId,
+        }
+      : {}),
+    reason: target.reason,
+    explanation: target.explanation,
+  };
+}
