@@ -1,5 +1,6 @@
 // Typed errors of the LocalWorkspace engine. Each message says what went wrong and what to do next;
 // `code` is stable for programs (the CLI maps it to an exit code, services can branch on it).
+import { describeHolder, type EngineLockHolder } from "./engineLock";
 
 /** Base class of every error the LocalWorkspace engine raises itself (engine command failures stay the
  * Automation API's own `CommandError`, `ConcurrentUpdateError`, `StackNotFoundError`, …). */
@@ -93,6 +94,31 @@ export class EngineEventsIncompleteError extends LocalWorkspaceEngineError {
         `part of them was lost and Phoenix will not act on that preview. Retry; Pulumi CLIs newer than 3.205 ` +
         `stream events over gRPC instead of a tailed log file, which avoids this.`,
       "ENGINE_EVENTS_INCOMPLETE",
+    );
+  }
+}
+
+/**
+ * The engine refused a command because the stack is locked by another update (the backend's own lock, not
+ * Phoenix's): a plain `pulumi` command on the stack, a process on another machine, or one killed there.
+ * Phoenix clears only locks whose process is gone from this machine.
+ */
+export class StackLockedError extends LocalWorkspaceEngineError {
+  constructor(
+    readonly stack: string,
+    readonly holders: readonly EngineLockHolder[],
+    readonly cause?: unknown,
+  ) {
+    const held =
+      holders.length > 0
+        ? `by ${holders.map(describeHolder).join("; ")}`
+        : "by an update the backend does not describe";
+    super(
+      `Stack ${stack} is locked by the Pulumi engine ${held}. Another pulumi process is updating it (a plain ` +
+        `\`pulumi\` command, or another machine), or a process on another machine was killed while holding it. ` +
+        `Wait for it to end and retry; once you are sure no process holds it, \`pulumi cancel --stack ${stack}\` ` +
+        `removes the lock. (Phoenix clears a lock itself only when the process that took it is gone from this machine.)`,
+      "STACK_LOCKED",
     );
   }
 }

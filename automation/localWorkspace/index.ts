@@ -21,6 +21,7 @@ import { resolvePulumiCommand } from "./pulumiCli";
 import { LocalWorkspaceStack, type PolicySettings } from "./stack";
 
 export * from "./errors";
+export type { EngineLockHolder } from "./engineLock";
 export { MINIMUM_PULUMI_VERSION } from "./pulumiCli";
 export { defaultBackendUrl, defaultPolicyPackDir, PHOENIX_DIR, PROJECT_NAME } from "./options";
 export type { LocalWorkspaceEngineOptions, RoleProgram } from "./options";

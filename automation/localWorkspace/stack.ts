@@ -1,8 +1,9 @@
 // One stack of the LocalWorkspace engine: the Automation API `Stack`, with the engine's CrossGuard packs
 // added to every `preview` and `up`, an already-aborted signal refused before a command starts (the SDK
-// only listens for a *later* abort), and previews whose event stream lost its end retried, then refused.
+// only listens for a *later* abort), previews whose event stream lost its end retried, then refused, and the
+// engine's stack lock left by a killed `pulumi` cleared (any other lock is a typed `StackLockedError`).
 import * as path from "path";
-import { StackNotFoundError } from "@pulumi/pulumi/automation";
+import { ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
 import type {
   ConfigMap,
   EngineEvent,
@@ -18,7 +19,8 @@ import type {
   UpResult,
 } from "@pulumi/pulumi/automation";
 import type { EngineStack } from "../seams";
-import { EngineEventsIncompleteError, InvalidEngineInputError } from "./errors";
+import { isStale, lockHoldersIn } from "./engineLock";
+import { EngineEventsIncompleteError, InvalidEngineInputError, StackLockedError } from "./errors";
 
 /**
  * Attempts of a preview whose events arrive without their closing summary. Up to CLI 3.205 the SDK tails
@@ -47,11 +49,11 @@ export class LocalWorkspaceStack implements EngineStack {
   }
 
   async setAllConfig(config: ConfigMap): Promise<void> {
-    await this.watch(this.automationStack.setAllConfig(config));
+    await this.watch(() => this.automationStack.setAllConfig(config));
   }
 
   async getAllConfig(): Promise<ConfigMap> {
-    return this.watch(this.automationStack.getAllConfig());
+    return this.watch(() => this.automationStack.getAllConfig());
   }
 
   /** Events reach `onEvent` when the preview is complete (all of them, once), not while it runs. */
@@ -65,13 +67,13 @@ export class LocalWorkspaceStack implements EngineStack {
 
   async up(opts?: UpOptions): Promise<UpResult> {
     opts?.signal?.throwIfAborted();
-    return this.watch(this.automationStack.up(withPolicies(opts, this.policies)));
+    return this.watch(() => this.automationStack.up(withPolicies(opts, this.policies)));
   }
 
   /** A refresh with `previewOnly` is a preview: its events are checked and delivered whole, like `preview`'s. */
   async refresh(opts?: RefreshOptions): Promise<RefreshResult> {
     opts?.signal?.throwIfAborted();
-    if (!opts?.previewOnly) return this.watch(this.automationStack.refresh(opts));
+    if (!opts?.previewOnly) return this.watch(() => this.automationStack.refresh(opts));
     return this.wholePreview("refresh --preview-only", opts.onEvent, opts.signal, (onEvent) =>
       this.automationStack.refresh({ ...opts, onEvent }),
     );
@@ -79,20 +81,29 @@ export class LocalWorkspaceStack implements EngineStack {
 
   async destroy(opts?: DestroyOptions): Promise<DestroyResult> {
     opts?.signal?.throwIfAborted();
-    return this.watch(this.automationStack.destroy(opts));
+    return this.watch(() => this.automationStack.destroy(opts));
   }
 
   async outputs(): Promise<OutputMap> {
-    return this.watch(this.automationStack.outputs());
+    return this.watch(() => this.automationStack.outputs());
   }
 
-  /** Let the engine forget a stack the CLI no longer knows, so that the next selection creates it again. */
-  private async watch<R>(operation: Promise<R>): Promise<R> {
+  /**
+   * Run one CLI command. A stack the CLI no longer knows is forgotten, so that the next selection creates it
+   * again. A stack locked only by processes that are gone (a `pulumi` killed with its lock file left behind)
+   * is unlocked with `pulumi cancel` and the command run once more; any other lock is a `StackLockedError`.
+   */
+  private async watch<R>(command: () => Promise<R>, unlocked = false): Promise<R> {
     try {
-      return await operation;
+      return await command();
     } catch (error) {
       if (error instanceof StackNotFoundError) this.onMissing();
-      throw error;
+      if (!(error instanceof ConcurrentUpdateError)) throw error;
+      const holders = lockHoldersIn(error.message);
+      const stale = holders.length > 0 && holders.every((holder) => isStale(holder));
+      if (!stale || unlocked) throw new StackLockedError(this.name, holders, error);
+      await this.automationStack.cancel();
+      return this.watch(command, true);
     }
   }
 
@@ -105,7 +116,7 @@ export class LocalWorkspaceStack implements EngineStack {
     for (let attempt = 1; ; attempt++) {
       if (attempt > 1) signal?.throwIfAborted();
       const events: EngineEvent[] = [];
-      const result = await this.watch(run((event) => events.push(event)));
+      const result = await this.watch(() => run((event) => events.push(event)));
       if (events.some((event) => event.summaryEvent !== undefined)) {
         for (const event of events) deliver?.(event);
         return result;

@@ -7,6 +7,7 @@ import {
   PolicyPackNotFoundError,
   PulumiCliNotFoundError,
   PulumiCliTooOldError,
+  StackLockedError,
 } from "../../automation/localWorkspace/errors";
 import { InvalidProbeInputError, ProbeConfigurationError } from "../../automation/aws/errors";
 import { CliError, EXIT, type ExitCode } from "../exitCodes";
@@ -22,7 +23,12 @@ function ownExitCode(error: unknown): ExitCode | undefined {
     return EXIT.badInput;
   // The Automation API's ConcurrentUpdateError (a stack locked by another update) is matched by name:
   // importing its class would load the Automation API for every command.
-  if (error instanceof LockedError || (error as Error)?.name === "ConcurrentUpdateError") return EXIT.locked;
+  if (
+    error instanceof LockedError ||
+    error instanceof StackLockedError ||
+    (error as Error)?.name === "ConcurrentUpdateError"
+  )
+    return EXIT.locked;
   if (
     error instanceof PulumiCliNotFoundError ||
     error instanceof PulumiCliTooOldError ||

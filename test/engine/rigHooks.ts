@@ -5,7 +5,8 @@
 import type { Rig } from "../../scripts/rig/rig";
 import { LANGUAGE_HOST_MISSING, startRig, stopRig } from "../../scripts/rig/rig";
 
-export const RIG_NAME = "engine-suite";
+/** `PHOENIX_ENGINE_RIG` names another rig, so that two runs of the suite on one machine do not stop each other's. */
+export const RIG_NAME = process.env.PHOENIX_ENGINE_RIG ?? "engine-suite";
 
 let current: Rig | undefined;
 

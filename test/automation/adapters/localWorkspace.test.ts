@@ -3,7 +3,7 @@
 // recordingPulumiCommand.ts). They pin the flags that reach `pulumi` (--policy-pack, --expect-no-changes,
 // --target, --stack, the backend, --json …) and that results and engine events are parsed back.
 import * as assert from "assert";
-import { execFileSync } from "child_process";
+import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -19,6 +19,7 @@ import {
   PolicyPackNotFoundError,
   PulumiCliNotFoundError,
   PulumiCliTooOldError,
+  StackLockedError,
   type LocalWorkspaceEngineOptions,
   type RoleProgram,
 } from "../../../automation/localWorkspace";
@@ -517,13 +518,84 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       await assert.rejects(stack.up({ policyPacks: [policyPack()] }), /must pair one to one/);
     });
 
-    it("surfaces a locked stack as the SDK's ConcurrentUpdateError", async () => {
-      const { engine } = harness({
-        failWhen: (args) =>
-          args[0] === "up" ? { stderr: "error: the stack is currently locked by 1 lock(s): …" } : undefined,
+    describe("the engine's stack lock", () => {
+      // What a DIY backend prints for a locked stack: pkg/backend/diy/lock.go checkForLock (v3.274.0), as the
+      // rig's CLI printed it after a killed `pulumi up`.
+      const lockedBy = (pid: number, host = os.hostname()) => ({
+        stderr:
+          "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or " +
+          "delete the lock file with `pulumi cancel`.\n" +
+          "  file:///state/.pulumi/locks/organization/phoenix/shop-prod-blue/1cba8bcd.json?no_tmp_dir=true: " +
+          `created by ci@${host} (pid ${pid}) at 2026-12-03T02:18:00Z`,
       });
-      const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
-      await assert.rejects(stack.up(), ConcurrentUpdateError);
+      /** The pid of a process that has ended. */
+      const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid;
+      const lockedOnce = (stderr: { stderr: string }) => {
+        let ups = 0;
+        return (args: string[]) => (args[0] === "up" && ++ups === 1 ? stderr : undefined);
+      };
+
+      it("clears a lock whose process is gone from this machine with pulumi cancel, then runs the command", async () => {
+        const { cli, engine } = harness({ failWhen: lockedOnce(lockedBy(deadPid())) });
+        const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+        await stack.up();
+        assert.deepStrictEqual(
+          cli.calls.map((call) => call.args[0]).filter((command) => ["up", "cancel"].includes(command)),
+          ["up", "cancel", "up"],
+        );
+        assert.strictEqual(valueOf(cli.callsOf("cancel")[0].args, "--stack"), "shop-prod-blue");
+      });
+
+      it("keeps the lock of a process that runs: a StackLockedError naming it, and no cancel", async () => {
+        const { cli, engine } = harness({ failWhen: lockedOnce(lockedBy(process.pid)) });
+        const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+        const error = await stack.up().then(
+          () => assert.fail("the up must be refused"),
+          (caught: unknown) => caught,
+        );
+        assert.ok(error instanceof StackLockedError);
+        assert.strictEqual(error.code, "STACK_LOCKED");
+        assert.deepStrictEqual(
+          error.holders.map((holder) => [holder.user, holder.host, holder.pid]),
+          [["ci", os.hostname(), process.pid]],
+        );
+        assert.match(error.message, new RegExp(`Stack shop-prod-blue is locked .* \\(pid ${process.pid}\\)`));
+        assert.match(error.message, /pulumi cancel --stack shop-prod-blue/);
+        assert.deepStrictEqual(cli.callsOf("cancel"), []);
+      });
+
+      it("keeps a lock taken on another machine, whose process cannot be seen from here", async () => {
+        const { cli, engine } = harness({ failWhen: lockedOnce(lockedBy(deadPid(), "runner-7")) });
+        const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+        await assert.rejects(stack.up(), StackLockedError);
+        assert.deepStrictEqual(cli.callsOf("cancel"), []);
+      });
+
+      it("refuses a lock that is back after the cancel instead of clearing it again", async () => {
+        const stale = lockedBy(deadPid());
+        const { cli, engine } = harness({ failWhen: (args) => (args[0] === "up" ? stale : undefined) });
+        const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+        await assert.rejects(stack.up(), StackLockedError);
+        assert.strictEqual(cli.callsOf("cancel").length, 1);
+        assert.strictEqual(cli.callsOf("up").length, 2);
+      });
+
+      it("refuses a lock the backend does not describe (Pulumi Cloud's 409) as a StackLockedError", async () => {
+        const { cli, engine } = harness({
+          failWhen: (args) =>
+            args[0] === "up"
+              ? { stderr: "error: [409] Conflict: Another update is currently in progress." }
+              : undefined,
+        });
+        const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+        await assert.rejects(stack.up(), (error: unknown) => {
+          assert.ok(error instanceof StackLockedError);
+          assert.deepStrictEqual(error.holders, []);
+          assert.ok(error.cause instanceof ConcurrentUpdateError);
+          return true;
+        });
+        assert.deepStrictEqual(cli.callsOf("cancel"), []);
+      });
     });
 
     it("refuses an already aborted signal before any command starts", async () => {

@@ -195,6 +195,10 @@ export class RecordingPulumiCommand {
     if (first === "preview" || first === "up" || first === "refresh" || first === "destroy") {
       return this.operate(first, args, call, onOutput);
     }
+    // A DIY backend's cancel deletes the stack's lock files (pkg/backend/diy/backend.go CancelCurrentUpdate) and
+    // prints pkg/cmd/pulumi/cancel/cancel.go:90 (v3.274.0).
+    if (first === "cancel")
+      return `The currently running update for '${valueOf(args, "--stack")}' has been canceled!\n`;
     fail(`error: unknown command "${args.join(" ")}"`);
   }
 
@@ -394,7 +398,7 @@ export function summary(resourceChanges: Record<string, number>): NonNullable<En
   return engineSummary({ resourceChanges }, false);
 }
 
-async function deliverEvents(
+export async function deliverEvents(
   target: string,
   events: EngineEvent[],
 ): Promise<RecordedCommand["eventDelivery"]> {
