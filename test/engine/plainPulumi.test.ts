@@ -1,7 +1,8 @@
 // Plain `pulumi up` of each role from the root Pulumi.yaml, with stack config, as the README documents it
 // ("The stacks of one app/env"): a stack per role, `phoenix:role` choosing the program, the network in the
-// emulator's default VPC (`vpcId`, `publicSubnetIds`, `privateSubnetIds`: awsx cannot run here), a fleet
-// of an image registered in the emulator, the router sending all traffic to it. What each `up` made is read
+// emulator's default VPC (`vpcId`, `publicSubnetIds`, `privateSubnetIds`: awsx cannot run here), a golden
+// AMI baked from an image registered in the emulator, a fleet of that AMI (the fleet's `imageId` default:
+// the ami stack's output), the router sending all traffic to it. What each `up` made is read
 // back from the emulator with the AWS SDK; then every stack is destroyed and removed, and the resources are
 // gone. The program runs through the Node.js language host, as for a user.
 //
@@ -17,7 +18,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { DescribeLaunchTemplatesCommand, DescribeSecurityGroupsCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeImagesCommand,
+  DescribeLaunchTemplatesCommand,
+  DescribeSecurityGroupsCommand,
+} from "@aws-sdk/client-ec2";
 import {
   DescribeLoadBalancersCommand,
   DescribeTargetGroupsCommand,
@@ -75,6 +80,7 @@ describe("plain `pulumi up` of each role from the root Pulumi.yaml", function ()
     ["env", ENV],
   ];
   let network: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let ami: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   let fleet: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
   let router: Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -145,16 +151,34 @@ describe("plain `pulumi up` of each role from the root Pulumi.yaml", function ()
     }
   });
 
-  it("fleet: a release of a registered image behind the blue target group", async () => {
-    const imageId = await registerImage("shop-plain-v1");
+  it("golden-ami: an Image Builder pipeline baking from a registered parent image (build steps set with --path)", async () => {
+    const parentImage = await registerImage("shop-plain-base");
+    ami = await deploy(stack("ami"), [
+      ...common("golden-ami"),
+      ["parentImage", parentImage],
+      ["buildSteps[0]", "echo baked > /etc/phoenix-baked"],
+    ]);
+    assert.match(ami.imageId, /^ami-/);
+    assert.notEqual(ami.imageId, parentImage);
+    assert.match(ami.imageArn, /^arn:aws:imagebuilder:/);
+    const client = ec2();
+    try {
+      const { Images = [] } = await client.send(new DescribeImagesCommand({ ImageIds: [ami.imageId] }));
+      assert.equal(Images.length, 1, "the baked AMI is registered in the emulator");
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it("fleet: a release of the golden AMI stack's image (no imageId set) behind the blue target group", async () => {
     fleet = await deploy(stack("blue"), [
       ...common("fleet"),
       ["colour", "blue"],
       ["release", "v1"],
-      ["imageId", imageId],
       ["minSize", "1"],
       ["desiredCapacity", "1"],
     ]);
+    const imageId = ami.imageId;
     assert.deepEqual([fleet.colour, fleet.release, fleet.imageId], ["blue", "v1", imageId]);
     assert.equal(fleet.targetGroupArn, network.blueTargetGroupArn);
     const group = (await autoScalingGroups()).get(fleet.autoScalingGroupName);
@@ -182,10 +206,11 @@ describe("plain `pulumi up` of each role from the root Pulumi.yaml", function ()
   });
 
   it("pulumi destroy of each stack, the router first and the network last, leaves nothing", async () => {
-    for (const part of ["router", "blue", "network"]) {
+    for (const part of ["router", "blue", "ami", "network"]) {
       await pulumi(["destroy", "--yes", "--stack", stack(part)]);
       await pulumi(["stack", "rm", "--yes", stack(part)]);
     }
+    assert.deepEqual(JSON.parse(await pulumi(["stack", "ls", "--json"])), []);
     assert.equal((await autoScalingGroups()).get(fleet.autoScalingGroupName), undefined);
     const lb = elbv2();
     try {
