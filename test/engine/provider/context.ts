@@ -9,6 +9,7 @@ import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { IAMClient } from "@aws-sdk/client-iam";
 import type { STSClient } from "@aws-sdk/client-sts";
+import * as fs from "fs";
 import * as path from "path";
 
 /** Region from the provider's `region` config (set by Configure), else AWS_REGION, else us-east-1. */
@@ -27,9 +28,14 @@ export function stateDir(): string {
   return process.env.PHOENIX_RIG_STATE_DIR ?? path.join(repoRoot(), ".rig", "state");
 }
 
-/** The repository root: the compiled provider runs from <repoRoot>/.rig/provider/. */
+/**
+ * The repository root: the nearest directory above this file with a package.json. The provider runs from its
+ * build, `<repoRoot>/.rig/build/aws-provider/test/engine/provider/`, or (its unit tests) from the sources.
+ */
 function repoRoot(): string {
-  return path.resolve(__dirname, "..", "..");
+  let dir = __dirname;
+  while (!fs.existsSync(path.join(dir, "package.json")) && path.dirname(dir) !== dir) dir = path.dirname(dir);
+  return dir;
 }
 
 const clients = new Map<string, unknown>();

@@ -2,7 +2,7 @@
 // Optional+Computed rule sets, unknowns in previews.
 import { strict as assert } from "assert";
 import { diffResource } from "./diff";
-import { FORCE_NEW } from "./forceNew";
+import { FORCE_NEW } from "../../../automation/memory/forceNew";
 import { hasExplicitName, makeProvider, parseUrn } from "./provider";
 import { RESOURCE_TYPES } from "./resources/index";
 import { UNKNOWN } from "./values";

@@ -3,7 +3,7 @@
 // result (pulumi pkg/resource/deploy/step.go v3.274.0, RefreshStep.Apply: "we compute the diff that a user
 // would see if they immediately ran an `up` …", line 1881 `s.diff = diff.Invert()`). The op of the refresh
 // step's resOutputsEvent is `update` exactly when this Diff reports changes (RefreshStep.ResultOp, line 1670).
-import { FORCE_NEW, RULE_SOURCE_KINDS } from "./forceNew";
+import { FORCE_NEW, replaceOnKeys } from "../../../automation/memory/forceNew";
 import { isUnknown, satisfies, type Props } from "./values";
 
 export interface DiffOutcome {
@@ -23,15 +23,11 @@ export function diffResource(token: string, olds: Props, news: Props): DiffOutco
     if (isUnknown(desired)) return true;
     return !satisfies(desired, olds[key], key);
   });
-  const replaceOn = new Set(FORCE_NEW[token]?.replaceOn ?? []);
-  const replaces = changed.filter((key) => replaceOn.has(key));
-  if (token.startsWith("aws:vpc/securityGroup") && sourceKind(olds) !== sourceKind(news)) {
-    for (const key of RULE_SOURCE_KINDS)
-      if (olds[key] !== undefined || news[key] !== undefined) replaces.push(key);
-  }
+  // The one ForceNew table and rule, MemoryEngine's too: a key of the type's row replaces when it changed; a
+  // key the rule adds (a security group rule whose kind of source changes) replaces as it is, for the old
+  // source is no desired input and never in `changed`.
+  const row = new Set<string>(FORCE_NEW[token]?.replaceOn ?? []);
+  const replaces = changed.filter((key) => row.has(key));
+  for (const key of replaceOnKeys(token, olds, news)) if (!row.has(key)) replaces.push(key);
   return { changes: changed.length > 0, replaces: [...new Set(replaces)], changed };
-}
-
-function sourceKind(props: Props): string | undefined {
-  return RULE_SOURCE_KINDS.find((k) => props[k] !== undefined && props[k] !== null && props[k] !== "");
 }

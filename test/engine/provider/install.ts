@@ -1,5 +1,6 @@
 // Installs the rig's `aws` resource plugin for the real Pulumi CLI: compiles the provider (when its sources
-// are newer than the build) to <repoRoot>/.rig/provider/, and writes the executable
+// are newer than the build) to <repoRoot>/.rig/build/aws-provider/ (laid out as the repository is, for it
+// compiles the product's ForceNew table too), and writes the executable
 // $PULUMI_HOME/plugins/resource-aws-v<version>/pulumi-resource-aws, where <version> is exactly the
 // @pulumi/aws in node_modules (the version the programs' SDK asks the engine for).
 //
@@ -25,29 +26,47 @@ export interface InstallOptions {
 }
 
 const SOURCE_DIR = path.join("test", "engine", "provider");
-const BUILD_DIR = path.join(".rig", "provider");
+// Not `.rig/provider`, where a build of the old layout (main.js at its top) may live on, used by rigs started
+// from it that still run.
+const BUILD_DIR = path.join(".rig", "build", "aws-provider");
 const STAMP = ".built";
 
-/** The files the build may read: the provider's sources (tests excluded) and tsconfig (tsc follows main.ts). */
-function sourceFiles(dir: string): string[] {
+/** Every file below `dir`. */
+function filesBelow(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(file);
-    const isSource = entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts");
-    return isSource || entry.name === "tsconfig.json" ? [file] : [];
+    return entry.isDirectory() ? filesBelow(file) : [file];
   });
 }
 
-function newestMtime(files: string[]): number {
-  return Math.max(...files.map((f) => fs.statSync(f).mtimeMs));
+/**
+ * The files a build was compiled from: its tsconfig, the provider's sources (tests excluded) and, through the
+ * build's own layout (rootDir is the repository), every module outside them it compiled (the ForceNew table).
+ */
+function sourceFiles(repoRoot: string, buildDir: string): string[] {
+  const provider = path.join(repoRoot, SOURCE_DIR);
+  const own = filesBelow(provider).filter(
+    (file) => (file.endsWith(".ts") && !file.endsWith(".test.ts")) || path.basename(file) === "tsconfig.json",
+  );
+  const compiled = fs.existsSync(buildDir)
+    ? filesBelow(buildDir)
+        .filter((file) => file.endsWith(".js"))
+        .map((file) => path.join(repoRoot, path.relative(buildDir, file)).replace(/\.js$/, ".ts"))
+    : [];
+  return [...new Set([...own, ...compiled])];
 }
 
-/** Compiles the provider into <repoRoot>/.rig/provider unless the build is newer than every source. */
+/** The newest modification time of `files`; Infinity when one is gone (a build from it is stale). */
+function newestMtime(files: string[]): number {
+  return Math.max(...files.map((f) => (fs.existsSync(f) ? fs.statSync(f).mtimeMs : Infinity)));
+}
+
+/** Compiles the provider into <repoRoot>/.rig/build/aws-provider unless the build is newer than every source. */
 export function buildAwsProvider(repoRoot: string): string {
   const buildDir = path.join(repoRoot, BUILD_DIR);
   const stamp = path.join(buildDir, STAMP);
-  const sources = sourceFiles(path.join(repoRoot, SOURCE_DIR));
-  const isFresh = () => fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestMtime(sources);
+  const isFresh = () =>
+    fs.existsSync(stamp) && fs.statSync(stamp).mtimeMs >= newestMtime(sourceFiles(repoRoot, buildDir));
   if (isFresh()) return buildDir;
 
   // Compile beside the build and swap it in, so a concurrent rig never runs a half-written build.
@@ -99,7 +118,8 @@ export async function installAwsProvider(opts: InstallOptions): Promise<string> 
 
   const plugin = path.join(pluginDir, "pulumi-resource-aws");
   // Node resolves @pulumi/pulumi and the AWS SDK from the repository's node_modules (main.js lives in it).
-  const script = `#!/bin/sh\nexec "${process.execPath}" "${path.join(buildDir, "main.js")}" "$@"\n`;
+  const main = path.join(buildDir, SOURCE_DIR, "main.js");
+  const script = `#!/bin/sh\nexec "${process.execPath}" "${main}" "$@"\n`;
   const current = fs.existsSync(plugin) ? fs.readFileSync(plugin, "utf8") : undefined;
   if (current !== script) {
     const temp = `${plugin}.${process.pid}.tmp`;

@@ -5,7 +5,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { accountId, aws, PARTITION, region, sdk, stateDir } from "../context";
-import { FORCE_NEW } from "../forceNew";
+import { FORCE_NEW } from "../../../../automation/memory/forceNew";
 import type { ResourceType } from "../resourceType";
 import { satisfies, str, tagList, type Props } from "../values";
 import { load, remove, save } from "./fileStore";
