@@ -502,12 +502,7 @@ export class MemoryEngine implements Engine {
       this.emit(onEvent, { resOutputsEvent: { metadata, planning } });
     }
     this.emit(onEvent, {
-      summaryEvent: {
-        maybeCorrupt: false,
-        durationSeconds: Math.round((Date.now() - started) / 1000),
-        resourceChanges: changes,
-        policyPacks: {},
-      },
+      summaryEvent: summaryAsSent(changes, planning, Math.round((Date.now() - started) / 1000)),
     });
     return changes;
   }
@@ -668,7 +663,7 @@ export class MemoryEngine implements Engine {
     this.emit(opts?.onEvent, { preludeEvent: { config: this.flatConfigWithNamespace(stored) } });
     const changes = this.reportRefresh(steps, opts?.previewOnly ?? false, true, opts?.onEvent);
     this.emit(opts?.onEvent, {
-      summaryEvent: { maybeCorrupt: false, durationSeconds: 0, resourceChanges: changes, policyPacks: {} },
+      summaryEvent: summaryAsSent(changes, opts?.previewOnly ?? false, 0),
     });
     // `--expect-no-changes` fails after the events when anything changed (pulumi pkg/cmd/pulumi/operations/
     // refresh.go:371; exit code 7, pkg/cmd/pulumi/cmd/exit_codes.go:107).
@@ -728,4 +723,24 @@ export class MemoryEngine implements Engine {
 /** The state a refresh leaves: each resource as Read found it, the deleted ones gone. */
 function refreshedState(steps: Step[]): Map<string, StoredResource> {
   return new Map(steps.flatMap((step) => (step.next ? [[step.urn, step.next] as const] : [])));
+}
+
+/**
+ * A summary event as the CLI serialises it (pulumi sdk/go/common/apitype/events.go `SummaryEvent`, v3.274.0):
+ * the packs under `PolicyPacks` (no JSON tag, so PascalCase), although the Node SDK's type says `policyPacks`;
+ * `isPreview` and `result` close it.
+ */
+function summaryAsSent(
+  changes: OpMap,
+  isPreview: boolean,
+  durationSeconds: number,
+): NonNullable<EngineEvent["summaryEvent"]> {
+  return {
+    maybeCorrupt: false,
+    durationSeconds,
+    resourceChanges: changes,
+    PolicyPacks: {},
+    isPreview,
+    result: "succeeded",
+  } as unknown as NonNullable<EngineEvent["summaryEvent"]>;
 }

@@ -1,5 +1,7 @@
 // The in-memory engine obeys the Engine contract and reports what the Automation API would.
 import assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
 import { InjectedFault, MemoryEngine } from "../../automation/memoryEngine";
 
@@ -22,7 +24,30 @@ async function fleet(engine: MemoryEngine, extra: Record<string, string> = {}) {
   return stack;
 }
 
+/** The keys of the summary event the real CLI sent for `command` in a recorded transcript. */
+function recordedSummaryKeys(transcript: string, command: string): string[] {
+  const file = path.resolve(__dirname, "..", "fixtures", "transcripts", `${transcript}.json`);
+  const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as {
+    commands: { argv: string[]; events?: EngineEvent[] }[];
+  };
+  const events = recorded.commands.find((c) => c.argv[0] === command && c.events)?.events ?? [];
+  return Object.keys(events.find((e) => e.summaryEvent)?.summaryEvent ?? {}).sort();
+}
+
 describe("MemoryEngine", () => {
+  it("sends the summary event with the keys the real CLI sends (PolicyPacks, isPreview, result)", async () => {
+    const engine = await withNetwork();
+    const stack = await fleet(engine);
+    const keysOf = (events: EngineEvent[]) => Object.keys(events.at(-1)?.summaryEvent ?? {}).sort();
+    const previewed: EngineEvent[] = [];
+    await stack.preview({ onEvent: (e) => previewed.push(e) });
+    assert.deepStrictEqual(keysOf(previewed), recordedSummaryKeys("preview", "preview"));
+    assert.strictEqual((previewed.at(-1)?.summaryEvent as { isPreview?: boolean }).isPreview, true);
+    const refreshed: EngineEvent[] = [];
+    await stack.refresh({ previewOnly: true, onEvent: (e) => refreshed.push(e) });
+    assert.deepStrictEqual(keysOf(refreshed), recordedSummaryKeys("refresh-no-drift", "refresh"));
+  });
+
   it("reports prelude, pre-events with ops, outputs events and a summary on up, and returns the outputs", async () => {
     const engine = await withNetwork();
     const stack = await fleet(engine);
