@@ -190,7 +190,11 @@ class EventProxy {
           callback(error ?? null, new Empty());
         });
         call.on("data", (request: EventRequest) => {
-          events.push(JSON.parse(request.getEvent()) as EngineEvent);
+          const event = JSON.parse(request.getEvent()) as EngineEvent;
+          // Debug diagnostics (the SDK's RPC log) are left out: noise, in racing order. Their sequence
+          // numbers stay as gaps.
+          // (The SDK's type knows no "debug" severity; the CLI sends it.)
+          if ((event.diagnosticEvent?.severity as string | undefined) !== "debug") events.push(event);
           out.write(request);
         });
         call.on("end", () => out.end());
@@ -503,10 +507,14 @@ export function normalise(
   out = out.replace(/\(pid \d+\)/g, "(pid <pid>)");
   literal(os.hostname(), "<host>");
   out = out.replace(/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/g, "<uuid>");
+  // Auto-names: the logical name and 7 random hex digits (the SDK's and the provider's auto-naming).
+  out = out.replace(/\b(web|http)-[0-9a-f]{7}\b/g, "$1-<random>");
   out = out.replace(/\b(sg|sgr|vpc|subnet)-[0-9a-f]{8,17}\b/g, (raw, kind: string) => stable(kind, raw));
   out = out.replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g, "<time>");
   out = out.replace(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? [+-]\d{4} \w+/g, "<time>");
   out = out.replace(/"(timestamp|durationSeconds)":\d+/g, '"$1":0');
+  // The progress ticker of a non-interactive CLI ("@ updating....") prints a line every few seconds.
+  out = out.replace(/@ [a-z ]+\.*\\n/g, "");
   out = out.replace(/Duration: (\d+m)?\d+(\.\d+)?s/g, "Duration: <n>s");
   out = out.replace(/\(\d+(\.\d+)?(ms|s)\)/g, "(<n>s)");
   return out;

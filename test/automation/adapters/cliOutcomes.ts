@@ -1,8 +1,11 @@
 // How a `pulumi` command ends, as the SDK sees it, for the recording `PulumiCommand` double: a non-zero exit
 // shaped exactly as the SDK's `exec` reports it, an interrupted operation ended the way the engine ends it,
 // and the summary event as the CLI serialises it. Each shape was read in the source and checked against the
-// real CLI v3.274.0 (transcripts in the comments; sources are the v3.274.0 Go modules, pkg/v3 and sdk/v3).
+// real CLI v3.274.0: exit codes, messages and the cancel are read from the recorded transcripts
+// (test/fixtures/transcripts, transcripts.ts); sources are the v3.274.0 Go modules, pkg/v3 and sdk/v3.
+import * as path from "path";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
+import { eventsOf, recorded, renameStack, REPO_ROOT, type TranscriptCommand } from "./transcripts";
 
 // The SDK's own result class and stderr → error-class mapping (`no stack named … found` becomes a
 // `StackNotFoundError`, a lock message a `ConcurrentUpdateError`), so the double fails exactly as `exec` does.
@@ -23,11 +26,32 @@ export interface CommandResultLike {
 }
 
 /**
- * Exit codes of the CLI (pkg/cmd/pulumi/cmd/exit_codes.go:29-40 and `ExitCodeFor`). A missing stack is 6
- * (`pulumi stack select --stack nope` → "error: no stack named 'nope' found", exit 6); an unclassified error
- * is 1 (`stack init` of an existing stack, exit 1).
+ * Exit codes of the CLI, as the transcripts recorded them (pkg/cmd/pulumi/cmd/exit_codes.go:29-40 and
+ * `ExitCodeFor`): a missing stack is 6 (`stack select`, `stack rm` and `up` of a stack that is not there); a
+ * failed operation is 1 (a policy violation, a failing hook, a cancel: all bails); `--expect-no-changes` with
+ * changes is 7.
  */
-export const EXIT = { error: 1, stackNotFound: 6 } as const;
+export const EXIT = {
+  error: exitOf(recorded("hook-failure", ["up"], 1)),
+  stackNotFound: exitOf(recorded("missing-stack", ["stack", "select"])),
+  changesProposed: exitOf(recorded("refresh-drift", ["refresh"], 1)),
+} as const;
+
+function exitOf(command: TranscriptCommand): number {
+  if (command.exitCode === null)
+    throw new Error(`transcript: \`${command.argv.join(" ")}\` has no exit code`);
+  return command.exitCode;
+}
+
+/** What the CLI prints for a stack that is not there (the transcripts' `tx-nope`). */
+export function stackNotFoundStderr(stack: string): string {
+  return renameStack(recorded("missing-stack", ["stack", "select"]).stderr, "tx-nope", stack);
+}
+
+/** What `refresh`/`preview`/`up --expect-no-changes` prints on stderr when there are changes. */
+export function changesProposedStderr(operation: string): string {
+  return recorded("refresh-drift", ["refresh"], 1).stderr.replace("for refresh", `for ${operation}`);
+}
 
 /** A command line that ends with a non-zero exit code, and what the CLI printed on each stream. */
 export class CliExit extends Error {
@@ -85,55 +109,63 @@ export function execKilled(command: string, args: string[]): Error {
 
 /**
  * An engine operation interrupted by the SDK (an aborted signal: `proc.kill("SIGINT")`, automation/cmd.js) once
- * the CLI is running its engine. The CLI's cancellation scope (pkg/backend/cancellation_scope.go:64-100) turns
- * the first SIGINT into a graceful cancel and says so on stdout; the deployment executor then reports
- * "<update|preview> canceled" (resource/deploy/deployment_executor.go:497-500 and `reportExecResult` :129-136:
- * "update" for every operation but a dry run) and returns a bail error, so the exit code is 1: `ExitCodeFor`
- * checks `result.IsBail` (exit_codes.go:91) before `CancelledError` (:111, exit 8, which `up` returns only
- * when the backend itself returns `context.Canceled`, operations/up.go:311). Nothing goes to stderr.
- *
- * Real CLI v3.274.0, inline `up` whose program sleeps, signal aborted after 2.5 s: rejected with CommandError,
- * commandResult.code -2, err.exitCode 1, CLI stderr empty; stdout "^C received; cancelling. If you would like
- * to terminate immediately, press ^C again." … "error: update canceled"; events: stdoutEvent (that message),
- * diagnosticEvent {prefix "error: ", message "update canceled\n", severity "error"}, summaryEvent {…,
- * "PolicyPacks":{}, "isPreview":false, "result":"failed"}, cancelEvent {}; `stack history`: result "failed".
- * (Aborted within the first few hundred milliseconds, before the CLI installs its handler, the process dies
- * of the signal instead: err.signal "SIGINT", "Command was killed with SIGINT (Interrupt)".)
+ * the CLI is running its engine, replayed from the transcripts `cancel` (up) and `cancel-preview` (preview),
+ * recorded with the real CLI v3.274.0 while the inline program was still running: the CLI's cancellation scope
+ * (pkg/backend/cancellation_scope.go:64-100) turns the first SIGINT into a graceful cancel and says so on stdout
+ * ("^C received; cancelling. …"); the step in flight fails with "context canceled" (the stack resource's, as a
+ * diagnostic with its URN); the summary says `result: "failed"`, and a `cancelEvent` ends the stream, as it ends
+ * every stream. The exit code is 1: `ExitCodeFor` checks `result.IsBail` (exit_codes.go:91) before
+ * `CancelledError` (:111, exit 8). Nothing goes to stderr. (When the program had already finished, the engine
+ * reports "update canceled" instead; aborted in the first few hundred milliseconds, before the CLI installs its
+ * handler, the process dies of the signal: execKilled.)
  */
 export function cancelledOperation(
   stack: string,
   previewOnly: boolean,
+  policyPacks: string[] = [],
 ): { events: EngineEvent[]; exit: CliExit } {
-  const kind = previewOnly ? "preview" : "update";
-  let notice = "^C received; cancelling. If you would like to terminate immediately, press ^C again.\n";
-  if (!previewOnly) {
-    notice += "Note that terminating immediately may lead to orphaned resources and other inconsistencies.\n";
+  const command = previewOnly ? recorded("cancel-preview", ["preview"]) : recorded("cancel", ["up"]);
+  const events = eventsOf(command, "tx-cancel", stack)
+    .filter((event) => policyPacks.length > 0 || !Object.keys(event).some((key) => key.startsWith("policy")))
+    .map((event) =>
+      event.summaryEvent
+        ? {
+            ...event,
+            summaryEvent: engineSummary(
+              { ...event.summaryEvent, PolicyPacks: policyPackSummary(policyPacks) },
+              previewOnly,
+              "failed",
+            ),
+          }
+        : event,
+    );
+  let stdout = renameStack(command.stdout, "tx-cancel", stack).split("<repo>").join(REPO_ROOT);
+  if (policyPacks.length === 0) {
+    stdout = stdout.replace(/^Loading policy packs.*\n/gm, "").replace(/^Policies:\n(?: {4}.*\n)*/m, "");
   }
-  const events = [
-    { preludeEvent: { config: {} } },
-    { stdoutEvent: { message: notice, color: "never" } },
-    {
-      diagnosticEvent: {
-        prefix: "error: ",
-        message: `${kind} canceled\n`,
-        color: "never",
-        severity: "error",
-      },
-    },
-    { summaryEvent: engineSummary({ resourceChanges: {} }, previewOnly, "failed") },
-    { cancelEvent: {} },
-  ].map((event) => ({ sequence: 0, timestamp: 0, ...event }) as unknown as EngineEvent);
-  const heading = previewOnly ? `Previewing update (${stack}):` : `Updating (${stack}):`;
-  const stdout = [
-    heading,
-    "",
-    notice,
-    "Diagnostics:",
-    `  pulumi:pulumi:Stack (phoenix-${stack}):`,
-    `    error: ${kind} canceled`,
-    "",
-  ].join("\n");
-  return { events, exit: new CliExit(EXIT.error, "", stdout) };
+  return { events, exit: new CliExit(exitOf(command), command.stderr, stdout) };
+}
+
+/**
+ * The summary's `PolicyPacks` for the packs of a command line: `<pack name>|local|<directory>` → version
+ * (recorded: `"phoenix-immutability|local|<repo>/policies": "0.1.0"`). The double cannot run a pack to learn its
+ * name: it names the repository's pack as recorded, any other by its directory's name, version 0.0.0.
+ */
+export function policyPackSummary(packs: string[]): Record<string, string> {
+  const recordedPacks = recorded("up", ["up"]).events?.find((event) => event.summaryEvent)?.summaryEvent as
+    { PolicyPacks?: Record<string, string> } | undefined;
+  const known = new Map(
+    Object.entries(recordedPacks?.PolicyPacks ?? {}).map(([key, version]) => {
+      const [name, , dir] = key.split("|");
+      return [dir.split("<repo>").join(REPO_ROOT), { name, version }] as const;
+    }),
+  );
+  return Object.fromEntries(
+    packs.map((dir) => {
+      const pack = known.get(dir) ?? { name: path.basename(dir), version: "0.0.0" };
+      return [`${pack.name}|local|${dir}`, pack.version];
+    }),
+  );
 }
 
 /**

@@ -31,6 +31,7 @@ import {
   valuesOf,
   type RecordingPulumiCommandOptions,
 } from "./recordingPulumiCommand";
+import { recorded } from "./transcripts";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 
@@ -360,9 +361,11 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
         assert.strictEqual(pre[0]?.op, "update");
         assert.strictEqual(pre[0]?.type, "aws:ec2/launchTemplate:LaunchTemplate");
         assert.deepStrictEqual(pre[0]?.diffs, ["imageId"]);
+        // Numbered from 0, a policyLoadEvent first (a pack runs) and a cancelEvent last, as the real CLI
+        // streams them (transcript preview).
         assert.deepStrictEqual(
           events.map((event) => event.sequence),
-          [1, 2, 3],
+          [0, 1, 2, 3, 4],
         );
       });
     });
@@ -385,7 +388,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       const events: EngineEvent[] = [];
       const result = await stack.preview({ onEvent: (event) => events.push(event) });
       assert.strictEqual(cli.callsOf("preview").length, 2);
-      assert.strictEqual(events.length, 3, "prelude, the update, the summary: once");
+      assert.strictEqual(events.length, 5, "policyLoad, prelude, the update, the summary, cancelEvent: once");
       assert.deepStrictEqual(result.changeSummary, { update: 1, same: 4 });
     });
 
@@ -467,7 +470,11 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       assert.strictEqual(valueOf(up.args, "--exec-kind"), "auto.inline");
       assert.strictEqual(up.programReachable, true);
       assert.strictEqual(up.eventDelivery, "grpc");
-      assert.strictEqual(events.length, 1);
+      assert.deepStrictEqual(
+        events.map((event) => Object.keys(event).find((key) => key !== "sequence" && key !== "timestamp")),
+        ["policyLoadEvent", "summaryEvent", "cancelEvent"],
+        "as the real CLI streams them (transcript up)",
+      );
 
       assert.deepStrictEqual(result.outputs, {
         release: { value: "v42", secret: false },
@@ -519,14 +526,20 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
     });
 
     describe("the engine's stack lock", () => {
-      // What a DIY backend prints for a locked stack: pkg/backend/diy/lock.go checkForLock (v3.274.0), as the
-      // rig's CLI printed it after a killed `pulumi up`.
+      // What a DIY backend prints for a locked stack (pkg/backend/diy/lock.go checkForLock, v3.274.0), as the
+      // real CLI printed it in the transcript locked-stack, with its placeholders filled in.
       const lockedBy = (pid: number, host = os.hostname()) => ({
-        stderr:
-          "error: the stack is currently locked by 1 lock(s). Either wait for the other process(es) to end or " +
-          "delete the lock file with `pulumi cancel`.\n" +
-          "  file:///state/.pulumi/locks/organization/phoenix/shop-prod-blue/1cba8bcd.json?no_tmp_dir=true: " +
-          `created by ci@${host} (pid ${pid}) at 2026-12-03T02:18:00Z`,
+        stderr: Object.entries({
+          "tx-lock": "shop-prod-blue",
+          "<project>": "/project",
+          "<uuid>": "1cba8bcd",
+          "root@<host>": `ci@${host}`,
+          "<pid>": String(pid),
+          "<time>": "2026-12-03T02:18:00Z",
+        }).reduce(
+          (text, [from, to]) => text.split(from).join(to),
+          recorded("locked-stack", ["up"], 1).stderr,
+        ),
       });
       /** The pid of a process that has ended. */
       const deadPid = () => spawnSync(process.execPath, ["-e", ""]).pid;
@@ -615,10 +628,12 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       const events: EngineEvent[] = [];
       const up = stack.up({ signal: controller.signal, onEvent: (event) => events.push(event) });
       setTimeout(() => controller.abort(), 50);
-      // The CLI cancels gracefully and exits 1 with "update canceled" (see cliOutcomes.ts); it is not killed.
+      // The CLI cancels gracefully and exits 1, the step in flight failing with "context canceled" (transcript
+      // cancel, see cliOutcomes.ts); it is not killed.
       await assert.rejects(up, (error: unknown) => {
         assert.ok(error instanceof CommandError, String(error));
-        assert.match(String(error), /error: update canceled/);
+        assert.match(String(error), /\^C received; cancelling\./);
+        assert.match(String(error), /error: context canceled/);
         assert.doesNotMatch(String(error), /killed with SIGINT/);
         return true;
       });
@@ -704,9 +719,15 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       const events: EngineEvent[] = [];
       await assert.rejects(
         stack.refresh({ previewOnly: true, expectNoChanges: true, onEvent: (event) => events.push(event) }),
+        // Wrapped as the SDK's exec wraps every failure (code -2, the exit code in `err`), as recorded in the
+        // transcript refresh-drift.
         (error: unknown) =>
           error instanceof CommandError &&
-          /code: 7\n.*no changes were expected for refresh but changes were proposed/s.test(String(error)),
+          (error as unknown as { commandResult: { err?: { exitCode?: number } } }).commandResult.err
+            ?.exitCode === 7 &&
+          /exit code 7: .*\nerror: no changes were expected for refresh but changes were proposed/s.test(
+            String(error),
+          ),
       );
       assert.ok(cli.callsOf("refresh")[0].args.includes("--expect-no-changes"));
       const clean = harness({

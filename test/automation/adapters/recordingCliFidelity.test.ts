@@ -109,7 +109,7 @@ describe("the recording PulumiCommand answers as the real CLI did", function () 
     }
   });
 
-  it("ends an aborted preview as a graceful cancel: `preview canceled`, a failed preview summary, no history", async () => {
+  it("ends an aborted preview as the recorded graceful cancel: `context canceled`, a failed preview summary, no history", async () => {
     const { cli, engine } = engineOver({ hangWhen: (args) => args[0] === "preview" });
     const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
     const controller = new AbortController();
@@ -129,7 +129,7 @@ describe("the recording PulumiCommand answers as the real CLI did", function () 
       );
       assert.match(result.stderr, /^Command failed with exit code 1: pulumi preview /);
       assert.match(result.stderr, /\^C received; cancelling\./);
-      assert.match(result.stderr, /error: preview canceled/);
+      assert.match(result.stderr, /error: context canceled/);
       return true;
     });
     const summaryEvent = seen.find((event) => event.summaryEvent)?.summaryEvent as unknown as Record<
@@ -139,7 +139,7 @@ describe("the recording PulumiCommand answers as the real CLI did", function () 
     assert.strictEqual(summaryEvent.isPreview, true);
     assert.strictEqual(summaryEvent.result, "failed");
     assert.deepStrictEqual(seen.at(-1), {
-      sequence: seen.length,
+      sequence: seen.length - 1, // numbered from 0, as the CLI numbers them
       timestamp: seen.at(-1)?.timestamp,
       cancelEvent: {},
     });

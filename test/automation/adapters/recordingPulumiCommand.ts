@@ -22,13 +22,15 @@ import { LanguageRuntimeClient } from "@pulumi/pulumi/proto/language_grpc_pb";
 import { GetRequiredPluginsRequest } from "@pulumi/pulumi/proto/language_pb";
 import {
   cancelledOperation,
+  changesProposedStderr,
   CliExit,
   CommandResult,
-  createCommandError,
   engineSummary,
   execFailure,
   execKilled,
   EXIT,
+  policyPackSummary,
+  stackNotFoundStderr,
   type CommandResultLike,
 } from "./cliOutcomes";
 
@@ -47,10 +49,34 @@ export interface RecordedCommand {
   eventDelivery?: "file" | "grpc" | "none";
 }
 
-/** A command line the test wants to fail, with the CLI's exit code (default 1, unclassified) and stderr. */
+/**
+ * A command line the test wants to fail, with the CLI's exit code (default 1, unclassified) and what it
+ * printed. A failed engine operation (a resource error, a policy violation, a hook) prints its diagnostics on
+ * stdout and nothing on stderr (transcripts hook-failure, policy-violation): see `operationFailure`.
+ */
 export interface ScriptedFailure {
   code?: number;
   stderr: string;
+  stdout?: string;
+}
+
+/** How the real CLI fails an update whose resource step failed (transcript hook-failure: exit 1, stdout). */
+export function operationFailure(stack: string, urnName: string, message: string): ScriptedFailure {
+  return {
+    code: EXIT.error,
+    stderr: "",
+    stdout: [
+      `Updating (${stack}):`,
+      "",
+      "Diagnostics:",
+      `  ${urnName}:`,
+      `    error: ${message}`,
+      "",
+      `  pulumi:pulumi:Stack (phoenix-${stack}):`,
+      "    error: update failed",
+      "",
+    ].join("\n"),
+  };
 }
 
 export interface RecordingPulumiCommandOptions {
@@ -137,13 +163,14 @@ export class RecordingPulumiCommand {
     this.calls.push(call);
     try {
       const failure = this.options.failWhen?.(args);
-      if (failure) throw new CliExit(failure.code ?? EXIT.error, failure.stderr);
+      if (failure) throw new CliExit(failure.code ?? EXIT.error, failure.stderr, failure.stdout);
       if (this.options.hangWhen?.(args)) {
         await untilAborted(signal);
         throw await this.interrupted(args);
       }
-      const stdout = await this.answer(args, call, onOutput);
-      return new CommandResult(stdout, "", 0);
+      const answer = await this.answer(args, call, onOutput);
+      const { stdout, stderr } = typeof answer === "string" ? { stdout: answer, stderr: "" } : answer;
+      return new CommandResult(stdout, stderr, 0);
     } catch (error) {
       if (error instanceof CliExit) throw execFailure(this.command, args, error);
       throw error;
@@ -157,8 +184,8 @@ export class RecordingPulumiCommand {
     if (!["preview", "up", "refresh", "destroy"].includes(operation)) return execKilled(this.command, args);
     const name = valueOf(args, "--stack");
     const previewOnly = operation === "preview" || args.includes("--preview-only");
-    const { events, exit } = cancelledOperation(name, previewOnly);
-    const numbered = events.map((event, i) => ({ ...event, sequence: i + 1, timestamp: nowSeconds() }));
+    const { events, exit } = cancelledOperation(name, previewOnly, valuesOf(args, "--policy-pack"));
+    const numbered = events.map((event, i) => ({ ...event, sequence: i, timestamp: nowSeconds() }));
     await deliverEvents(valueOf(args, "--event-log", ""), numbered);
     const stack = this.stacks.get(name);
     if (stack && !previewOnly) {
@@ -182,7 +209,7 @@ export class RecordingPulumiCommand {
     args: string[],
     call: RecordedCommand,
     onOutput?: (data: string) => void,
-  ): Promise<string> {
+  ): Promise<string | { stdout: string; stderr: string }> {
     const [first, second] = args;
     if (first === "stack" && second === "select") return this.select(valueOf(args, "--stack"));
     if (first === "stack" && second === "init") return this.init(args[2]);
@@ -203,44 +230,57 @@ export class RecordingPulumiCommand {
   }
 
   private select(name: string): string {
-    if (!this.stacks.has(name)) fail(`error: no stack named '${name}' found`, EXIT.stackNotFound);
+    if (!this.stacks.has(name)) fail(stackNotFoundStderr(name), EXIT.stackNotFound);
     this.currentStack = name;
     return "";
   }
 
-  private init(name: string): string {
+  private init(name: string): { stdout: string; stderr: string } {
     // The CLI names the stack fully here (backenderr.StackAlreadyExistsError of the DIY reference).
     if (this.stacks.has(name)) fail(`error: stack 'organization/phoenix/${name}' already exists`);
     this.stacks.set(name, emptyStack());
     this.currentStack = name;
-    return `Created stack '${name}'\n`;
+    // On stderr, as recorded (transcript stack-init); execa strips the final newline.
+    return { stdout: "", stderr: `Created stack '${name}'` };
   }
 
   /**
    * `stack ls --json` of a DIY backend (pkg/cmd/pulumi/stack/stack_list.go:210-212 sorts by name, :240-275 the
    * rows): short names for the current project, no `url` (Pulumi Cloud only) and no `updateInProgress` (a DIY
    * backend does not support progress, diy/backend.go:823). Real CLI v3.274.0:
-   * `[{"name": "shop-dev-blue", "current": false, "lastUpdate": "2026-12-02T23:08:20.080Z", "resourceCount": 0}, …]`.
-   * The double leaves out `resourceCount`, which it does not know.
+   * `[{"name": "shop-dev-blue", "current": false, "lastUpdate": "2026-12-02T23:08:20.080Z", "resourceCount": 0}, …]`
+   * (transcript stack-ls, pretty-printed). `resourceCount` is what the last successful update left: the
+   * double counts its steps other than deletes.
    */
   private list(): string {
-    const rows = [...this.stacks.keys()].sort().map((name) => ({
-      name: this.options.listedName?.(name) ?? name,
-      current: name === this.currentStack,
-      lastUpdate: this.stacks.get(name)?.history.at(-1)?.endTime,
-    }));
-    return JSON.stringify(rows);
+    const rows = [...this.stacks.keys()].sort().map((name) => {
+      const last = this.stacks
+        .get(name)
+        ?.history.filter((entry) => entry.result === "succeeded")
+        .at(-1);
+      const changes = (last?.resourceChanges ?? {}) as Record<string, number>;
+      return {
+        name: this.options.listedName?.(name) ?? name,
+        current: name === this.currentStack,
+        lastUpdate: this.stacks.get(name)?.history.at(-1)?.endTime,
+        resourceCount: Object.entries(changes).reduce(
+          (sum, [op, n]) => (op === "delete" || op === "discard" ? sum : sum + n),
+          0,
+        ),
+      };
+    });
+    return JSON.stringify(rows, null, 2);
   }
 
   private remove(args: string[]): string {
     const name = args.filter((arg) => !arg.startsWith("--")).slice(2)[0];
     const stack = this.stacks.get(name);
-    if (!stack) fail(`error: no stack named '${name}' found`, EXIT.stackNotFound);
+    if (!stack) fail(stackNotFoundStderr(name), EXIT.stackNotFound);
     if (Object.keys(stack.outputs).length > 0 && !args.includes("--force")) {
       fail(`error: '${name}' still has resources; removal rejected. Possible actions: …`);
     }
     this.stacks.delete(name);
-    return `Stack '${name}' has been removed!\n`;
+    return `Stack '${name}' has been removed!`;
   }
 
   private outputs(args: string[]): string {
@@ -301,12 +341,7 @@ export class RecordingPulumiCommand {
     });
     const scripted =
       played?.events ?? this.options.events?.(operation, name, args) ?? defaultEvents(operation);
-    const events = scripted.map((event, i) => ({
-      ...event,
-      ...(event.summaryEvent && { summaryEvent: engineSummary(event.summaryEvent, previewOnly) }),
-      sequence: i + 1,
-      timestamp: nowSeconds(),
-    }));
+    const events = asTheEngineSends(scripted, stack, args, previewOnly);
     call.eventDelivery = await deliverEvents(valueOf(args, "--event-log", ""), events);
     onOutput?.(`${operation} of ${name}: done\n`);
     if (!previewOnly) {
@@ -338,9 +373,12 @@ export class RecordingPulumiCommand {
       args.includes("--expect-no-changes") &&
       Object.entries(changes).some(([op, n]) => !/^(same|read)/.test(op) && n > 0)
     ) {
+      // Exit 7 and the message on stderr (transcript refresh-drift), wrapped by `run` as exec wraps it.
       const named = operation === "up" ? "update" : operation;
-      throw createCommandError(
-        new CommandResult("", `error: no changes were expected for ${named} but changes were proposed\n`, 7),
+      throw new CliExit(
+        EXIT.changesProposed,
+        changesProposedStderr(named),
+        `${operation} of ${name}: done\n`,
       );
     }
     return `${operation} of ${name}: done\n`;
@@ -352,6 +390,48 @@ export class RecordingPulumiCommand {
     if (!stack) fail(`error: no stack named '${name}' found`, EXIT.stackNotFound);
     return stack;
   }
+}
+
+/**
+ * The scripted events as the real CLI streams them (transcripts preview, up, refresh-*, destroy): numbered from
+ * 0; with policy packs, a `policyLoadEvent` first and the packs in the summary's `PolicyPacks`; the prelude's
+ * config is the stack's (secrets shown as "[secret]"); a `cancelEvent` ends every stream.
+ */
+function asTheEngineSends(
+  scripted: EngineEvent[],
+  stack: FakeStack,
+  args: string[],
+  previewOnly: boolean,
+): EngineEvent[] {
+  const packs = valuesOf(args, "--policy-pack");
+  const config = Object.fromEntries(
+    Object.entries(stack.config).map(([key, entry]) => [key, entry.secret ? "[secret]" : entry.value]),
+  );
+  // `policyLoadEvent` (and the policy summaries) are sent by the CLI but missing from the SDK's EngineEvent type.
+  const loads = scripted.some((event) => "policyLoadEvent" in event);
+  const events: Record<string, unknown>[] = [
+    ...(packs.length > 0 && !loads ? [{ policyLoadEvent: {} }] : []),
+    ...scripted.map((event) => {
+      const { sequence: _sequence, timestamp: _timestamp, ...rest } = event;
+      if (rest.preludeEvent && Object.keys(rest.preludeEvent.config ?? {}).length === 0) {
+        return { ...rest, preludeEvent: { config } };
+      }
+      if (rest.summaryEvent) {
+        const given = rest.summaryEvent as NonNullable<EngineEvent["summaryEvent"]> & {
+          PolicyPacks?: Record<string, string>;
+        };
+        const hasPacks = Object.keys(given.PolicyPacks ?? given.policyPacks ?? {}).length > 0;
+        const summaryEvent = engineSummary(
+          hasPacks ? given : { ...given, PolicyPacks: policyPackSummary(packs) },
+          previewOnly,
+        );
+        return { ...rest, summaryEvent };
+      }
+      return rest;
+    }),
+    ...(scripted.some((event) => event.cancelEvent) ? [] : [{ cancelEvent: {} }]),
+  ];
+  return events.map((event, i) => ({ ...event, sequence: i, timestamp: nowSeconds() }) as EngineEvent);
 }
 
 /** The value after `flag` (`--stack x`) or of `flag=value`. */

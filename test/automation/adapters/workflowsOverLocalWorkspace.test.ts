@@ -13,7 +13,13 @@ import { createLocalWorkspaceEngine, type RoleProgram } from "../../../automatio
 import type { CloudProbe, TargetGroupHealth } from "../../../automation/seams";
 import { otherColour, ROLES, type Colour, type Role } from "../../../programs/contract";
 import { FakeEngineModel } from "./fakeEngineModel";
-import { RecordingPulumiCommand, valueOf, valuesOf } from "./recordingPulumiCommand";
+import {
+  operationFailure,
+  RecordingPulumiCommand,
+  valueOf,
+  valuesOf,
+  type ScriptedFailure,
+} from "./recordingPulumiCommand";
 
 /** Every target group healthy at the fleets' desired capacity. */
 class HealthyProbe implements CloudProbe {
@@ -39,7 +45,7 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
   const dirs: string[] = [];
   after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-  function setUp(failWhen?: (args: string[]) => { stderr: string } | undefined) {
+  function setUp(failWhen?: (args: string[]) => ScriptedFailure | undefined) {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-wf-"));
     const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-wf-pack-"));
     dirs.push(projectDir, packDir);
@@ -182,9 +188,15 @@ describe("blue/green workflows over the LocalWorkspace adapter (recording Pulumi
   });
 
   it("a failed up is undone through the CLI (destroy, stack rm) and leaves the traffic alone", async () => {
+    // A resource error ends an update as the real CLI ends it: exit 1, the diagnostics on stdout, nothing on
+    // stderr (transcript hook-failure).
     const failFleetUp = (args: string[]) =>
       args[0] === "up" && /-(blue|green)$/.test(valueOf(args, "--stack", ""))
-        ? { stderr: "error: update failed: creating Auto Scaling Group: ValidationError" }
+        ? operationFailure(
+            valueOf(args, "--stack"),
+            "aws:autoscaling:Group (asg)",
+            "creating Auto Scaling Group: ValidationError",
+          )
         : undefined;
     const { cli, deployment } = setUp(failFleetUp);
     await deployment.bootstrap();
