@@ -10,7 +10,8 @@ export type {
   WorkflowName,
 } from "./events";
 export type { HealthReading } from "./health";
-export type { JournalEntry, JournalSnapshot } from "./journal";
+export type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
+export type { NoRollbackReason } from "./rollbackTarget";
 export { MUTABLE_KEYS_BY_TYPE, immutableUpdates, type ImmutableUpdate } from "./immutableGuard";
 export {
   MemoryEngine,

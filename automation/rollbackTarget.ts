@@ -63,7 +63,7 @@ export function lastRetired(entries: JournalEntry[]): (FleetRecord & { at: strin
 }
 
 const describe = (fleet: { release: string; deploymentId?: string }) =>
-  `release ${fleet.release}${fleet.deploymentId ? ` (deployment ${fleet.deploymentId})` : ""}`;
+  `release ${fleet.release}${fleet.deploymentId ? `, deployment ${fleet.deploymentId}` : ""}`;
 
 /** The fleet `rollback` would give the traffic to, or why there is none. */
 export function rollbackTarget(state: DeploymentState, entries: JournalEntry[]): RollbackTarget {
@@ -133,7 +133,7 @@ export function rollbackTarget(state: DeploymentState, entries: JournalEntry[]):
   if (releaseServed) {
     return refuse(
       "redeployed",
-      `the fleet on ${to} is a redeploy of ${describe(candidate)}, a fleet that has never served: the ` +
+      `the fleet on ${to} (${describe(candidate)}) is a redeploy of release ${candidate.release} that has never served: the ` +
         `${candidate.release} fleet that served is gone`,
     );
   }

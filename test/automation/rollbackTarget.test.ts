@@ -47,7 +47,7 @@ describe("rollback target: only the very fleet that served before the live one",
     assert.strictEqual(status.rollback?.available, false);
     assert.strictEqual(status.rollback?.reason, "never-served");
     assert.strictEqual(status.rollback?.release, "v3");
-    assert.match(status.rollback!.explanation, /blue \(release v3 .*\) has never served/);
+    assert.match(status.rollback!.explanation, /blue \(release v3, deployment \S+\) has never served/);
     let refused: unknown;
     const mutations = await mutatingCalls(h, () =>
       h.deployment.rollback().catch((error: unknown) => {
@@ -123,7 +123,10 @@ describe("rollback target: only the very fleet that served before the live one",
         servedUntil: undefined,
       },
     );
-    assert.match(status.rollback!.explanation, /^rollback puts 100 % back on blue \(release v1 /);
+    assert.match(
+      status.rollback!.explanation,
+      /^rollback puts 100 % back on blue \(release v1, deployment \S+\), the fleet that served until /,
+    );
     assert.deepStrictEqual(await h.deployment.rollback(), {
       from: "green",
       fromRelease: "v2",

@@ -61,7 +61,7 @@ describe("phoenix rollback: only to the fleet that served before the live one", 
     const status = await h.phoenix(["status", ...TARGET]);
     assert.match(
       status.out,
-      /^ {2}rollback {2}none: the fleet on blue \(release v3 .*\) has never served traffic/m,
+      /^ {2}rollback {2}none: the fleet on blue \(release v3, deployment \S+\) has never served traffic; the release that served before the current one was v1 on blue, and that fleet is gone from blue$/m,
     );
     const statusJson = JSON.parse((await h.phoenix(["status", ...TARGET, "--json"])).out) as Extract<
       WorkflowDocument<DeploymentStatus>,
