@@ -9,29 +9,47 @@ export function capacityOf(capacity: Capacity | undefined): { min?: number; max?
   return typeof capacity === "number" ? { min: capacity, max: capacity, desired: capacity } : capacity;
 }
 
-/** The fleet stack's config for one deployment (`deploymentId`: a new one per `up`, see FleetOutputs). */
+/**
+ * The fleet stack's config for one deployment (`deploymentId`: a new one per `up`, see FleetOutputs). The
+ * engine merges config into what the stack has, so on a stack that already exists (`stackExisted`) every key
+ * this deployment leaves unset is blanked ("" reads as unset): a redeploy of the same release must not inherit
+ * the previous deployment's instance type, user data or capacity.
+ */
 export function fleetConfig(
   colour: Colour,
   options: DeployOptions,
   deploymentId?: string,
+  stackExisted = false,
 ): Record<string, string | number | undefined> {
   const { min, max, desired } = capacityOf(options.capacity);
+  const unset = stackExisted ? "" : undefined;
   return {
     colour,
     release: options.release,
-    imageId: options.imageId,
-    instanceType: options.instanceType,
-    minSize: min,
-    maxSize: max,
-    desiredCapacity: desired,
-    userData: options.userData,
-    deploymentId,
+    imageId: options.imageId ?? unset,
+    instanceType: options.instanceType ?? unset,
+    minSize: min ?? unset,
+    maxSize: max ?? unset,
+    desiredCapacity: desired ?? unset,
+    userData: options.userData ?? unset,
+    deploymentId: deploymentId ?? unset,
   };
+}
+
+/**
+ * What puts a stack's config back as it was before `written` was merged into it: its `previous` values, and
+ * "" (unset) for every key `written` added.
+ */
+export function configBefore(previous: ConfigMap, written: ConfigMap): ConfigMap {
+  const restored: ConfigMap = { ...previous };
+  for (const key of Object.keys(written)) if (!(key in previous)) restored[key] = { value: "" };
+  return restored;
 }
 
 /** The deploy options that reproduce a fleet stack's config exactly (heal redeploys the live release). */
 export function deployOptionsFromConfig(config: ConfigMap, force: boolean): DeployOptions {
-  const get = (key: string) => config[`${CONFIG_NAMESPACE}:${key}`]?.value;
+  // "" is a key blanked by `fleetConfig` or `configBefore`: unset.
+  const get = (key: string) => config[`${CONFIG_NAMESPACE}:${key}`]?.value || undefined;
   const number = (key: string) => (get(key) === undefined ? undefined : Number(get(key)));
   const min = number("minSize");
   const max = number("maxSize");

@@ -1,7 +1,7 @@
 // The steps the workflows are made of (deploy, route, shift, destroy…) with their undo actions.
 // Each takes the run it belongs to, so every step is journaled and reported; BlueGreenDeployment composes
 // them into workflows, and recovery reuses them to complete or undo an interrupted one.
-import type { EngineEvent } from "@pulumi/pulumi/automation";
+import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
 import { COLOURS, otherColour, type Colour, type FleetOutputs } from "../programs/contract";
 import { AppStacks, liveColour, plainOutputs, snapshotOf, type DeploymentState } from "./deploymentState";
 import {
@@ -18,11 +18,11 @@ import {
   VerifyFailedError,
   WorkflowError,
 } from "./errors";
-import { fleetConfig } from "./fleetOptions";
+import { configBefore, fleetConfig } from "./fleetOptions";
 import { checkHealthy, waitHealthy, type Clock } from "./health";
 import { immutableUpdates } from "./immutableGuard";
 import { newDeploymentId, retiredAt, type Journal } from "./journal";
-import type { CloudProbe, Engine } from "./seams";
+import type { CloudProbe, Engine, EngineStack } from "./seams";
 import {
   changedCount,
   deploymentTimes,
@@ -112,6 +112,7 @@ export class WorkflowSteps {
     let created = !state.existing.has(colour) || previous === undefined;
     let deployAttempted = false;
     let replacedRelease: string | undefined;
+    let restore: { stack: EngineStack; config: ConfigMap } | undefined;
     try {
       if (previous && previous.release !== options.release) {
         this.checkKeepWarm(colour, previous, await this.ctx.journal.read(), options.force ?? false);
@@ -123,13 +124,21 @@ export class WorkflowSteps {
         });
         replacedRelease = previous.release;
       }
+      const stackExisted = state.existing.has(colour) && replacedRelease === undefined;
       const stack = await run.step(
         step("configure"),
         async () => {
           const selected = await this.ctx.stacks.select(colour);
-          await selected.setAllConfig(
-            this.ctx.stacks.config(colour, fleetConfig(colour, options, deploymentId)),
+          const config = this.ctx.stacks.config(
+            colour,
+            fleetConfig(colour, options, deploymentId, stackExisted),
           );
+          // A fleet of this release stays if this call fails before its up: so does the config it runs on
+          // (heal redeploys a fleet from it, and a plain `pulumi up` of the stack would apply it).
+          if (!created) {
+            restore = { stack: selected, config: configBefore(await selected.getAllConfig(), config) };
+          }
+          await selected.setAllConfig(config);
           return selected;
         },
         { colour, detail: `release ${options.release}` },
@@ -180,6 +189,14 @@ export class WorkflowSteps {
       if (error instanceof KeepWarmError) throw error;
       // Undo: whatever this call created (or changed) in the idle colour goes; traffic is never touched here.
       let cleanedUp = true;
+      if (restore && !deployAttempted) {
+        const { stack, config } = restore;
+        try {
+          await run.step(step("restore-config"), () => stack.setAllConfig(config), { colour }, false);
+        } catch {
+          cleanedUp = false;
+        }
+      }
       if (created || deployAttempted) {
         try {
           await run.step(

@@ -16,6 +16,11 @@ import { fleetProgram, routerProgram } from "../../automation/memory/fakeProgram
 import { AMI_1, AMI_2, APP, ENV, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
 
 const HOUR = 3600_000;
+/** A stack's config keys that are set ("" reads as unset: the engine merges config, so keys are blanked). */
+const setConfig = (h: Harness, stack: string) =>
+  Object.fromEntries(
+    Object.entries(h.engine.inspect(stack)?.config ?? {}).filter(([, value]) => value !== ""),
+  );
 const upCalls = (h: Harness, stack: string) =>
   h.engine.calls.filter((c) => c.method === "up" && c.stack === stack).length;
 
@@ -211,6 +216,7 @@ describe("BlueGreenDeployment workflows", () => {
         await staticNames.deployment.bootstrap();
         await staticNames.deployment.up({ release: "v1", imageId: AMI_1 });
         const blueUps = upCalls(staticNames, "shop-prod-blue");
+        const blueConfig = staticNames.engine.inspect("shop-prod-blue")?.config;
         await assert.rejects(staticNames.deployment.up({ release: "v1", imageId: AMI_2 }), (error: Error) => {
           assert.ok(error instanceof ImmutableUpdateError);
           assert.deepStrictEqual(
@@ -230,9 +236,46 @@ describe("BlueGreenDeployment workflows", () => {
           "no up after the refused preview",
         );
         assert.strictEqual(staticNames.engine.inspect("shop-prod-blue")?.outputs.imageId, AMI_1);
+        // Nothing changed, the stack config included: a plain `pulumi up` of the stack, or heal redeploying it
+        // from its config, must not apply the refused change.
+        assert.deepStrictEqual(setConfig(staticNames, "shop-prod-blue"), blueConfig);
       } finally {
         staticNames.cleanup();
       }
+    });
+
+    it("restores the fleet's config when a redeploy's preview is refused, keys it did not have included", async () => {
+      await h.deployment.bootstrap();
+      await h.deployment.up({ release: "v1", imageId: AMI_1 });
+      const before = h.engine.inspect("shop-prod-blue")?.config;
+      h.engine.failWhen((call) =>
+        call.method === "preview" && call.stack === "shop-prod-blue" ? "before" : undefined,
+      );
+      await assert.rejects(
+        h.deployment.up({ release: "v1", imageId: AMI_1, instanceType: "t3.large", userData: "#!/bin/sh" }),
+        DeployFailedError,
+      );
+      assert.deepStrictEqual(
+        setConfig(h, "shop-prod-blue"),
+        before,
+        "the config the fleet was deployed with; added keys blanked",
+      );
+    });
+
+    it("a redeploy of the same release is configured by its own options alone, not the previous deploy's", async () => {
+      await h.deployment.bootstrap();
+      await h.deployment.up({
+        release: "v1",
+        imageId: AMI_1,
+        instanceType: "t3.large",
+        userData: "#!/bin/sh",
+      });
+      await h.deployment.up({ release: "v1", imageId: AMI_1 });
+      const config = h.engine.inspect("shop-prod-blue")?.config ?? {};
+      assert.deepStrictEqual(
+        [config["phoenix:instanceType"], config["phoenix:userData"]].map((v) => v || undefined),
+        [undefined, undefined],
+      );
     });
 
     it("lets capacity change in place on the same release (a mutable key of the group)", async () => {

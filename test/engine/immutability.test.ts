@@ -224,6 +224,13 @@ describe("immutability through the real engine", function () {
     });
 
     it("phoenix up: the preview guard refuses the in-place update, and no up runs", async () => {
+      const stack = await engine.createOrSelectStack(blue, "fleet");
+      const setConfig = async () =>
+        Object.entries(await stack.getAllConfig())
+          .filter(([, { value }]) => value !== "")
+          .map(([key, { value }]) => `${key}=${value}`)
+          .sort();
+      const configBefore = await setConfig();
       await assert.rejects(deployment.up({ release: "v1", imageId: images[1] }), (error: Error) => {
         assert.ok(error instanceof ImmutableUpdateError, String(error));
         // Read off the real preview's resourcePreEvent (op `update`, with old and new inputs).
@@ -236,7 +243,7 @@ describe("immutability through the real engine", function () {
       });
       // No up: the template has its one version, and the hook never ran (it would have failed the up).
       assert.deepEqual(await templateImages(), [images[0]]);
-      const stack = await engine.createOrSelectStack(blue, "fleet");
+      assert.deepEqual(await setConfig(), configBefore, "the stack's config is as it was");
       const history = await stack.automationStack.history();
       assert.deepEqual(
         history.map((h) => [h.kind, h.result]),
@@ -247,8 +254,8 @@ describe("immutability through the real engine", function () {
 
     it("pulumi up without the workflow: the beforeUpdate hook refuses it, the template keeps its image", async () => {
       const stack = await engine.createOrSelectStack(blue, "fleet");
-      // The refused `phoenix up` left the stack config at the new image: a plain update of the stack.
-      assert.equal((await stack.getAllConfig())["phoenix:imageId"]?.value, images[1]);
+      // The new image by hand, then a plain update of the stack (what `pulumi config set` and `pulumi up` do).
+      await stack.setAllConfig({ "phoenix:imageId": { value: images[1] } });
       await assert.rejects(stack.up(), (error: Error) => {
         // pkg/resource/deploy/deployment.go:955 (v3.274.0) wraps the hook's error, which the Node SDK returns
         // as the hook response's `error` (pkg/resource/deploy/source_eval.go:2004-2006).
