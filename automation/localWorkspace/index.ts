@@ -16,6 +16,7 @@ import {
   type ResolvedEngineOptions,
   type RoleProgram,
 } from "./options";
+import { withSidecarRepair } from "./fileBackendRepair";
 import { missingPassphraseReason, needsPassphrase, passphraseFileEnv } from "./passphrase";
 import { resolvePulumiCommand } from "./pulumiCli";
 import { LocalWorkspaceStack, type PolicySettings } from "./stack";
@@ -59,6 +60,7 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
   // Stacks already selected or created: each later selection would cost a `pulumi stack select` for nothing
   // (every command names its stack). Forgotten on removeStack, and when the CLI says a stack is gone.
   const selected = new Map<string, Promise<LocalWorkspaceStack>>();
+  const backendDir = fileBackendDir(resolved.backendUrl);
 
   // A failed preparation is not cached: installing the CLI or exporting the passphrase fixes the next call.
   const workspaceOptions = (): Promise<LocalWorkspaceOptions> =>
@@ -81,11 +83,12 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
   return {
     workDir: resolved.workDir,
     backendUrl: resolved.backendUrl,
-    localStateDir: fileBackendDir(resolved.backendUrl) ?? resolved.workDir,
+    localStateDir: backendDir ?? resolved.workDir,
     policyPacks: policies.packs,
 
     async listStacks(): Promise<string[]> {
-      const stacks = await (await adminWorkspace()).listStacks();
+      const workspace = await adminWorkspace();
+      const stacks = await withSidecarRepair(backendDir, () => workspace.listStacks());
       // Backends that qualify names (`org/project/stack`) list only this project's stacks here.
       return stacks.map((stack) => stack.name.split("/").pop() as string);
     },
@@ -99,11 +102,10 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
         stack = (async () => {
           const program = programOf(role);
           const opts = await workspaceOptions();
-          const automationStack = await LocalWorkspace.createOrSelectStack(
-            { stackName: name, projectName: PROJECT_NAME, program },
-            opts,
+          const automationStack = await withSidecarRepair(backendDir, () =>
+            LocalWorkspace.createOrSelectStack({ stackName: name, projectName: PROJECT_NAME, program }, opts),
           );
-          return new LocalWorkspaceStack(automationStack, policies, forget);
+          return new LocalWorkspaceStack(automationStack, policies, forget, backendDir);
         })();
         selected.set(key, stack);
         stack.catch(forget);
@@ -114,7 +116,8 @@ export function createLocalWorkspaceEngine(options: LocalWorkspaceEngineOptions 
     async removeStack(name: string): Promise<void> {
       validateStackArgs(name);
       for (const key of [...selected.keys()]) if (key.startsWith(`${name}\u0000`)) selected.delete(key);
-      await (await adminWorkspace()).removeStack(name);
+      const workspace = await adminWorkspace();
+      await withSidecarRepair(backendDir, () => workspace.removeStack(name));
     },
   };
 }

@@ -1,7 +1,8 @@
 // One stack of the LocalWorkspace engine: the Automation API `Stack`, with the engine's CrossGuard packs
 // added to every `preview` and `up`, an already-aborted signal refused before a command starts (the SDK
 // only listens for a *later* abort), previews whose event stream lost its end retried, then refused, and the
-// engine's stack lock left by a killed `pulumi` cleared (any other lock is a typed `StackLockedError`).
+// engine's stack lock left by a killed `pulumi` cleared (any other lock is a typed `StackLockedError`), and so
+// is the empty blob sidecar a killed `pulumi` can leave in a file backend (fileBackendRepair.ts).
 import * as path from "path";
 import { ConcurrentUpdateError, StackNotFoundError } from "@pulumi/pulumi/automation";
 import type {
@@ -20,6 +21,7 @@ import type {
 } from "@pulumi/pulumi/automation";
 import type { EngineStack } from "../seams";
 import { isStale, lockHoldersIn } from "./engineLock";
+import { withSidecarRepair } from "./fileBackendRepair";
 import { EngineEventsIncompleteError, InvalidEngineInputError, StackLockedError } from "./errors";
 
 /**
@@ -42,6 +44,8 @@ export class LocalWorkspaceStack implements EngineStack {
     private readonly policies: PolicySettings,
     /** Called when the CLI reports the stack gone (removed behind the engine's back). */
     private readonly onMissing: () => void = () => undefined,
+    /** A `file://` backend's directory, where a killed `pulumi` may have left an empty sidecar to remove. */
+    private readonly backendDir?: string,
   ) {}
 
   get name(): string {
@@ -95,7 +99,7 @@ export class LocalWorkspaceStack implements EngineStack {
    */
   private async watch<R>(command: () => Promise<R>, unlocked = false): Promise<R> {
     try {
-      return await command();
+      return await withSidecarRepair(this.backendDir, command);
     } catch (error) {
       if (error instanceof StackNotFoundError) this.onMissing();
       if (!(error instanceof ConcurrentUpdateError)) throw error;

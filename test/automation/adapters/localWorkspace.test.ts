@@ -136,6 +136,26 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
   });
 
   describe("workspace and stacks", () => {
+    it("lists the stacks after removing a blob sidecar a killed pulumi left empty (the CLI's `error: EOF`)", async () => {
+      let sidecar = "";
+      const { cli, engine } = harness({
+        failWhen: (args) =>
+          args[0] === "stack" &&
+          args[1] === "ls" &&
+          fs.statSync(sidecar, { throwIfNoEntry: false })?.size === 0
+            ? { stderr: "error: EOF" }
+            : undefined,
+      });
+      const stacks = path.join(engine.localStateDir, ".pulumi", "stacks", "phoenix");
+      fs.mkdirSync(stacks, { recursive: true });
+      sidecar = path.join(stacks, "shop-prod-blue.json.attrs");
+      fs.writeFileSync(sidecar, "");
+      fs.utimesSync(sidecar, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      assert.deepStrictEqual(await engine.listStacks(), []);
+      assert.strictEqual(fs.existsSync(sidecar), false);
+      assert.strictEqual(cli.calls.filter((call) => call.args[1] === "ls").length, 2);
+    });
+
     it("creates a missing stack after `stack select` reports it absent, in <projectDir>/.phoenix, with a file backend", async () => {
       const { cli, engine, projectDir } = harness();
       const stack = await engine.createOrSelectStack("shop-prod-network", "network");
