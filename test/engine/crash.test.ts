@@ -1,0 +1,184 @@
+// Crashes and concurrency through the real engine. A `pulumi` killed mid-update leaves its stack lock file
+// (pulumi pkg/backend/diy/lock.go, v3.274.0) and pending operations in the state; the next workflow must
+// complete or undo the interrupted one all the same. Two `phoenix` processes on one app/env: one is refused.
+// A plain `pulumi` command holding the engine's lock surfaces as the typed error, and is never broken.
+import { strict as assert } from "assert";
+import { execFileSync, spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { autoScalingGroups, launchTemplateNames, registerImage } from "./support/emulator";
+import { phoenix, startPhoenix, type PhoenixRun } from "./support/phoenix";
+import { requireLanguageHost, rig } from "./rigHooks";
+import { stackOutputs } from "./support/stacks";
+
+const APP = "shop";
+const EXIT_LOCKED = 3; // cli/exitCodes.ts
+
+/** The pids of the rig's `pulumi <command>` processes working on `stack`. */
+function pulumiPids(command: string, stack: string): number[] {
+  try {
+    const found = execFileSync("pgrep", ["-f", `pulumi ${command} .*--stack ${stack}( |$)`]).toString();
+    return found.split("\n").filter(Boolean).map(Number);
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+/** The engine's lock files of `stack` in the rig's file backend. */
+function engineLocks(stack: string): string[] {
+  const dir = path.join(
+    new URL(rig().env.PULUMI_BACKEND_URL).pathname,
+    ".pulumi",
+    "locks",
+    "organization",
+    "phoenix",
+    stack,
+  );
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith(".json")) : [];
+}
+
+async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Wait until `phoenix up` is inside its `pulumi up` of the blue fleet and the launch template exists. */
+async function midDeploy(env: string, up: { done: Promise<PhoenixRun> }): Promise<number> {
+  let ended = false;
+  void up.done.then(() => (ended = true));
+  const stack = `${APP}-${env}-blue`;
+  await until(`the pulumi up of ${stack}`, () => {
+    if (ended) throw new Error("phoenix up ended before its pulumi up was seen");
+    return pulumiPids("up", stack).length > 0;
+  });
+  await until(`the launch template of ${stack} in the emulator`, async () =>
+    (await launchTemplateNames()).some((name) => name.startsWith(stack)),
+  );
+  return pulumiPids("up", stack)[0];
+}
+
+/** The auto scaling groups of `env`'s blue fleet that exist in the emulator. */
+async function blueGroups(env: string): Promise<string[]> {
+  return [...(await autoScalingGroups()).keys()].filter((name) => name.startsWith(`${APP}-${env}-blue`));
+}
+
+describe("crashes and concurrency through the real engine", function () {
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-crash-"));
+  let image: string;
+  const run = (env: string, args: string[], options?: { allowFailure?: boolean }) =>
+    phoenix(APP, env, args, project, options);
+  const started: ChildProcess[] = [];
+
+  before(async function () {
+    requireLanguageHost(this);
+    image = await registerImage("shop-crash-v1");
+  });
+
+  after(() => {
+    for (const child of started) if (child.exitCode === null) child.kill("SIGKILL");
+    fs.rmSync(project, { recursive: true, force: true });
+  });
+
+  it("phoenix killed mid-up: the engine's lock and pending creates stay; the next up undoes it and deploys", async () => {
+    const env = "killed";
+    await run(env, ["bootstrap"]);
+    const up = startPhoenix(APP, env, ["up", "--release", "v1", "--image-id", image], project);
+    started.push(up.child);
+    await midDeploy(env, up);
+    up.child.kill("SIGKILL"); // the inline program runs inside phoenix: the engine loses its program
+    await up.done;
+    await until("the orphaned pulumi up to end", () => pulumiPids("up", `${APP}-${env}-blue`).length === 0);
+    assert.equal(engineLocks(`${APP}-${env}-blue`).length, 1, "the killed update's lock file is left behind");
+
+    const next = await run(env, ["up", "--release", "v1", "--image-id", image]);
+    assert.match(next.stderr, /recover: undo-up/);
+    assert.equal(next.json.result?.colour, "blue");
+    assert.deepEqual(engineLocks(`${APP}-${env}-blue`), []);
+    assert.equal((await blueGroups(env)).length, 1, "one auto scaling group for blue");
+    const history = (await run(env, ["history"])).json.result as unknown as Record<string, string>[];
+    assert.deepEqual(
+      history.map((record) => `${record.workflow}:${record.status}`),
+      ["bootstrap:ok", "up:recovered", "recover:ok", "up:ok"],
+    );
+  });
+
+  it("its pulumi child interrupted, then killed: phoenix undoes the up itself, and the next up deploys", async () => {
+    const env = "sigint";
+    await run(env, ["bootstrap"]);
+    const up = startPhoenix(APP, env, ["up", "--release", "v1", "--image-id", image], project);
+    started.push(up.child);
+    const pid = await midDeploy(env, up);
+    process.kill(pid, "SIGINT");
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    try {
+      process.kill(pid, "SIGKILL");
+    } catch {
+      // it had already ended on the interrupt
+    }
+    const failed = await up.done;
+    assert.notEqual(failed.code, 0, `the up must fail:\n${failed.stderr}`);
+    assert.deepEqual(await blueGroups(env), [], "the interrupted up is undone: no blue fleet");
+    assert.deepEqual(engineLocks(`${APP}-${env}-blue`), []);
+
+    const next = await run(env, ["up", "--release", "v1", "--image-id", image]);
+    assert.equal(next.json.result?.colour, "blue");
+    assert.equal((await blueGroups(env)).length, 1);
+  });
+
+  it("two phoenix processes on one app/env: one is refused as locked, the other deploys", async () => {
+    const env = "twice";
+    await run(env, ["bootstrap"]);
+    const args = ["up", "--release", "v1", "--image-id", image];
+    const first = startPhoenix(APP, env, args, project);
+    const second = startPhoenix(APP, env, args, project);
+    started.push(first.child, second.child);
+    const results = await Promise.all([first.done, second.done]);
+    const codes = results.map((result) => result.code).sort();
+    assert.deepEqual(codes, [0, EXIT_LOCKED], results.map((result) => result.stderr).join("\n---\n"));
+    const refused = results.find((result) => result.code === EXIT_LOCKED)!;
+    assert.equal(refused.json.error?.type, "LockedError");
+    assert.equal((await blueGroups(env)).length, 1);
+  });
+
+  it("a plain pulumi command holding the engine's lock: a typed StackLockedError, and its lock is kept", async () => {
+    const env = "twice"; // bootstrapped and deployed by the test above
+    const router = `${APP}-${env}-router`;
+    // A plain `pulumi refresh` of the router in Phoenix's workspace, stopped while it holds the lock.
+    const refresh = spawn("pulumi", ["refresh", "--yes", "--skip-preview", "--stack", router], {
+      cwd: path.join(project, ".phoenix"),
+      env: process.env,
+      stdio: "ignore",
+    });
+    started.push(refresh);
+    await until("the plain refresh's lock", () => engineLocks(router).length > 0);
+    refresh.kill("SIGSTOP");
+    try {
+      const swap = await run(env, ["swap"], { allowFailure: true });
+      assert.equal(swap.code, EXIT_LOCKED, swap.stderr);
+      assert.match(
+        String(swap.json.error?.message),
+        new RegExp(`Stack ${router} is locked by the Pulumi engine`),
+      );
+      assert.match(String(swap.json.error?.message), new RegExp(`\\(pid ${refresh.pid}\\)`));
+      assert.equal(engineLocks(router).length, 1, "a live process's lock is never removed");
+      assert.deepEqual(
+        stackOutputs(project, router).weights ?? { blue: 0, green: 0 },
+        { blue: 0, green: 0 },
+        "the swap changed nothing",
+      );
+    } finally {
+      refresh.kill("SIGCONT");
+    }
+    // Killed while holding it, the plain command leaves a stale lock: the next swap clears it and runs.
+    refresh.kill("SIGKILL");
+    await until("the plain refresh to end", () => refresh.exitCode !== null || refresh.signalCode !== null);
+    assert.equal(engineLocks(router).length, 1);
+    const swap = await run(env, ["swap"]);
+    assert.equal(swap.code, 0);
+    assert.deepEqual(engineLocks(router), []);
+  });
+});
