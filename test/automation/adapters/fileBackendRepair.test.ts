@@ -60,6 +60,14 @@ describe("file backend repair: an empty blob sidecar left by a killed pulumi", (
     assert.strictEqual(fs.existsSync(sidecar), true);
   });
 
+  it("counts a sidecar as quiet from exactly the quiet time on", () => {
+    const { dir, sidecar } = backend("");
+    const written = fs.statSync(sidecar).mtimeMs;
+    assert.deepStrictEqual(emptySidecars(dir, written + SIDECAR_QUIET_MS), [sidecar]);
+    assert.deepStrictEqual(emptySidecars(dir, written + SIDECAR_QUIET_MS - 1), []);
+    assert.deepStrictEqual(emptySidecars(path.join(dir, "nothing-here")), []);
+  });
+
   it("never touches a sidecar with content, nor runs a command twice for another error", async () => {
     const { dir, sidecar } = backend('{"user.content_type":"application/json"}\n');
     assert.deepStrictEqual(emptySidecars(dir), []);
