@@ -191,10 +191,12 @@ class EventProxy {
         });
         call.on("data", (request: EventRequest) => {
           const event = JSON.parse(request.getEvent()) as EngineEvent;
-          // Debug diagnostics (the SDK's RPC log) are left out: noise, in racing order. Their sequence
-          // numbers stay as gaps.
+          // Debug diagnostics (the SDK's RPC log) are left out: noise, in racing order. The events kept are
+          // numbered again from 0 (so that a debug line moving does not renumber them all).
           // (The SDK's type knows no "debug" severity; the CLI sends it.)
-          if ((event.diagnosticEvent?.severity as string | undefined) !== "debug") events.push(event);
+          if ((event.diagnosticEvent?.severity as string | undefined) !== "debug") {
+            events.push({ ...event, sequence: events.length });
+          }
           out.write(request);
         });
         call.on("end", () => out.end());
@@ -212,6 +214,15 @@ class EventProxy {
   async close(): Promise<void> {
     await Promise.all(this.done);
     await new Promise<void>((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code !== "ESRCH";
   }
 }
 
@@ -474,6 +485,39 @@ async function record(
       const result = settled === "timeout" ? await preview : settled;
       expectFailure(result, "the cancelled preview");
       program.gate = undefined;
+    },
+  );
+  await scenario(
+    "stale-lock",
+    "a `pulumi up` killed (SIGKILL) while it holds the stack's lock leaves the lock file behind; the adapter's " +
+      "next up finds the lock's process gone, runs `pulumi cancel`, and the up again",
+    async () => {
+      const staleStack = await engine.createOrSelectStack("tx-stale", "fleet");
+      let open!: () => void;
+      program.gate = new Promise<void>((resolve) => (open = resolve));
+      program.mode = "gated";
+      program.entered = 0;
+      const first = op((onEvent) => staleStack.up({ onEvent }));
+      await until("the first up's program", () => program.entered > 0);
+      const locks = path.join(
+        projectDir,
+        ".phoenix",
+        "state",
+        ".pulumi",
+        "locks",
+        "organization",
+        "phoenix",
+        "tx-stale",
+      );
+      const [lockFile] = fs.readdirSync(locks);
+      const { pid } = JSON.parse(fs.readFileSync(path.join(locks, lockFile), "utf8")) as { pid: number };
+      process.kill(pid, "SIGKILL");
+      expectFailure(await first, "the killed up");
+      open();
+      program.gate = undefined;
+      program.mode = "base";
+      await until("the killed pulumi to be gone", () => !processRuns(pid));
+      expectSuccess(await op((onEvent) => staleStack.up({ onEvent })), "the up after the stale lock");
     },
   );
   console.error(`wrote ${written.length} transcripts to ${path.relative(REPO_ROOT, OUT_DIR)}`);

@@ -172,10 +172,13 @@ function step(op: string, resource: Planned, diffs?: string[]): Step {
   return { op: op as OpType, resource, diffs };
 }
 
+/** A resource's state as the engine puts it in step events (transcript refresh-drift): `custom` on custom
+ * resources only. */
 function stateOf(r: Planned) {
   return {
     type: r.type,
     urn: r.urn,
+    ...(r.type.startsWith("aws:") && { custom: true }),
     id: r.urn,
     parent: "",
     provider: "",
@@ -191,13 +194,27 @@ function refreshEventsOf(s: RefreshStep, op: OpType, planning: boolean): EngineE
     {
       sequence: 0,
       timestamp: 0,
-      resourcePreEvent: { metadata: { ...base, op: "refresh" as OpType, new: stateOf(s.old) }, planning },
+      resourcePreEvent: {
+        metadata: {
+          ...base,
+          op: "refresh" as OpType,
+          new: stateOf(s.old),
+          detailedDiff: null as unknown as undefined,
+        },
+        planning,
+      },
     },
     {
       sequence: 0,
       timestamp: 0,
       resOutputsEvent: {
-        metadata: { ...base, op, new: s.next ? stateOf(s.next) : (null as unknown as undefined) },
+        // `detailedDiff: null`: the engine sends the key, empty without a provider's detailed diff.
+        metadata: {
+          ...base,
+          op,
+          new: s.next ? stateOf(s.next) : (null as unknown as undefined),
+          detailedDiff: null as unknown as undefined,
+        },
         planning,
       },
     },

@@ -21,6 +21,8 @@ import { driftedResources } from "../../../automation/drift";
 import { exitCodeOf } from "../../../cli/workflows/errors";
 import { EXIT } from "../../../cli/exitCodes";
 import type { Role } from "../../../programs/contract";
+import { spawnSync } from "child_process";
+import { FakeEngineModel } from "./fakeEngineModel";
 import { TranscriptCli } from "./transcriptCli";
 import { recorded, transcript, type Scenario, type TranscriptCommand } from "./transcripts";
 
@@ -41,6 +43,7 @@ const ALL: Scenario[] = [
   "locked-stack",
   "cancel",
   "cancel-preview",
+  "stale-lock",
 ];
 
 /** What the SDK's CommandError keeps of a failed command. */
@@ -410,4 +413,82 @@ describe("the adapter against transcripts of the real CLI", function () {
       assert.ok(cli.done);
     });
   }
+  it("the FakeEngineModel's refresh events have the shape of the real engine's (keys, planning, `new` null)", () => {
+    const real = recorded("refresh-drift", ["refresh"]).events ?? [];
+    const model = new FakeEngineModel();
+    const urn = (type: string, name: string) => `urn:pulumi:tx-main::phoenix::${type}::${name}`;
+    const web = urn("aws:ec2/securityGroup:SecurityGroup", "web");
+    const http = urn("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "http");
+    model.state.set(
+      "tx-main",
+      new Map([
+        [web, { urn: web, type: "aws:ec2/securityGroup:SecurityGroup", inputs: {}, outputs: { tags: {} } }],
+        [
+          http,
+          {
+            urn: http,
+            type: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+            inputs: {},
+            outputs: {},
+          },
+        ],
+      ]),
+    );
+    model.simulateDrift("tx-main", "web", { tags: { release: "hotfix" } });
+    model.simulateDrift("tx-main", "http", null);
+    const played = model.play({
+      operation: "refresh",
+      stack: "tx-main",
+      config: {},
+      outputsOf: () => undefined,
+      previewOnly: true,
+      refresh: false,
+    }).events;
+    const shape = (events: EngineEvent[]) =>
+      events
+        .flatMap((event) => {
+          const kind = event.resourcePreEvent
+            ? "resourcePreEvent"
+            : event.resOutputsEvent
+              ? "resOutputsEvent"
+              : "";
+          const payload = event.resourcePreEvent ?? event.resOutputsEvent;
+          if (!payload || !payload.metadata.type.startsWith("aws:")) return [];
+          const { metadata } = payload;
+          return [
+            JSON.stringify({
+              kind,
+              op: metadata.op,
+              planning: payload.planning,
+              keys: Object.keys(metadata).sort(),
+              state: Object.keys(metadata.old ?? {}).sort(),
+              deleted: metadata.new === null,
+            }),
+          ];
+        })
+        .sort();
+    assert.deepStrictEqual(shape(played), shape(real));
+  });
+
+  it("stale lock: a killed `pulumi up` left its lock; the adapter runs `pulumi cancel` and the up again", async () => {
+    const t = transcript("stale-lock");
+    // The killed up was the other process: the adapter's own commands are the rest.
+    const killed = recorded("stale-lock", ["up"], 0);
+    assert.strictEqual((killed.signal ?? killed.exitCode === null) ? "killed" : "exited", "killed");
+    const locked = recorded("stale-lock", ["up"], 1);
+    assert.match(locked.stderr, /currently locked by 1 lock\(s\)/);
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    const { cli, engine } = replay(
+      t.commands.filter((command) => command !== killed),
+      { "<host>": os.hostname(), "<pid>": String(gone), "<time>": "2026-12-03T02:18:00Z" },
+    );
+    const stack = await engine.createOrSelectStack("tx-stale", "fleet");
+    const result = await stack.up({ onEvent: () => undefined });
+    assert.strictEqual(result.summary.result, "succeeded");
+    assert.deepStrictEqual(
+      cli.ran.map((args) => args[0]).filter((command) => command === "up" || command === "cancel"),
+      ["up", "cancel", "up"],
+    );
+    assert.ok(cli.done);
+  });
 });

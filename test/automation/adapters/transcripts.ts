@@ -42,7 +42,8 @@ export type Scenario =
   | "hook-failure"
   | "locked-stack"
   | "cancel"
-  | "cancel-preview";
+  | "cancel-preview"
+  | "stale-lock";
 
 const cache = new Map<string, Transcript>();
 
