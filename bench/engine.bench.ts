@@ -12,16 +12,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import {
-  CreateListenerCommand,
-  CreateLoadBalancerCommand,
-  CreateTargetGroupCommand,
-  DescribeListenersCommand,
-  ElasticLoadBalancingV2Client,
-  ModifyListenerCommand,
-} from "@aws-sdk/client-elastic-load-balancing-v2";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
+import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
+import type { PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import type { Colour } from "../programs/contract";
+
+// Loaded only when the bench runs: `npm run bench` without the rig must not load the AWS SDK or the rig.
+type Elbv2 = typeof import("@aws-sdk/client-elastic-load-balancing-v2");
 
 const APP = "shop";
 const ENV = "bench";
@@ -78,6 +74,7 @@ function labelOf(args: string[]): string {
 
 /** The CLI on PATH, its (internal) `run` wrapped to time each command. */
 async function timedPulumiCommand(): Promise<PulumiCommand> {
+  const { PulumiCommand } = await import("@pulumi/pulumi/automation");
   const command = await PulumiCommand.get();
   const inner = command as unknown as { run: (args: string[], ...rest: unknown[]) => Promise<unknown> };
   const run = inner.run.bind(command);
@@ -130,7 +127,6 @@ export default async function bench(): Promise<void> {
     console.log(`skipped: ${reason}`);
     return;
   }
-  // Loaded only now: `npm run bench` without the rig must not need them.
   const { startRig, stopRig } = await import("../scripts/rig/rig");
   const savedEnv = { ...process.env };
   const onSignal = () => void stopRig(RIG).finally(() => process.exit(130));
@@ -176,6 +172,7 @@ async function measure(
   const { WorkflowSteps } = await import("../automation/workflowSteps");
   const { changedCount } = await import("../automation/traffic");
   const { registerImage } = await import("../test/engine/support/emulator");
+  const elb = await import("@aws-sdk/client-elastic-load-balancing-v2");
 
   const pulumiCommand = await timedPulumiCommand();
   const backendUrl = String(process.env.PULUMI_BACKEND_URL);
@@ -246,7 +243,7 @@ async function measure(
   const canaryRoutes = stepMs.route ?? [];
 
   // ---- 5. rollback, with the emulator's listener watched for the traffic coming back
-  const elbv2 = new ElasticLoadBalancingV2Client({});
+  const elbv2 = new elb.ElasticLoadBalancingV2Client({});
   const routerStack = await newEngine(false).createOrSelectStack(`${APP}-${ENV}-router`, "router");
   const listenerArn = String((await routerStack.outputs()).listenerArn.value);
   const network = await (
@@ -258,7 +255,9 @@ async function measure(
   const rollbackStarted = performance.now();
   const watcher = (async () => {
     while (watching && trafficBackMs === undefined) {
-      const { Listeners } = await elbv2.send(new DescribeListenersCommand({ ListenerArns: [listenerArn] }));
+      const { Listeners } = await elbv2.send(
+        new elb.DescribeListenersCommand({ ListenerArns: [listenerArn] }),
+      );
       const groups = Listeners?.[0]?.DefaultActions?.find((a) => a.Type === "forward")?.ForwardConfig
         ?.TargetGroups;
       if (groups?.find((g) => g.TargetGroupArn === blueGroup)?.Weight === 100)
@@ -277,7 +276,7 @@ async function measure(
 
   // ---- 1-3, interleaved rounds: ModifyListener, the floor, Phoenix's route step (with and without the pack),
   // and the cut `--target` (the listener and the stack, so that the stack's outputs follow)
-  const floor = await floorStack(elbv2, project, pulumiCommand, publicSubnets, vpcId, backendUrl);
+  const floor = await floorStack(elb, elbv2, project, pulumiCommand, publicSubnets, vpcId, backendUrl);
   const variants: Record<string, () => Promise<number>> = {};
   // Each listener alternates between two weightings, so that every call changes it.
   const flips = { raw: 0, floor: 0, router: 0 };
@@ -288,7 +287,7 @@ async function measure(
     const w = nextWeights("raw").blue;
     const t0 = performance.now();
     await elbv2.send(
-      new ModifyListenerCommand({
+      new elb.ModifyListenerCommand({
         ListenerArn: floor.rawListenerArn,
         DefaultActions: [forwardAction(floor.groups, w)],
       }),
@@ -362,12 +361,30 @@ async function measure(
     return performance.now() - t0;
   };
 
+  // The cut "one workspace reused": what a workflow reads before it moves traffic (`read-state`), on an
+  // engine of its own (as each `phoenix` command has) and on one reused (as a library caller may).
+  const reused = newEngine(false);
+  variants["read-state, new engine (each command)"] = async () => {
+    const t0 = performance.now();
+    await new AppStacks(newEngine(false), APP, ENV).read();
+    return performance.now() - t0;
+  };
+  variants["cut: read-state, engine reused"] = async () => {
+    const t0 = performance.now();
+    await new AppStacks(reused, APP, ENV).read();
+    return performance.now() - t0;
+  };
+
   // A warm-up round (stack selections, the floor's creation, first plugin loads), then the measured ones.
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
+  const callsOf: Record<string, CliCall[]> = Object.fromEntries(Object.keys(variants).map((k) => [k, []]));
   for (let round = 0; round <= ROUNDS; round++) {
     for (const [name, variant] of Object.entries(variants)) {
+      const from = calls.length;
       const took = await variant();
-      if (round > 0) samples[name].push(took);
+      if (round === 0) continue;
+      samples[name].push(took);
+      callsOf[name].push(...calls.slice(from));
     }
   }
   // Leave the router where the deployment's records have it (blue 100 %).
@@ -377,9 +394,13 @@ async function measure(
   // ---- print
   const medians = Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
   const floorMs = medians["floor: Automation API up"];
-  console.log("one weight change (median; ratio to the floor):");
-  for (const [name, value] of Object.entries(medians))
-    console.log(`  ${name.padEnd(38)} ${ms(value)}  ×${(value / floorMs).toFixed(2)}`);
+  console.log("median of each (a weight change unless named; ratio to the floor):");
+  for (const [name, value] of Object.entries(medians)) {
+    console.log(
+      `  ${name.padEnd(38)} ${ms(value)}  ×${(value / floorMs).toFixed(value < floorMs / 10 ? 4 : 2)}`,
+    );
+    if (callsOf[name].length > 0) console.log(`      pulumi calls in ${ROUNDS}: ${breakdown(callsOf[name])}`);
+  }
   if (canaryRoutes.length > 0)
     console.log(
       `  ${"route steps of the canary swap".padEnd(38)} ${canaryRoutes.map((v) => v.toFixed(0)).join(", ")} ms`,
@@ -392,10 +413,6 @@ async function measure(
     console.log(`swap step without the policy pack / floor: ${goal(medians["swap step (route, no pack)"])}`);
   console.log(
     `floor / ModifyListener: ×${(floorMs / medians["ModifyListener (physical limit)"]).toFixed(1)}`,
-  );
-  console.log(
-    `--target (listener + stack): stack outputs ${targetOutputsRight ? "follow" : "do NOT follow"} the change; ` +
-      `×${(medians["cut: route with --target (no pack)"] / medians["swap step (route, no pack)"]).toFixed(2)} the route step without it`,
   );
 
   console.log("workflows (wall = engine inside `pulumi` calls + health checks and waits + Phoenix's own):");
@@ -410,6 +427,30 @@ async function measure(
   console.log(
     `rollback: traffic back on blue after ${trafficBackMs === undefined ? "(never seen)" : ms(trafficBackMs).trim()} ` +
       `(listener polled every 50 ms), its route step ${rollbackRouteMs === undefined ? "?" : ms(rollbackRouteMs).trim()}`,
+  );
+  const rollbackWall = workflows.find(([name]) => name.startsWith("rollback"))?.[1].wallMs;
+  if (trafficBackMs !== undefined && rollbackWall)
+    console.log(
+      `  that is ${((100 * trafficBackMs) / rollbackWall).toFixed(0)} % of the rollback's wall time`,
+    );
+
+  const all = workflows.flatMap(([, t]) => t.calls);
+  const count = (pattern: RegExp) => all.filter((c) => pattern.test(c.label)).length;
+  console.log("cuts (issue 7):");
+  console.log(
+    `  no refresh where none is needed: ${count(/^refresh|\+refresh/)} refreshes in these workflows (heal alone refreshes)`,
+  );
+  console.log(
+    `  no second preview: ${count(/^preview/)} previews in these workflows (the guard's, one per up); ` +
+      "the Automation API's up always passes --skip-preview",
+  );
+  console.log(
+    `  --target the listener (and the stack): ×${(medians["cut: route with --target (no pack)"] / medians["swap step (route, no pack)"]).toFixed(2)} ` +
+      `the route step, stack outputs ${targetOutputsRight ? "follow" : "do NOT follow"}`,
+  );
+  console.log(
+    `  one workspace reused: read-state ×${(medians["cut: read-state, engine reused"] / medians["read-state, new engine (each command)"]).toFixed(2)} ` +
+      "on a reused engine (no `stack select`); each `phoenix` command is a process of its own",
   );
 }
 
@@ -432,6 +473,7 @@ function forwardAction(groups: [string, string], weight: number) {
  * `ModifyListener` changes) and a one-resource inline stack holding another listener (the floor).
  */
 async function floorStack(
+  elb: Elbv2,
   elbv2: ElasticLoadBalancingV2Client,
   project: string,
   pulumiCommand: PulumiCommand,
@@ -445,18 +487,18 @@ async function floorStack(
   groups: [string, string];
 }> {
   const lb = await elbv2.send(
-    new CreateLoadBalancerCommand({ Name: "bench-floor", Subnets: subnets, Type: "application" }),
+    new elb.CreateLoadBalancerCommand({ Name: "bench-floor", Subnets: subnets, Type: "application" }),
   );
   const lbArn = String(lb.LoadBalancers?.[0]?.LoadBalancerArn);
   const groups = [] as unknown as [string, string];
   for (const name of ["bench-floor-a", "bench-floor-b"]) {
     const tg = await elbv2.send(
-      new CreateTargetGroupCommand({ Name: name, Protocol: "HTTP", Port: 80, VpcId: vpcId }),
+      new elb.CreateTargetGroupCommand({ Name: name, Protocol: "HTTP", Port: 80, VpcId: vpcId }),
     );
     groups.push(String(tg.TargetGroups?.[0]?.TargetGroupArn));
   }
   const raw = await elbv2.send(
-    new CreateListenerCommand({
+    new elb.CreateListenerCommand({
       LoadBalancerArn: lbArn,
       Port: 8082,
       Protocol: "HTTP",
@@ -486,6 +528,7 @@ async function floorStack(
   };
   const workDir = path.join(project, "floor");
   fs.mkdirSync(workDir, { recursive: true });
+  const { LocalWorkspace } = await import("@pulumi/pulumi/automation");
   const stack = await LocalWorkspace.createOrSelectStack(
     { stackName: "floor", projectName: "phoenix-bench-floor", program },
     {
