@@ -102,8 +102,9 @@ describe("immutability through the real engine", function () {
         assert.match(error.message, /error: preview failed/);
         return true;
       });
-      // An up (the adapter's runs with --skip-preview, as the Automation API does) stops at the first
-      // resource refused: "resource … is invalid" (step_generator.go:1570-1574) before it is created.
+      // An up (the Automation API's `up` runs `pulumi up --yes --skip-preview`, @pulumi/pulumi
+      // automation/stack.ts) stops at the first resource refused, before creating it: a mandatory violation
+      // outside a dry run makes it invalid, "resource … is invalid" (step_generator.go:1570-1574).
       await assert.rejects(stack.up(), (error: Error) => {
         const named = ["no-ssh-access", "no-key-pairs"].filter((policy) =>
           new RegExp(`\\[mandatory\\].*\\s${policy}\\s`).test(error.message),
@@ -241,7 +242,9 @@ describe("immutability through the real engine", function () {
         assert.match(error.message, /Nothing was changed/);
         return true;
       });
-      // No up: the template has its one version, and the hook never ran (it would have failed the up).
+      // No up: the template has its one version. The hook did not run in the preview either: the engine skips
+      // hooks in a dry run unless registered with onDryRun (pkg/resource/deploy/deployment.go:931 at v3.274.0),
+      // and Phoenix's is not, so the guard on the preview's events is what refuses the update first.
       assert.deepEqual(await templateImages(), [images[0]]);
       assert.deepEqual(await setConfig(), configBefore, "the stack's config is as it was");
       const history = await stack.automationStack.history();
