@@ -42,7 +42,19 @@ function skipReason(): string | undefined {
     return `the rig's Pulumi CLI is not built in ${cache} (run \`npm run rig -- start\` once; it needs Go)`;
   if (!built("moto-v", "installed"))
     return `the rig's moto server is not installed in ${cache} (run \`npm run rig -- start\` once; it needs Python)`;
+  // scripts/rig/build-pulumi.sh asks the Go module proxy for the version on every start, built or not.
+  const missing = ["go", "python3"].filter((tool) => !onPath(tool));
+  if (missing.length === 1)
+    return `${missing[0]} is not on PATH (starting the rig runs it, even with its CLI built)`;
+  if (missing.length > 1)
+    return `go and python3 are not on PATH (starting the rig runs them, even with its CLI built)`;
   return undefined;
+}
+
+function onPath(tool: string): boolean {
+  return (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .some((dir) => dir !== "" && fs.existsSync(path.join(dir, tool)));
 }
 
 // ---------------------------------------------------------------- engine time: every `pulumi` call, timed
