@@ -6,7 +6,8 @@
 //    launch template whose physical names no longer carry the release identity, before any `up` runs;
 // 3. the fleet's `beforeUpdate` resource hook (components/fleetUpdateHook.ts) refuses that very update when
 //    the stack is updated without the workflow, and the emulator's launch template keeps its image.
-// Layers 2 and 3 run without the pack, whose `immutable-release-identity` policy would refuse the fleet first.
+// Layers 2 and 3 run without the pack, whose `immutable-release-identity` policy would refuse the fleet first
+// (and so without the language host: they are not skipped when it is missing).
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -72,12 +73,14 @@ async function assertNothingCreated(groupNamePrefix: string): Promise<void> {
 describe("immutability through the real engine", function () {
   const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-immutability-"));
 
-  before(function () {
-    requireLanguageHost(this);
-  });
   after(() => fs.rmSync(projectDir, { recursive: true, force: true }));
 
   describe("the Phoenix policy pack in the engine", () => {
+    // The language host runs the pack; the fleet scenarios below run inline programs without a pack.
+    before(function () {
+      requireLanguageHost(this);
+    });
+
     it("refuses an SSH rule and a key pair through the adapter (inline program, the engine's policyPacks)", async () => {
       const forbidden: RoleProgram = async () => {
         new aws.ec2.SecurityGroup("adapter-open", {
