@@ -3,9 +3,26 @@
 import type { ProgressEvent } from "./events";
 import type { InterruptedWorkflow } from "./journal";
 import type { HeldLock } from "./lock";
+import type { InterruptedOperation } from "./seams";
+import type { Colour } from "../programs/contract";
 import { describeWeights } from "./traffic";
 import { WorkflowRun } from "./workflowRun";
 import type { WorkflowSteps } from "./workflowSteps";
+
+/** The creates a killed update left pending in `colour`'s stack (none when the engine keeps no such record). */
+async function interruptedCreates(steps: WorkflowSteps, colour: Colour): Promise<InterruptedOperation[]> {
+  const stack = await steps.ctx.stacks.select(colour);
+  const pending = (await stack.interruptedOperations?.()) ?? [];
+  return pending.filter((operation) => operation.operation === "creating");
+}
+
+function describeLeftovers(creates: InterruptedOperation[]): string {
+  const names = creates.map((create) => `${create.resourceType} ${create.name}`).join(", ");
+  return (
+    `the interrupted update was creating ${names}: the engine cannot know whether each exists; ` +
+    `if it does, it belongs to no stack: find it by that name and delete it`
+  );
+}
 
 /** Complete or undo a workflow that began and never ended (a crash, a kill, an undo that failed). */
 export async function recoverInterrupted(
@@ -41,13 +58,17 @@ export async function recoverInterrupted(
     const upFinished =
       begin.workflow === "up" && done.some((s) => s.status === "ok" && s.step === "wait-healthy");
     if (upColour && !upFinished && state.weights[upColour] === 0 && state.existing.has(upColour)) {
+      // Read before the destroy drops them: creates a killed update left pending may exist outside every stack.
+      const leftovers = await interruptedCreates(steps, upColour);
+      const leftoverNote = leftovers.length > 0 ? describeLeftovers(leftovers) : undefined;
       await run.step(
         "undo-up",
         () => steps.retry(() => steps.destroyStack(run, upColour, false)),
-        { colour: upColour },
+        { colour: upColour, ...(leftoverNote ? { detail: leftoverNote } : {}) },
         false,
       );
       actions.push(`destroyed the ${upColour} stack left by the interrupted ${begin.workflow}`);
+      if (leftoverNote) actions.push(leftoverNote);
     }
     // 3. A destroy that was under way (destroy, or heal past its swap): completed, never on a colour with traffic.
     const destroyColour =

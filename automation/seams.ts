@@ -16,6 +16,16 @@ import type {
 import type { Role } from "../programs/contract";
 import type { SecurityGroupRule } from "./securityGroupRules";
 
+/** An operation a killed update left pending in a stack's state: its resource may exist outside every stack. */
+export interface InterruptedOperation {
+  /** As the state says: "creating", "updating", "deleting", "reading", "importing". */
+  operation: string;
+  urn: string;
+  resourceType: string;
+  /** The resource's physical name when its inputs give one, else its logical name. */
+  name?: string;
+}
+
 /** One stack, shaped like the Automation API's `Stack` (same option, event and result types). */
 export interface EngineStack {
   readonly name: string;
@@ -27,6 +37,8 @@ export interface EngineStack {
   refresh(opts?: RefreshOptions): Promise<RefreshResult>;
   destroy(opts?: DestroyOptions): Promise<DestroyResult>;
   outputs(): Promise<OutputMap>;
+  /** The operations a killed update left pending in the state (optional: an engine that keeps none omits it). */
+  interruptedOperations?(): Promise<InterruptedOperation[]>;
 }
 
 /** The stacks of one Pulumi project (all app/envs share it). */

@@ -19,9 +19,10 @@ import type {
   UpOptions,
   UpResult,
 } from "@pulumi/pulumi/automation";
-import type { EngineStack } from "../seams";
+import type { EngineStack, InterruptedOperation } from "../seams";
 import { isStale, lockHoldersIn } from "./engineLock";
 import { withSidecarRepair } from "./fileBackendRepair";
+import { pendingOperationsOf } from "./pendingOperations";
 import { EngineEventsIncompleteError, InvalidEngineInputError, StackLockedError } from "./errors";
 
 /**
@@ -90,6 +91,10 @@ export class LocalWorkspaceStack implements EngineStack {
 
   async outputs(): Promise<OutputMap> {
     return this.watch(() => this.automationStack.outputs());
+  }
+
+  async interruptedOperations(): Promise<InterruptedOperation[]> {
+    return pendingOperationsOf(await this.watch(() => this.automationStack.exportStack()));
   }
 
   /**

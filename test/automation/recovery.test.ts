@@ -66,6 +66,49 @@ describe("crash recovery from the journal", () => {
     await assertConsistent(h, "after recovery");
   });
 
+  it("an up killed mid-create: the recovery names the creates the engine left pending (they may exist outside every stack)", async () => {
+    const { h } = c;
+    await h.deployment.bootstrap();
+    let hung = false;
+    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-blue"));
+    await crashDuring(h.deployment.up({ release: "v1", imageId: AMI_1 }), () => hung);
+    c.kill();
+    // What the real engine leaves in the state of a killed update (see pendingOperations.test.ts).
+    const pending = [
+      {
+        operation: "creating",
+        urn: "urn:…::p",
+        resourceType: "aws:iam/instanceProfile:InstanceProfile",
+        name: "p-1",
+      },
+      {
+        operation: "deleting",
+        urn: "urn:…::q",
+        resourceType: "aws:ec2/launchTemplate:LaunchTemplate",
+        name: "q",
+      },
+    ];
+    const select = h.engine.createOrSelectStack.bind(h.engine);
+    h.engine.createOrSelectStack = async (name, role) => {
+      const stack = await select(name, role);
+      return name === "shop-prod-blue"
+        ? Object.assign(stack, { interruptedOperations: async () => pending })
+        : stack;
+    };
+
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    const note =
+      "the interrupted update was creating aws:iam/instanceProfile:InstanceProfile p-1: the engine cannot know " +
+      "whether each exists; if it does, it belongs to no stack: find it by that name and delete it";
+    const crashed = (await h.deployment.history()).find(
+      (r) => r.workflow === "up" && r.params.release === "v1",
+    )!;
+    assert.strictEqual(crashed.recovery, `destroyed the blue stack left by the interrupted up; ${note}`);
+    const undo = h.events.find((e) => e.kind === "step-start" && e.step === "undo-up");
+    assert.strictEqual(undo?.kind === "step-start" ? undo.detail : undefined, note);
+    await assertConsistent(h, "after recovery");
+  });
+
   it("a canary swap killed at 50 %: the next workflow puts 100 % back where the swap found it", async () => {
     const { h } = c;
     await deployedOnce(h);

@@ -25,17 +25,28 @@ function pulumiPids(command: string, stack: string): number[] {
   }
 }
 
+/** A path in the rig's file backend (`.pulumi/…`). */
+const backendPath = (...parts: string[]) =>
+  path.join(new URL(rig().env.PULUMI_BACKEND_URL).pathname, ".pulumi", ...parts);
+
 /** The engine's lock files of `stack` in the rig's file backend. */
 function engineLocks(stack: string): string[] {
-  const dir = path.join(
-    new URL(rig().env.PULUMI_BACKEND_URL).pathname,
-    ".pulumi",
-    "locks",
-    "organization",
-    "phoenix",
-    stack,
-  );
+  const dir = backendPath("locks", "organization", "phoenix", stack);
   return fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith(".json")) : [];
+}
+
+/** The names of the creates a killed update left pending in `stack`'s checkpoint (the file backend's JSON). */
+function pendingCreates(stack: string): string[] {
+  const state = JSON.parse(fs.readFileSync(backendPath("stacks", "phoenix", `${stack}.json`), "utf8")) as {
+    checkpoint: {
+      latest?: {
+        pending_operations?: { type: string; resource: { urn: string; inputs?: { name?: string } } }[];
+      };
+    };
+  };
+  return (state.checkpoint.latest?.pending_operations ?? [])
+    .filter((operation) => operation.type === "creating")
+    .map((operation) => operation.resource.inputs?.name ?? operation.resource.urn.split("::").pop()!);
 }
 
 async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 120_000) {
@@ -93,9 +104,13 @@ describe("crashes and concurrency through the real engine", function () {
     await up.done;
     await until("the orphaned pulumi up to end", () => pulumiPids("up", `${APP}-${env}-blue`).length === 0);
     assert.equal(engineLocks(`${APP}-${env}-blue`).length, 1, "the killed update's lock file is left behind");
+    const creating = pendingCreates(`${APP}-${env}-blue`);
 
     const next = await run(env, ["up", "--release", "v1", "--image-id", image]);
     assert.match(next.stderr, /recover: undo-up/);
+    // The creates the killed update left pending are named, so that a leaked resource can be found.
+    for (const name of creating)
+      assert.ok(next.stderr.includes(name), `the recovery names ${name}:\n${next.stderr}`);
     assert.equal(next.json.result?.colour, "blue");
     assert.deepEqual(engineLocks(`${APP}-${env}-blue`), []);
     assert.equal((await blueGroups(env)).length, 1, "one auto scaling group for blue");
