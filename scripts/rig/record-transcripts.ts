@@ -363,9 +363,9 @@ async function record(
     },
   );
   await scenario(
-    "refresh-drift",
-    "out of band in moto: the group's `release` tag changed, its ingress rule revoked; then refresh --preview-only, " +
-      "refresh --preview-only --expect-no-changes (fails), and refresh (applied)",
+    "preview-refresh-drift",
+    "out of band in moto: the group's `release` tag changed, its ingress rule revoked; then preview --refresh " +
+      "(what heal runs on the network stack)",
     async () => {
       if (!ids) throw new Error("no ids from up");
       await ec2.send(
@@ -374,6 +374,14 @@ async function record(
       await ec2.send(
         new RevokeSecurityGroupIngressCommand({ GroupId: ids.sgId, SecurityGroupRuleIds: [ids.ruleId] }),
       );
+      expectSuccess(await op((onEvent) => stack.preview({ refresh: true, onEvent })), "preview --refresh");
+    },
+  );
+  await scenario(
+    "refresh-drift",
+    "with the drift of preview-refresh-drift (made out of band in moto): refresh --preview-only, " +
+      "refresh --preview-only --expect-no-changes (fails), and refresh (applied)",
+    async () => {
       expectSuccess(await op((onEvent) => stack.refresh({ previewOnly: true, onEvent })), "refresh");
       expectFailure(
         await op((onEvent) => stack.refresh({ previewOnly: true, expectNoChanges: true, onEvent })),

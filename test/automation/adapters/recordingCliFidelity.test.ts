@@ -9,10 +9,12 @@ import { CommandError, StackNotFoundError, type EngineEvent } from "@pulumi/pulu
 import { createLocalWorkspaceEngine, type RoleProgram } from "../../../automation/localWorkspace";
 import type { Role } from "../../../programs/contract";
 import {
+  operationFailure,
   RecordingPulumiCommand,
   summary,
   type RecordingPulumiCommandOptions,
 } from "./recordingPulumiCommand";
+import { recorded } from "./transcripts";
 
 /** What the SDK's CommandError keeps of a failed command. */
 interface CommandFailure {
@@ -144,5 +146,39 @@ describe("the recording PulumiCommand answers as the real CLI did", function () 
       cancelEvent: {},
     });
     assert.deepStrictEqual(cli.stacks.get("shop-prod-blue")?.history, []);
+  });
+  it("streams a failed operation's events as the real CLI did: the error, `update failed`, a failed summary, cancelEvent", async () => {
+    const { engine } = engineOver({
+      failWhen: (args) =>
+        args[0] === "up"
+          ? operationFailure("shop-prod-blue", "aws:ec2:SecurityGroup (web)", "boom", "urn:x::web")
+          : undefined,
+    });
+    const stack = await engine.createOrSelectStack("shop-prod-blue", "fleet");
+    const seen: EngineEvent[] = [];
+    await assert.rejects(stack.up({ onEvent: (event) => seen.push(event) }), (error: unknown) => {
+      const result = (error as unknown as CommandFailure).commandResult;
+      assert.strictEqual(result.err?.exitCode, 1);
+      assert.match(
+        result.stderr,
+        /error: boom/,
+        "the diagnostics are on stdout, which the SDK's message carries",
+      );
+      return true;
+    });
+    const kinds = (events: EngineEvent[]) =>
+      events
+        .map((event) => Object.keys(event).find((key) => key !== "sequence" && key !== "timestamp") as string)
+        .filter((kind) => ["diagnosticEvent", "summaryEvent", "cancelEvent"].includes(kind));
+    const real = (recorded("hook-failure", ["up"], 1).events ?? []).filter(
+      (event) => !event.diagnosticEvent || event.diagnosticEvent.severity === "error",
+    );
+    assert.deepStrictEqual(kinds(seen), kinds(real));
+    assert.strictEqual(seen.find((event) => event.diagnosticEvent?.urn)?.diagnosticEvent?.message, "boom\n");
+    const summaryEvent = seen.find((event) => event.summaryEvent)?.summaryEvent as unknown as Record<
+      string,
+      unknown
+    >;
+    assert.deepStrictEqual([summaryEvent.isPreview, summaryEvent.result], [false, "failed"]);
   });
 });

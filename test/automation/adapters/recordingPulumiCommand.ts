@@ -33,6 +33,7 @@ import {
   stackNotFoundStderr,
   type CommandResultLike,
 } from "./cliOutcomes";
+import { eventsOf, recorded } from "./transcripts";
 
 export type Operation = "preview" | "up" | "refresh" | "destroy";
 
@@ -58,11 +59,21 @@ export interface ScriptedFailure {
   code?: number;
   stderr: string;
   stdout?: string;
+  /** A failure inside the engine (not before it, as a lock or a missing stack): the operation still streams
+   * its events, as the real CLI does (transcript hook-failure): the resource's error diagnostic, "update
+   * failed", a failed summary and the closing cancelEvent. */
+  engine?: { urn: string; message: string };
 }
 
 /** How the real CLI fails an update whose resource step failed (transcript hook-failure: exit 1, stdout). */
-export function operationFailure(stack: string, urnName: string, message: string): ScriptedFailure {
+export function operationFailure(
+  stack: string,
+  urnName: string,
+  message: string,
+  urn = `urn:pulumi:${stack}::phoenix::unknown::${urnName}`,
+): ScriptedFailure {
   return {
+    engine: { urn, message },
     code: EXIT.error,
     stderr: "",
     stdout: [
@@ -163,7 +174,10 @@ export class RecordingPulumiCommand {
     this.calls.push(call);
     try {
       const failure = this.options.failWhen?.(args);
-      if (failure) throw new CliExit(failure.code ?? EXIT.error, failure.stderr, failure.stdout);
+      if (failure) {
+        if (failure.engine) await this.failedOperationEvents(args, failure.engine);
+        throw new CliExit(failure.code ?? EXIT.error, failure.stderr, failure.stdout);
+      }
       if (this.options.hangWhen?.(args)) {
         await untilAborted(signal);
         throw await this.interrupted(args);
@@ -203,6 +217,40 @@ export class RecordingPulumiCommand {
       });
     }
     return exit;
+  }
+
+  /** The events of an operation that failed in the engine, from the transcript hook-failure. */
+  private async failedOperationEvents(
+    args: string[],
+    failed: { urn: string; message: string },
+  ): Promise<void> {
+    const target = valueOf(args, "--event-log", "");
+    if (!target || !["preview", "up", "refresh", "destroy"].includes(args[0])) return;
+    const previewOnly = args[0] === "preview" || args.includes("--preview-only");
+    const stack = this.stacks.get(valueOf(args, "--stack")) ?? emptyStack();
+    const recordedEvents = eventsOf(recorded("hook-failure", ["up"], 1), "tx-hook", valueOf(args, "--stack"));
+    const kept = recordedEvents.flatMap((event): EngineEvent[] => {
+      const diagnostic = event.diagnosticEvent;
+      if (diagnostic?.severity === "error" && diagnostic.urn) {
+        return [
+          { ...event, diagnosticEvent: { ...diagnostic, urn: failed.urn, message: `${failed.message}\n` } },
+        ];
+      }
+      if (diagnostic?.severity === "error" || event.cancelEvent) return [event];
+      if (event.summaryEvent) {
+        const { PolicyPacks: _packs, ...rest } = event.summaryEvent as unknown as Record<string, unknown>;
+        const summaryEvent = engineSummary(rest, previewOnly, "failed");
+        return [{ ...event, summaryEvent: { ...summaryEvent, resourceChanges: {} } }];
+      }
+      return [];
+    });
+    const events = asTheEngineSends(
+      [{ sequence: 0, timestamp: 0, preludeEvent: { config: {} } }, ...kept],
+      stack,
+      args,
+      previewOnly,
+    );
+    await deliverEvents(target, events);
   }
 
   private async answer(
@@ -424,6 +472,7 @@ function asTheEngineSends(
         const summaryEvent = engineSummary(
           hasPacks ? given : { ...given, PolicyPacks: policyPackSummary(packs) },
           previewOnly,
+          (given as { result?: string }).result,
         );
         return { ...rest, summaryEvent };
       }

@@ -34,6 +34,7 @@ const ALL: Scenario[] = [
   "stack-ls",
   "stack-select",
   "refresh-no-drift",
+  "preview-refresh-drift",
   "refresh-drift",
   "destroy",
   "stack-rm",
@@ -233,10 +234,12 @@ describe("the adapter against transcripts of the real CLI", function () {
     assert.strictEqual(after.get("http")?.new ?? null, null);
     // Phoenix's reading (drift.ts): the group's tags changed, the rule is gone.
     assert.deepStrictEqual(
-      driftedResources(seen).map((d) => [d.name, d.properties, d.deleted]),
+      driftedResources(seen)
+        .map((d) => [d.name, d.properties, d.deleted])
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       [
-        ["web", ["tags", "tagsAll"], false],
         ["http", [], true],
+        ["web", ["tags", "tagsAll"], false],
       ],
     );
     // --expect-no-changes fails with exit code 7, wrapped as the SDK's exec wraps every failure.
@@ -255,6 +258,35 @@ describe("the adapter against transcripts of the real CLI", function () {
     const applied = await stack.refresh(quiet);
     assert.deepStrictEqual(applied.summary.resourceChanges, { delete: 1, same: 1, update: 1 });
     assert.ok(cli.done);
+  });
+
+  it("preview --refresh with drift (heal's network check): refresh steps report op `refresh`, the plan repairs", async () => {
+    const { cli, engine } = replay(["stack-select", "preview-refresh-drift"]);
+    const stack = await engine.createOrSelectStack("tx-main", "fleet");
+    const seen: EngineEvent[] = [];
+    const result = await stack.preview({ refresh: true, onEvent: (event) => seen.push(event) });
+    assert.ok(cli.done);
+    // The summary counts the plan's steps, not the refresh's: the gone rule is created again, the tag updated.
+    assert.deepStrictEqual(result.changeSummary, { create: 1, same: 1, update: 1 });
+    // Within preview/up --refresh, a refresh step's outcome event says `refresh` whatever Read found: the
+    // drift is in its old/new outputs (`new` null for the gone rule), not in its op.
+    const refreshed = new Map(
+      seen.flatMap((event) =>
+        event.resOutputsEvent?.metadata.op === "refresh"
+          ? [[event.resOutputsEvent.metadata.urn.split("::").pop(), event.resOutputsEvent.metadata] as const]
+          : [],
+      ),
+    );
+    assert.deepStrictEqual([...refreshed.keys()].sort(), [
+      "default_7_48_0",
+      "http",
+      "phoenix-tx-main",
+      "web",
+    ]);
+    assert.strictEqual(refreshed.get("http")?.new ?? null, null);
+    assert.deepStrictEqual(refreshed.get("web")?.new?.outputs?.tags, { app: "tx", release: "hotfix" });
+    // (So drift is read from `refresh --preview-only`: fed these events, drift.ts would take the plan's
+    // `update` step of the group, whose old and new differ by the provider's computed outputs, for drift.)
   });
 
   it("destroy: the summary counts the deletes", async () => {

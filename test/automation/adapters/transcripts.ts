@@ -34,6 +34,7 @@ export type Scenario =
   | "stack-ls"
   | "stack-select"
   | "refresh-no-drift"
+  | "preview-refresh-drift"
   | "refresh-drift"
   | "destroy"
   | "stack-rm"
