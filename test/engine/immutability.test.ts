@@ -71,9 +71,14 @@ async function assertNothingCreated(groupNamePrefix: string): Promise<void> {
 }
 
 describe("immutability through the real engine", function () {
-  const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-immutability-"));
+  let projectDir: string;
 
-  after(() => fs.rmSync(projectDir, { recursive: true, force: true }));
+  before(() => {
+    projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-immutability-"));
+  });
+  after(() => {
+    if (projectDir) fs.rmSync(projectDir, { recursive: true, force: true });
+  });
 
   describe("the Phoenix policy pack in the engine", () => {
     // The language host runs the pack; the fleet scenarios below run inline programs without a pack.

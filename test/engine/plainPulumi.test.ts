@@ -37,7 +37,7 @@ const ENV = "plain";
 const stack = (part: string) => `${APP}-${ENV}-${part}`;
 
 describe("plain `pulumi up` of each role from the root Pulumi.yaml", function () {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-plain-"));
+  let dir: string;
   const env = () => ({ ...process.env, PULUMI_BACKEND_URL: undefined });
   /** `pulumi <args> --non-interactive` in the project; fails the test with the CLI's output. */
   const pulumi = async (args: string[]): Promise<string> => {
@@ -86,6 +86,7 @@ describe("plain `pulumi up` of each role from the root Pulumi.yaml", function ()
 
   before(async function () {
     requireLanguageHost(this);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-plain-"));
     for (const file of ["Pulumi.yaml", "package.json", "dist", "node_modules"]) {
       fs.symlinkSync(path.join(REPO_ROOT, file), path.join(dir, file));
     }
@@ -96,6 +97,7 @@ describe("plain `pulumi up` of each role from the root Pulumi.yaml", function ()
     await pulumi(["login", `file://${dir}/.phoenix/state`]);
   });
   after(async () => {
+    if (!dir) return;
     if (fs.existsSync(path.join(dir, "Pulumi.yaml"))) await pulumi(["logout"]).catch(() => undefined);
     fs.rmSync(dir, { recursive: true, force: true });
   });
