@@ -1,8 +1,9 @@
 // Finding the Pulumi CLI: the SDK's `PulumiCommand.get()` runs `pulumi version`; a spawn failure becomes a
 // `PulumiCliNotFoundError` that says how to install it, and a CLI too old for inline refresh/destroy a
-// `PulumiCliTooOldError`.
+// `PulumiCliTooOldError`. The SDK's command runs `pulumi` in a process group of its own (pulumiProcessGroup.ts).
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { PulumiCliNotFoundError, PulumiCliTooOldError } from "./errors";
+import { inOwnProcessGroup } from "./pulumiProcessGroup";
 
 /**
  * 3.182: resource hooks reached the engine there (pulumi CHANGELOG.md, "## 3.182.0": "[engine] Implement
@@ -13,9 +14,12 @@ import { PulumiCliNotFoundError, PulumiCliTooOldError } from "./errors";
  */
 export const MINIMUM_PULUMI_VERSION = "3.182.0";
 
-/** The CLI on PATH (or the one given), checked for the minimum version when it reports one. */
+/**
+ * The CLI on PATH (or the one given), checked for the minimum version when it reports one; an SDK
+ * `PulumiCommand` runs each `pulumi` in a process group of its own, so that Ctrl-C reaches it once.
+ */
 export async function resolvePulumiCommand(given?: PulumiCommand): Promise<PulumiCommand> {
-  const command = given ?? (await findPulumiOnPath());
+  const command = inOwnProcessGroup(given ?? (await findPulumiOnPath()));
   const version = command.version;
   if (version && version.compare(MINIMUM_PULUMI_VERSION) < 0) {
     throw new PulumiCliTooOldError(version.toString(), MINIMUM_PULUMI_VERSION);

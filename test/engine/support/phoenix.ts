@@ -24,12 +24,22 @@ export interface PhoenixProcess {
   progress(pattern: RegExp): Promise<void>;
 }
 
-/** Start `phoenix <args> --app <app> --env <env> --json --yes`. */
-export function startPhoenix(app: string, env: string, args: string[], cwd: string): PhoenixProcess {
+/**
+ * Start `phoenix <args> --app <app> --env <env> --json --yes`. `detached`: phoenix leads a process group of
+ * its own, as a shell with job control starts a foreground job, so that `process.kill(-pid, "SIGINT")`
+ * reaches it and its children at once, as Ctrl-C on a terminal does.
+ */
+export function startPhoenix(
+  app: string,
+  env: string,
+  args: string[],
+  cwd: string,
+  { detached = false } = {},
+): PhoenixProcess {
   const child = spawn(
     process.execPath,
     [path.join(REPO_ROOT, "bin", "phoenix.js"), ...args, "--app", app, "--env", env, "--json", "--yes"],
-    { cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"] },
+    { cwd, env: process.env, stdio: ["ignore", "pipe", "pipe"], detached },
   );
   let stdout = "";
   let stderr = "";
