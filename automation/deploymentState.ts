@@ -4,6 +4,7 @@ import type { ConfigMap } from "@pulumi/pulumi/automation";
 import {
   COLOURS,
   CONFIG_NAMESPACE,
+  SECRET_CONFIG_KEYS,
   roleOfPart,
   stackName,
   type Colour,
@@ -40,7 +41,10 @@ export class AppStacks {
     return this.engine.createOrSelectStack(this.name(part), roleOfPart(part));
   }
 
-  /** A ConfigMap of `phoenix:*` keys (undefined values left out), with the common keys of `part`. */
+  /**
+   * A ConfigMap of `phoenix:*` keys (undefined values left out), with the common keys of `part`. The keys of
+   * SECRET_CONFIG_KEYS (user data) are secret, blanked ones too: the engine keeps only their ciphertext.
+   */
   config(part: StackPart, values: Record<string, string | number | undefined>): ConfigMap {
     const all: Record<string, string | number | undefined> = {
       role: roleOfPart(part),
@@ -50,7 +54,11 @@ export class AppStacks {
     };
     const map: ConfigMap = {};
     for (const [key, value] of Object.entries(all))
-      if (value !== undefined) map[`${CONFIG_NAMESPACE}:${key}`] = { value: String(value) };
+      if (value !== undefined) {
+        map[`${CONFIG_NAMESPACE}:${key}`] = SECRET_CONFIG_KEYS.includes(key)
+          ? { value: String(value), secret: true }
+          : { value: String(value) };
+      }
     return map;
   }
 

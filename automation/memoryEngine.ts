@@ -26,7 +26,7 @@ import type {
   UpOptions,
   UpResult,
 } from "@pulumi/pulumi/automation";
-import { canonicalJson } from "../components/immutability/identity";
+import { canonicalJson, isSerializedSecret } from "../components/immutability/identity";
 import { CONFIG_NAMESPACE, type Role } from "../programs/contract";
 import { FAKE_PROGRAMS, shortHash, type FakeProgram, type FakeResource } from "./memory/fakePrograms";
 import { replaceOnKeys } from "./memory/forceNew";
@@ -458,8 +458,8 @@ export class MemoryEngine implements Engine {
       custom: r.custom,
       id: r.id,
       parent: r.parentUrn,
-      inputs: structuredClone(r.inputs),
-      outputs: structuredClone(r.outputs),
+      inputs: blindSecrets(r.inputs) as Record<string, unknown>,
+      outputs: blindSecrets(r.outputs) as Record<string, unknown>,
       provider: "",
       ...extra,
     };
@@ -718,6 +718,21 @@ export class MemoryEngine implements Engine {
       ]),
     );
   }
+}
+
+/**
+ * A copy with every secret as the engine's events show it (pulumi pkg/backend: step metadata serialised
+ * with the blinding crypter, secrets not shown): the signature and the ciphertext "[secret]", never the value.
+ */
+function blindSecrets(value: unknown): unknown {
+  if (isSerializedSecret(value)) {
+    return { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "[secret]" };
+  }
+  if (Array.isArray(value)) return value.map(blindSecrets);
+  if (value && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, blindSecrets(item)]));
+  }
+  return value;
 }
 
 /** The state a refresh leaves: each resource as Read found it, the deleted ones gone. */

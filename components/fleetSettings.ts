@@ -102,7 +102,7 @@ export function resolveFleetSettings(name: string, args: ImmutableFleetArgs): Fl
 
   const app = args.app ?? name;
   const tags = { ...(args.tags ?? {}) };
-  for (const key of [PHOENIX_TAGS.release, PHOENIX_TAGS.identity]) {
+  for (const key of [PHOENIX_TAGS.release, PHOENIX_TAGS.identity, PHOENIX_TAGS.userDataDigest]) {
     if (key in tags) problems.add(`\`tags\` must not set "${key}": Phoenix sets it from the release`);
   }
   if (tags[PHOENIX_TAGS.app] !== undefined && tags[PHOENIX_TAGS.app] !== app) {

@@ -12,7 +12,7 @@ import {
 } from "./fleetSettings";
 import { updateGuardHook } from "./fleetUpdateHook";
 import { assumeRolePolicy } from "./iam";
-import { launchTemplateIdentity } from "./immutability/identity";
+import { PHOENIX_TAGS, launchTemplateIdentity, userDataDigest } from "./immutability/identity";
 import type { RootVolumeArgs } from "./validation";
 
 export interface ImmutableFleetArgs {
@@ -62,7 +62,9 @@ export interface ImmutableFleetArgs {
    */
   desiredCapacity?: number;
   /**
-   * User data as plain text (a cloud-init script); the component base64-encodes it. Part of the identity.
+   * User data as plain text (a cloud-init script); the component base64-encodes it. Part of the identity,
+   * through its SHA-256 (the launch template's `phoenix:user-data-sha256` tag). Always a secret: the launch
+   * template's `userData` input and output are secret, so the state holds only their ciphertext.
    * @default - none
    */
   userData?: pulumi.Input<string>;
@@ -140,11 +142,12 @@ export class ImmutableFleet extends pulumi.ComponentResource {
 
     // The immutable part is built first and hashed with the very function the policy pack uses on the
     // inputs the engine shows it; names and tags are added afterwards, outside the hash.
+    const userDataBase64 =
+      args.userData === undefined ? undefined : pulumi.output(args.userData).apply(encodeUserData);
     const immutableArgs = launchTemplateImmutableArgs<pulumi.Input<unknown>>({
       imageId: args.imageId,
       instanceType: args.instanceType ?? FLEET_DEFAULTS.instanceType,
-      userDataBase64:
-        args.userData === undefined ? undefined : pulumi.output(args.userData).apply(encodeUserData),
+      userDataBase64,
       instanceProfileArn,
       securityGroupIds: args.securityGroupIds,
       rootVolume: settings.rootVolume,
@@ -155,19 +158,32 @@ export class ImmutableFleet extends pulumi.ComponentResource {
     const tags = this.identity.apply((identity) => fleetTags(settings, identity));
     const guard = updateGuardHook();
 
+    // User data often carries tokens: it is a secret input and a secret output, so the state holds only its
+    // ciphertext. The identity hashes its SHA-256 instead, and the template carries that digest in a plain
+    // tag, so a policy that sees only the ciphertext (`phoenix check` on an export) can still compute the
+    // identity (docs/policies.md, "Secret user data").
+    const userData = userDataBase64 === undefined ? undefined : pulumi.secret(userDataBase64);
+    const templateTags =
+      userDataBase64 === undefined
+        ? tags
+        : pulumi
+            .all([tags, pulumi.unsecret(userDataBase64.apply(userDataDigest))])
+            .apply(([all, digest]) => ({ ...all, [PHOENIX_TAGS.userDataDigest]: digest }));
+
     this.launchTemplate = new aws.ec2.LaunchTemplate(
       `${name}-lt`,
       {
         ...(immutableArgs as aws.ec2.LaunchTemplateArgs),
+        ...(userData === undefined ? {} : { userData }),
         name: names.launchTemplate,
         description: `Phoenix fleet ${name}, release ${settings.release}`,
-        tags,
+        tags: templateTags,
         tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({
           resourceType,
           tags,
         })),
       },
-      { parent: this, hooks: { beforeUpdate: [guard] } },
+      { parent: this, hooks: { beforeUpdate: [guard] }, additionalSecretOutputs: ["userData"] },
     );
 
     this.autoScalingGroup = new aws.autoscaling.Group(

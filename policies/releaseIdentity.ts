@@ -8,14 +8,18 @@ import type {
   StackValidationPolicy,
 } from "@pulumi/policy";
 import {
+  PHOENIX_TAGS,
   autoScalingGroupIdentity,
   identityOfName,
+  isSerializedSecret,
   launchTemplateIdentity,
+  userDataDigestOf,
 } from "../components/immutability/identity";
 import { configOf, schemaWithDefaults } from "./lib/config";
+import { serializedInputs } from "./lib/guard";
 import { identityTagOf, isPhoenixTagged, templateReferencesOf } from "./lib/fleet";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { isPresent } from "./lib/values";
+import { isPresent, tagsOf } from "./lib/values";
 
 export interface ReleaseIdentityConfig {
   /** `phoenix`: resources carrying a Phoenix tag; `all`: every launch template and auto scaling group. */
@@ -46,7 +50,9 @@ function validateLaunchTemplate(
   // An input unknown during preview throws while the identity is computed: the SDK's proxy error in the
   // engine (reported as "can't run during preview"), UndecidableInputError offline ("undecided"). Never a
   // verdict from a partial projection.
-  const expected = launchTemplateIdentity(props);
+  // Read as serialised: encrypted user data is hashed through its digest tag, not refused on sight.
+  const inputs = serializedInputs(props);
+  const expected = launchTemplateIdentity(inputs);
   const carried = identityOfName(props.name);
   if (!isPresent(props.name)) {
     report(
@@ -64,6 +70,26 @@ function validateLaunchTemplate(
   if (tag !== undefined && tag !== expected) {
     report(
       `${subject} must tag \`phoenix:identity\` with the identity of its inputs: "${tag}" ≠ "${expected}".`,
+    );
+  }
+  checkUserDataDigestTag(inputs, subject, report);
+}
+
+/**
+ * Where the user data can be read (plain, or a secret the engine sent decrypted), the digest tag must be its
+ * SHA-256: offline, with only the ciphertext, the identity is computed from that tag. With the ciphertext
+ * alone the tag is taken on trust (docs/policies.md, "Secret user data").
+ */
+function checkUserDataDigestTag(props: Record<string, unknown>, subject: string, report: ReportViolation) {
+  const tag = tagsOf(props).get(PHOENIX_TAGS.userDataDigest);
+  const value = props.userData as { plaintext?: unknown; value?: unknown } | undefined;
+  const readable = !isSerializedSecret(value) || value?.plaintext !== undefined || value?.value !== undefined;
+  if (!readable) return;
+  const actual = userDataDigestOf({ userData: props.userData });
+  if (tag !== undefined && tag !== actual) {
+    report(
+      `${subject} must tag \`${PHOENIX_TAGS.userDataDigest}\` with the SHA-256 of its user data: ` +
+        `"${tag}" ≠ "${actual ?? "(no user data)"}".`,
     );
   }
 }

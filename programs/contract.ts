@@ -20,6 +20,12 @@ export function otherColour(colour: Colour): Colour {
 /** Config namespace of every Phoenix key (`phoenix:role`, `phoenix:app`, …). */
 export const CONFIG_NAMESPACE = "phoenix";
 
+/**
+ * Config keys whose values are secrets: written as secret config (the stack settings and the state hold only
+ * their ciphertext) and never copied into records, events or `--json` output. User data often carries tokens.
+ */
+export const SECRET_CONFIG_KEYS: readonly string[] = ["userData"];
+
 /** The stack of one part of an app/env: `<app>-<env>-network`, `-blue`, `-green`, `-router`, `-ami`. */
 export type StackPart = "network" | "router" | "ami" | Colour;
 
@@ -122,7 +128,7 @@ export interface FleetConfig extends CommonConfig {
   maxSize?: number;
   /** @default 2 */
   desiredCapacity?: number;
-  /** Plain-text user data (cloud-init); Phoenix encodes it. */
+  /** Plain-text user data (cloud-init); Phoenix encodes it. A secret (`SECRET_CONFIG_KEYS`). */
   userData?: string;
   /** The deployment's identity, passed through to the `deploymentId` output (see FleetOutputs). */
   deploymentId?: string;

@@ -26,7 +26,8 @@ export async function fleetProgram(): Promise<Outputs<FleetOutputs>> {
     minSize: config.minSize,
     maxSize: config.maxSize,
     desiredCapacity,
-    userData: config.userData,
+    // Secret config, and a secret input whichever way the config was set (a plain `pulumi config set` too).
+    userData: config.userData === undefined ? undefined : pulumi.secret(config.userData),
     tags: { ...commonTags(app, env), "phoenix:colour": colour },
   });
   return {

@@ -17,6 +17,11 @@ export const PHOENIX_TAGS = {
   app: "phoenix:app",
   release: "phoenix:release",
   identity: "phoenix:identity",
+  /**
+   * On launch templates: the SHA-256 of the user data (`userDataDigest`). The user data is secret (an export
+   * holds only its ciphertext); this tag is not, so the identity stays computable offline.
+   */
+  userDataDigest: "phoenix:user-data-sha256",
 } as const;
 
 /** The wire sentinel Pulumi uses for values not known until apply (preview, or outputs of new resources). */
@@ -96,10 +101,49 @@ const METADATA_DEFAULTS: Record<string, unknown> = {
   instanceMetadataTags: "disabled",
 };
 
+/**
+ * The SHA-256 (lower-case hex) of user data exactly as the launch template takes it: the base64 text, not
+ * the script it decodes to. The release identity hashes this digest, never the user data itself.
+ */
+export function userDataDigest(userDataBase64: string): string {
+  return createHash("sha256").update(userDataBase64, "utf8").digest("hex");
+}
+
+const DIGEST_PATTERN = /^[0-9a-f]{64}$/;
+
+/**
+ * The digest of a launch template's user data, or undefined when it has none. Recomputed from the value
+ * wherever it can be read (plain, or a secret the engine sent decrypted); only when the value is an
+ * encrypted secret (a stack export) is the `phoenix:user-data-sha256` tag taken instead. Throws
+ * UndecidableInputError when the value is unknown, or encrypted with no well-formed tag.
+ */
+export function userDataDigestOf(inputs: LaunchTemplateLike): string | undefined {
+  const value = inputs.userData;
+  if (value === null || value === undefined) return undefined;
+  if (isUnknown(value)) throw new UndecidableInputError("userData", "unknown");
+  const plaintext = isSerializedSecret(value) ? secretPlaintext(value) : value;
+  if (plaintext === undefined) {
+    const tag =
+      tagValue(inputs.tags, PHOENIX_TAGS.userDataDigest) ??
+      tagValue(inputs.tagsAll, PHOENIX_TAGS.userDataDigest);
+    if (tag !== undefined && DIGEST_PATTERN.test(tag)) return tag;
+    throw new UndecidableInputError("userData", "secret");
+  }
+  if (isUnknown(plaintext)) throw new UndecidableInputError("userData", "unknown");
+  if (plaintext === null || plaintext === "") return undefined;
+  return userDataDigest(String(plaintext));
+}
+
 /** The canonical projection of a launch template's immutable inputs. Throws UndecidableInputError. */
 export function launchTemplateProjection(inputs: LaunchTemplateLike): Record<string, unknown> {
   const projection: Record<string, unknown> = {};
   for (const key of LAUNCH_TEMPLATE_IMMUTABLE_KEYS) {
+    if (key === "userData") {
+      // A digest, not the (secret) value: see userDataDigestOf.
+      const digest = userDataDigestOf(inputs);
+      if (digest !== undefined) projection.userData = `sha256:${digest}`;
+      continue;
+    }
     const value = canonical(inputs[key], key);
     if (value !== undefined) projection[key] = value;
   }
@@ -203,8 +247,7 @@ function canonical(value: unknown, path: string): unknown {
   if (value === null || value === undefined) return undefined;
   if (isUnknown(value)) throw new UndecidableInputError(path, "unknown");
   if (isSerializedSecret(value)) {
-    const plaintext =
-      (value as { plaintext?: unknown; value?: unknown }).plaintext ?? (value as { value?: unknown }).value;
+    const plaintext = secretPlaintext(value);
     if (plaintext === undefined) throw new UndecidableInputError(path, "secret");
     return canonical(typeof plaintext === "string" ? safeJsonParse(plaintext) : plaintext, path);
   }
@@ -228,6 +271,22 @@ function canonical(value: unknown, path: string): unknown {
     return Object.keys(out).length > 0 ? out : undefined;
   }
   return value;
+}
+
+/** The plaintext of a serialised secret (`plaintext` in exports, `value` over gRPC), undefined if encrypted. */
+function secretPlaintext(value: unknown): unknown {
+  const secret = value as { plaintext?: unknown; value?: unknown };
+  const plaintext = secret.plaintext ?? secret.value;
+  return typeof plaintext === "string" ? safeJsonParse(plaintext) : plaintext;
+}
+
+/** One tag of a `tags` input (a map, or a list of `{ key, value }`); undefined when absent or unreadable. */
+function tagValue(tags: unknown, key: string): string | undefined {
+  if (tags === null || typeof tags !== "object" || isSerializedSecret(tags)) return undefined;
+  const value = Array.isArray(tags)
+    ? (tags as { key?: unknown; value?: unknown }[]).find((tag) => tag?.key === key)?.value
+    : (tags as Record<string, unknown>)[key];
+  return typeof value === "string" ? value : undefined;
 }
 
 function asStringList(value: unknown, path: string): string[] {

@@ -40,6 +40,18 @@ function parsePlaintext(text: string): unknown {
   }
 }
 
+/** Asked of guarded inputs, gives the serialised object under the guard (see `serializedInputs`). */
+const SERIALIZED = Symbol("phoenix:serialized-inputs");
+
+/**
+ * The inputs as serialised, secrets and sentinels left as they are, for a reader that decides about them
+ * itself: the release identity takes a digest tag in place of encrypted user data. Inputs not guarded (the
+ * engine's) are returned as they are.
+ */
+export function serializedInputs<T extends object>(inputs: T): T {
+  return ((inputs as Record<symbol, unknown>)[SERIALIZED] as T | undefined) ?? inputs;
+}
+
 /** Wrap serialised inputs so that every read goes through `open` (lazily, level by level). */
 export function guardInputs<T extends object>(inputs: T): T {
   return guard(inputs, "") as T;
@@ -72,6 +84,7 @@ function guard(value: unknown, path: string): unknown {
   if (typeof value !== "object" || value === null) return value;
   return new Proxy(value as Record<PropertyKey, unknown>, {
     get(target, key) {
+      if (key === SERIALIZED) return target;
       const raw = target[key];
       if (typeof key === "symbol") return raw;
       // Proxy invariant: a non-configurable, non-writable own property must read as itself.

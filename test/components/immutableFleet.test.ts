@@ -5,9 +5,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { withMocks, outputOf, type MockedStack } from "../helpers/mocks";
 import type { ImmutableFleetArgs } from "../../components/immutableFleet";
 import {
+  PHOENIX_TAGS,
   autoScalingGroupIdentity,
   identityOfName,
+  isSerializedSecret,
   launchTemplateIdentity,
+  userDataDigest,
 } from "../../components/immutability/identity";
 import { registeredHooks } from "../../programs/offline/mockRuntime";
 
@@ -73,6 +76,31 @@ async function beforeUpdateHooksSent(plan: () => Promise<unknown>): Promise<Map<
   return bound;
 }
 
+interface SecretOutputsRequest {
+  getName(): string;
+  getAdditionalsecretoutputsList(): string[];
+}
+
+/** The `additionalSecretOutputs` each resource is registered with, as the engine would receive them. */
+async function additionalSecretOutputsSent(plan: () => Promise<unknown>): Promise<Map<string, string[]>> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
+    MockMonitor: { prototype: { registerResource(req: SecretOutputsRequest, cb: unknown): unknown } };
+  };
+  const original = MockMonitor.prototype.registerResource;
+  const sent = new Map<string, string[]>();
+  MockMonitor.prototype.registerResource = function (req: SecretOutputsRequest, cb: unknown) {
+    sent.set(req.getName(), req.getAdditionalsecretoutputsList());
+    return original.call(this, req, cb);
+  };
+  try {
+    await plan();
+  } finally {
+    MockMonitor.prototype.registerResource = original;
+  }
+  return sent;
+}
+
 describe("ImmutableFleet", () => {
   let mocks: MockedStack;
   let fleet: Awaited<ReturnType<typeof planFleet>>["fleet"];
@@ -126,7 +154,10 @@ describe("ImmutableFleet", () => {
         ebs: { volumeSize: 20, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
       },
     ]);
-    assert.equal(Buffer.from(lt.userData as string, "base64").toString(), "#!/bin/sh\nexec /opt/app/run\n");
+    // A secret as the engine receives it: the signature and the (base64) value.
+    assert.ok(isSerializedSecret(lt.userData));
+    const userData = (lt.userData as { value: string }).value;
+    assert.equal(Buffer.from(userData, "base64").toString(), "#!/bin/sh\nexec /opt/app/run\n");
     assert.deepEqual(lt.vpcSecurityGroupIds, ["sg-0a"]);
     const profile = mocks.one("aws:iam/instanceProfile:InstanceProfile");
     assert.match(
@@ -150,7 +181,41 @@ describe("ImmutableFleet", () => {
       ["instance", "volume", "network-interface"],
     );
     for (const spec of specs) assert.deepEqual(spec.tags, expected);
-    assert.deepEqual(lt.tags, expected);
+    // The template alone also carries the digest of its (secret) user data: a plain value, not a secret.
+    const digest = userDataDigest(Buffer.from("#!/bin/sh\nexec /opt/app/run\n").toString("base64"));
+    assert.deepEqual(lt.tags, { ...expected, [PHOENIX_TAGS.userDataDigest]: digest });
+  });
+
+  it("sends the launch template's user data as a secret input and asks for a secret output", async () => {
+    const secretOutputs = await additionalSecretOutputsSent(() => planFleet(happyPathArgs()));
+    assert.deepEqual(secretOutputs.get("web-demo-blue-lt"), ["userData"]);
+    assert.deepEqual(secretOutputs.get("web-demo-blue-asg"), []);
+    // Everything else about the template stays readable: the names and tags the policies read.
+    const lt = mocks.one(LT).inputs;
+    assert.equal(typeof lt.name, "string");
+    assert.equal(isSerializedSecret(lt.tags), false);
+    assert.equal(await outputOf(pulumi.isSecret(fleet.identity)), false);
+  });
+
+  it("leaves the template untagged and its user data unset without user data", async () => {
+    const { mocks: m } = await planFleet({ ...happyPathArgs(), userData: undefined });
+    const lt = m.one(LT).inputs;
+    assert.equal("userData" in lt, false);
+    assert.equal(PHOENIX_TAGS.userDataDigest in (lt.tags as Record<string, string>), false);
+  });
+
+  it("computes the identity offline from the digest tag when the user data is only ciphertext", async () => {
+    const lt = mocks.one(LT).inputs;
+    const identity = await outputOf(fleet.identity);
+    // As in a stack export: the user data encrypted, the tags plain.
+    const exported = {
+      ...lt,
+      userData: {
+        "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
+        ciphertext: "v1:abc",
+      },
+    };
+    assert.equal(launchTemplateIdentity(exported), identity);
   });
 
   it("group: template by name at a pinned version, ELB health checks, waits for healthy targets", () => {

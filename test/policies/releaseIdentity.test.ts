@@ -1,6 +1,10 @@
 import { strict as assert } from "assert";
 import type { PolicyResource, StackValidationArgs } from "@pulumi/policy";
-import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
+import {
+  launchTemplateIdentity,
+  nameWithIdentity,
+  userDataDigest,
+} from "../../components/immutability/identity";
 import { AWS, pulumiTypeOf } from "../../policies/lib/types";
 import { fleetTemplateInSameStack, immutableReleaseIdentity } from "../../policies/releaseIdentity";
 import { UNKNOWN, runPolicy } from "./harness";
@@ -80,6 +84,96 @@ describe("immutable-release-identity", () => {
       const result = run({ ...happyPathArgs(), name: UNKNOWN });
       assert.deepEqual(result.violations, []);
       assert.ok(result.unknown);
+    });
+  });
+
+  describe("launch templates with secret user data", () => {
+    const SIG = "4dabf18193072939515e22adb298388d";
+    const SECRET = "1b47061264138c4ac30d75fd1eb44270";
+    const DIGEST = userDataDigest(TEMPLATE_INPUTS.userData);
+    /** As Phoenix registers it: the user data secret, its SHA-256 in a plain tag; as the engine sends it. */
+    function happyPathArgs(): Record<string, unknown> {
+      return {
+        ...TEMPLATE_INPUTS,
+        userData: { [SIG]: SECRET, value: TEMPLATE_INPUTS.userData },
+        name: nameWithIdentity("shop-web-v1", IDENTITY),
+        tags: { "phoenix:app": "shop", "phoenix:identity": IDENTITY, "phoenix:user-data-sha256": DIGEST },
+      };
+    }
+    const run = (props: Record<string, unknown>) =>
+      runPolicy(immutableReleaseIdentity, AWS.launchTemplate, props, { name: "web" });
+
+    it("passes secret user data the engine sent decrypted, with its digest tag", () => {
+      assert.deepEqual(run(happyPathArgs()).violations, []);
+    });
+    it("passes user data sent unwrapped (the policy SDK's deserialised form)", () => {
+      assert.deepEqual(run({ ...happyPathArgs(), userData: TEMPLATE_INPUTS.userData }).violations, []);
+    });
+    it("passes encrypted user data (an export): the identity is computed from the digest tag", () => {
+      const props = { ...happyPathArgs(), userData: { [SIG]: SECRET, ciphertext: "v1:abc" } };
+      const result = run(props);
+      assert.deepEqual(result.violations, []);
+      assert.equal(result.unknown, undefined);
+    });
+    it("fails user data changed in place under the old name and the old digest tag", () => {
+      const changed = { [SIG]: SECRET, value: "ZWNobyBoaQo=" };
+      const { violations } = run({ ...happyPathArgs(), userData: changed });
+      assert.equal(violations.length, 3);
+      assert.match(violations[0], /must carry the release identity of its inputs in its name/);
+      assert.match(violations[1], /must tag `phoenix:identity` with the identity of its inputs/);
+      assert.match(
+        violations[2],
+        new RegExp(
+          `"web" must tag \`phoenix:user-data-sha256\` with the SHA-256 of its user data: "${DIGEST}" ≠ "${userDataDigest("ZWNobyBoaQo=")}"`,
+        ),
+      );
+    });
+    it("fails, offline, an encrypted change whose digest tag moved but whose name did not", () => {
+      const props = {
+        ...happyPathArgs(),
+        userData: { [SIG]: SECRET, ciphertext: "v1:other" },
+        tags: {
+          ...(happyPathArgs().tags as object),
+          "phoenix:user-data-sha256": userDataDigest("ZWNobyBoaQo="),
+        },
+      };
+      const { violations } = run(props);
+      assert.equal(violations.length, 2);
+      assert.match(violations[0], /must carry the release identity of its inputs in its name/);
+    });
+    it("gives no verdict on encrypted user data without a digest tag (or a malformed one)", () => {
+      for (const digest of [undefined, "not-a-digest"]) {
+        const tags = {
+          "phoenix:app": "shop",
+          "phoenix:identity": IDENTITY,
+          "phoenix:user-data-sha256": digest,
+        };
+        const props = { ...happyPathArgs(), userData: { [SIG]: SECRET, ciphertext: "v1:abc" }, tags };
+        assert.throws(() => run(props), /input `userData` is an encrypted secret/);
+      }
+    });
+    it("hashes the digest, not the user data: the identity is the same with the value or with its tag", () => {
+      const withValue = launchTemplateIdentity(TEMPLATE_INPUTS);
+      const withTag = launchTemplateIdentity({
+        ...TEMPLATE_INPUTS,
+        userData: { [SIG]: SECRET, ciphertext: "v1:abc" },
+        tags: { "phoenix:user-data-sha256": DIGEST },
+      });
+      assert.equal(withTag, withValue);
+      // A list of tags, as auto scaling groups and some exports carry them, and `tagsAll` count too.
+      for (const tags of [
+        { tagsAll: { "phoenix:user-data-sha256": DIGEST } },
+        { tags: [{ key: "phoenix:user-data-sha256", value: DIGEST }] },
+      ]) {
+        assert.equal(
+          launchTemplateIdentity({
+            ...TEMPLATE_INPUTS,
+            userData: { [SIG]: SECRET, ciphertext: "v1:abc" },
+            ...tags,
+          }),
+          withValue,
+        );
+      }
     });
   });
 
