@@ -3,37 +3,18 @@
 // complete or undo the interrupted one all the same. Two `phoenix` processes on one app/env: one is refused.
 // A plain `pulumi` command holding the engine's lock surfaces as the typed error, and is never broken.
 import { strict as assert } from "assert";
-import { execFileSync, spawn, type ChildProcess } from "child_process";
+import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { autoScalingGroups, launchTemplateNames, registerImage } from "./support/emulator";
 import { phoenix, startPhoenix, type PhoenixRun } from "./support/phoenix";
-import { requireLanguageHost, rig } from "./rigHooks";
+import { requireLanguageHost } from "./rigHooks";
 import { stackOutputs } from "./support/stacks";
+import { backendPath, engineLocks, pulumiPids } from "./support/engineState";
 
 const APP = "shop";
 const EXIT_LOCKED = 3; // cli/exitCodes.ts
-
-/** The pids of the rig's `pulumi <command>` processes working on `stack`. */
-function pulumiPids(command: string, stack: string): number[] {
-  try {
-    const found = execFileSync("pgrep", ["-f", `pulumi ${command} .*--stack ${stack}( |$)`]).toString();
-    return found.split("\n").filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
-
-/** A path in the rig's file backend (`.pulumi/…`). */
-const backendPath = (...parts: string[]) =>
-  path.join(new URL(rig().env.PULUMI_BACKEND_URL).pathname, ".pulumi", ...parts);
-
-/** The engine's lock files of `stack` in the rig's file backend. */
-function engineLocks(stack: string): string[] {
-  const dir = backendPath("locks", "organization", "phoenix", stack);
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith(".json")) : [];
-}
 
 /** The names of the creates a killed update left pending in `stack`'s checkpoint (the file backend's JSON). */
 function pendingCreates(stack: string): string[] {

@@ -13,20 +13,11 @@ import * as os from "os";
 import * as path from "path";
 import { autoScalingGroups, launchTemplateNames, registerImage } from "./support/emulator";
 import { phoenix, startPhoenix, type PhoenixProcess, type PhoenixRun } from "./support/phoenix";
-import { requireLanguageHost, rig } from "./rigHooks";
+import { requireLanguageHost } from "./rigHooks";
+import { engineLocks, pulumiPids } from "./support/engineState";
 
 const APP = "shop";
 const EXIT_ABORTED = 130; // cli/exitCodes.ts
-
-/** The pids of the rig's `pulumi up` processes working on `stack`. */
-function pulumiUpPids(stack: string): number[] {
-  try {
-    const found = execFileSync("pgrep", ["-f", `pulumi up .*--stack ${stack}( |$)`]).toString();
-    return found.split("\n").filter(Boolean).map(Number);
-  } catch {
-    return []; // pgrep exits 1 when nothing matches
-  }
-}
 
 /** The process group of `pid`. */
 function processGroup(pid: number): number {
@@ -35,13 +26,6 @@ function processGroup(pid: number): number {
       .toString()
       .trim(),
   );
-}
-
-/** The engine's lock files of `stack` in the rig's file backend. */
-function engineLocks(stack: string): string[] {
-  const backend = new URL(rig().env.PULUMI_BACKEND_URL).pathname;
-  const dir = path.join(backend, ".pulumi", "locks", "organization", "phoenix", stack);
-  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((file) => file.endsWith(".json")) : [];
 }
 
 /** The pending operations the state of `stack` records (what a terminated update leaves behind). */
@@ -75,12 +59,12 @@ async function midDeploy(env: string, up: PhoenixProcess): Promise<number> {
   const stack = `${APP}-${env}-blue`;
   await until(`the pulumi up of ${stack}`, () => {
     if (ended) throw new Error("phoenix up ended before its pulumi up was seen");
-    return pulumiUpPids(stack).length > 0;
+    return pulumiPids("up", stack).length > 0;
   });
   await until(`the launch template of ${stack} in the emulator`, async () =>
     (await launchTemplateNames()).some((name) => name.startsWith(stack)),
   );
-  return pulumiUpPids(stack)[0];
+  return pulumiPids("up", stack)[0];
 }
 
 /** Everything phoenix printed, for the assertion messages. */
