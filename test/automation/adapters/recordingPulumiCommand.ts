@@ -464,6 +464,14 @@ function asTheEngineSends(
       if (rest.preludeEvent && Object.keys(rest.preludeEvent.config ?? {}).length === 0) {
         return { ...rest, preludeEvent: { config } };
       }
+      if (rest.preludeEvent) {
+        // A model plays the program with the plain config; the CLI shows the stack's secrets as "[secret]".
+        const shown = Object.entries(rest.preludeEvent.config ?? {}).map(([key, value]) => [
+          key,
+          stack.config[key]?.secret ? "[secret]" : value,
+        ]);
+        return { ...rest, preludeEvent: { config: Object.fromEntries(shown) } };
+      }
       if (rest.summaryEvent) {
         const given = rest.summaryEvent as NonNullable<EngineEvent["summaryEvent"]> & {
           PolicyPacks?: Record<string, string>;
