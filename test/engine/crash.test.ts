@@ -7,11 +7,11 @@ import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { autoScalingGroups, launchTemplateNames, registerImage } from "./support/emulator";
-import { phoenix, startPhoenix, type PhoenixRun } from "./support/phoenix";
+import { autoScalingGroups, registerImage } from "./support/emulator";
+import { phoenix, startPhoenix } from "./support/phoenix";
 import { requireLanguageHost } from "./rigHooks";
 import { stackOutputs } from "./support/stacks";
-import { backendPath, engineLocks, pulumiPids } from "./support/engineState";
+import { backendPath, engineLocks, midDeploy, pulumiPids, until } from "./support/engineState";
 
 const APP = "shop";
 const EXIT_LOCKED = 3; // cli/exitCodes.ts
@@ -28,29 +28,6 @@ function pendingCreates(stack: string): string[] {
   return (state.checkpoint.latest?.pending_operations ?? [])
     .filter((operation) => operation.type === "creating")
     .map((operation) => operation.resource.inputs?.name ?? operation.resource.urn.split("::").pop()!);
-}
-
-async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 120_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Wait until `phoenix up` is inside its `pulumi up` of the blue fleet and the launch template exists. */
-async function midDeploy(env: string, up: { done: Promise<PhoenixRun> }): Promise<number> {
-  let ended = false;
-  void up.done.then(() => (ended = true));
-  const stack = `${APP}-${env}-blue`;
-  await until(`the pulumi up of ${stack}`, () => {
-    if (ended) throw new Error("phoenix up ended before its pulumi up was seen");
-    return pulumiPids("up", stack).length > 0;
-  });
-  await until(`the launch template of ${stack} in the emulator`, async () =>
-    (await launchTemplateNames()).some((name) => name.startsWith(stack)),
-  );
-  return pulumiPids("up", stack)[0];
 }
 
 /** The auto scaling groups of `env`'s blue fleet that exist in the emulator. */
@@ -80,7 +57,7 @@ describe("crashes and concurrency through the real engine", function () {
     await run(env, ["bootstrap"]);
     const up = startPhoenix(APP, env, ["up", "--release", "v1", "--image-id", image], project);
     started.push(up.child);
-    await midDeploy(env, up);
+    await midDeploy(`${APP}-${env}-blue`, up);
     up.child.kill("SIGKILL"); // the inline program runs inside phoenix: the engine loses its program
     await up.done;
     await until("the orphaned pulumi up to end", () => pulumiPids("up", `${APP}-${env}-blue`).length === 0);
@@ -107,7 +84,7 @@ describe("crashes and concurrency through the real engine", function () {
     await run(env, ["bootstrap"]);
     const up = startPhoenix(APP, env, ["up", "--release", "v1", "--image-id", image], project);
     started.push(up.child);
-    const pid = await midDeploy(env, up);
+    const pid = await midDeploy(`${APP}-${env}-blue`, up);
     process.kill(pid, "SIGINT");
     await new Promise((resolve) => setTimeout(resolve, 300));
     try {

@@ -14,7 +14,7 @@ import * as path from "path";
 import { autoScalingGroups, launchTemplateNames, registerImage } from "./support/emulator";
 import { phoenix, startPhoenix, type PhoenixProcess, type PhoenixRun } from "./support/phoenix";
 import { requireLanguageHost } from "./rigHooks";
-import { engineLocks, pulumiPids } from "./support/engineState";
+import { engineLocks, midDeploy } from "./support/engineState";
 
 const APP = "shop";
 const EXIT_ABORTED = 130; // cli/exitCodes.ts
@@ -44,29 +44,6 @@ function pendingOperations(project: string, stack: string): unknown[] {
   return state.deployment?.pending_operations ?? [];
 }
 
-async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 180_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
-
-/** Wait until `phoenix up` is inside its `pulumi up` of the blue fleet and the launch template exists. */
-async function midDeploy(env: string, up: PhoenixProcess): Promise<number> {
-  let ended = false;
-  void up.done.then(() => (ended = true));
-  const stack = `${APP}-${env}-blue`;
-  await until(`the pulumi up of ${stack}`, () => {
-    if (ended) throw new Error("phoenix up ended before its pulumi up was seen");
-    return pulumiPids("up", stack).length > 0;
-  });
-  await until(`the launch template of ${stack} in the emulator`, async () =>
-    (await launchTemplateNames()).some((name) => name.startsWith(stack)),
-  );
-  return pulumiPids("up", stack)[0];
-}
-
 /** Everything phoenix printed, for the assertion messages. */
 const printed = (run: PhoenixRun) => `stdout:\n${run.stdout}\nstderr:\n${run.stderr}`;
 
@@ -94,7 +71,7 @@ describe("Ctrl-C through the real engine", function () {
       detached: true,
     });
     started.push(up);
-    const pulumiGroup = processGroup(await midDeploy(env, up));
+    const pulumiGroup = processGroup(await midDeploy(`${APP}-${env}-blue`, up));
     interrupt(up.child.pid!);
     const run = await up.done;
     return { run, pulumiGroup, phoenixGroup: up.child.pid!, stack: `${APP}-${env}-blue` };
