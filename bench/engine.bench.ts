@@ -149,10 +149,16 @@ export default async function bench(): Promise<void> {
   }
   const { startRig, stopRig } = await import("../scripts/rig/rig");
   const savedEnv = { ...process.env };
-  const onSignal = () => void stopRig(RIG).finally(() => process.exit(130));
-  process.once("SIGINT", onSignal);
-  process.once("SIGTERM", onSignal);
   const project = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-engine-bench-"));
+  const onSignal = () =>
+    void stopRig(RIG).finally(() => {
+      fs.rmSync(project, { recursive: true, force: true });
+      process.exit(130);
+    });
+  // `on`, removed at the end, never `once`: signal-exit (loaded with the Automation API's execa) ends the process
+  // by the signal as soon as its own listeners are the only ones left, before the rig is stopped.
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     await stopRig(RIG); // a fresh emulator and backend
     const rig = await startRig(RIG);
