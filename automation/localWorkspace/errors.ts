@@ -122,3 +122,26 @@ export class StackLockedError extends LocalWorkspaceEngineError {
     );
   }
 }
+
+/**
+ * No project directory: neither the directory given nor any directory searched holds a `.phoenix/`. Only
+ * `bootstrap` creates one; every other command refuses before any engine call rather than start a second,
+ * empty project (against a shared backend that would bootstrap a second network).
+ */
+export class ProjectNotFoundError extends LocalWorkspaceEngineError {
+  constructor(
+    /** Every directory looked in, the nearest first. */
+    readonly searched: readonly string[],
+    /** Whether the directory was given (`--project-dir`, PHOENIX_PROJECT) rather than searched for. */
+    readonly given = false,
+  ) {
+    super(
+      (given
+        ? `No Phoenix project in ${searched[0]}: it has no .phoenix directory. `
+        : `No Phoenix project found: no .phoenix directory in ${searched.join(", ")}. `) +
+        `Run phoenix in the project directory or below it, or name it with --project-dir <dir> (or ` +
+        `PHOENIX_PROJECT); a new project is created by \`phoenix bootstrap\`, run in the directory it belongs in.`,
+      "PROJECT_NOT_FOUND",
+    );
+  }
+}

@@ -5,6 +5,9 @@ import * as path from "path";
 import type { PulumiCommand } from "@pulumi/pulumi/automation";
 import { ROLES, type Role } from "../../programs/contract";
 import { InvalidEngineInputError } from "./errors";
+import { backendUrlProblem, defaultBackendUrl, findProjectDir, isDirectory, PHOENIX_DIR } from "./project";
+
+export { defaultBackendUrl, PHOENIX_DIR } from "./project";
 
 /** A role's Pulumi program, run inline by the Automation API; its value becomes the stack outputs. */
 export type RoleProgram = () => Promise<Record<string, unknown>>;
@@ -12,20 +15,18 @@ export type RoleProgram = () => Promise<Record<string, unknown>>;
 /** The one Pulumi project every Phoenix stack belongs to (DESIGN: "one project"). */
 export const PROJECT_NAME = "phoenix";
 
-/** Directory, under `projectDir`, of the Automation API workspace and (by default) the state. */
-export const PHOENIX_DIR = ".phoenix";
-
 export interface LocalWorkspaceEngineOptions {
   /**
    * Directory the deployment belongs to. Phoenix keeps its workspace in `<projectDir>/.phoenix`: a generated
    * `Pulumi.yaml` (project `phoenix`, runtime nodejs), one `Pulumi.<stack>.yaml` per stack and, with the
    * default backend, the state in `.phoenix/state`. Nothing outside `.phoenix` is written.
-   * @default - the current working directory
+   * @default - the nearest of the current working directory and its ancestors that holds a `.phoenix`
+   *   directory, else the current working directory (where `.phoenix` is then created on first use)
    */
   projectDir?: string;
   /**
    * Where the state lives: any Pulumi backend URL (`file://…`, `s3://…`, `gs://…`, `azblob://…`,
-   * `https://api.pulumi.com`). Reaches the CLI as `PULUMI_BACKEND_URL`; a `file://` directory is created
+   * `postgres://…`, `http(s)://…` such as `https://api.pulumi.com`); other schemes are refused. Reaches the CLI as `PULUMI_BACKEND_URL`; a `file://` directory is created
    * when missing.
    * @default - `file://<projectDir>/.phoenix/state`
    */
@@ -75,22 +76,18 @@ export interface ResolvedEngineOptions {
   programs?: Record<Role, RoleProgram>;
 }
 
-const BACKEND_URL_PATTERN = /^[a-z][a-z0-9+.-]*:\/\/.+/i;
-
 /** Validate and default the options; throws `InvalidEngineInputError` listing every problem. */
 export function resolveEngineOptions(options: LocalWorkspaceEngineOptions = {}): ResolvedEngineOptions {
   const problems: string[] = [];
-  const projectDir = path.resolve(options.projectDir ?? process.cwd());
+  const projectDir = path.resolve(options.projectDir ?? findProjectDir(process.cwd()).found ?? process.cwd());
   if (options.projectDir !== undefined && !isDirectory(projectDir)) {
     problems.push(`\`projectDir\` (${JSON.stringify(options.projectDir)}) must be an existing directory`);
   }
   const workDir = path.join(projectDir, PHOENIX_DIR);
   const backendUrl = options.backendUrl ?? defaultBackendUrl(projectDir);
-  if (!BACKEND_URL_PATTERN.test(backendUrl)) {
-    problems.push(
-      `\`backendUrl\` (${JSON.stringify(options.backendUrl)}) must be a backend URL such as ` +
-        `"file:///srv/phoenix-state", "s3://bucket/prefix" or "https://api.pulumi.com"`,
-    );
+  const backendProblem = backendUrlProblem(backendUrl);
+  if (backendProblem !== undefined) {
+    problems.push(`\`backendUrl\` (${JSON.stringify(options.backendUrl)}) ${backendProblem}`);
   }
   let policyPacks: string[] = [];
   if (options.policyPacks === undefined) {
@@ -135,10 +132,6 @@ export function resolveEngineOptions(options: LocalWorkspaceEngineOptions = {}):
   };
 }
 
-export function defaultBackendUrl(projectDir: string): string {
-  return `file://${path.join(path.resolve(projectDir), PHOENIX_DIR, "state")}`;
-}
-
 /** The local directory of a `file://` backend, or undefined for other backends and `file://~` forms. */
 export function fileBackendDir(backendUrl: string): string | undefined {
   if (!backendUrl.startsWith("file://")) return undefined;
@@ -166,13 +159,5 @@ function readPackageName(manifest: string): string | undefined {
     return (JSON.parse(fs.readFileSync(manifest, "utf8")) as { name?: string }).name;
   } catch {
     return undefined;
-  }
-}
-
-function isDirectory(dir: string): boolean {
-  try {
-    return fs.statSync(dir).isDirectory();
-  } catch {
-    return false;
   }
 }

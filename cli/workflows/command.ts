@@ -2,14 +2,19 @@
 // deployment built lazily through the WorkflowContext, confirmation of destructive runs, Ctrl-C as an
 // AbortSignal, progress on stderr, the result on stdout (text, or one JSON document with --json), and
 // errors mapped to exit codes in one place.
+import { mkdir } from "fs/promises";
+import * as path from "path";
 import { Option, type Command } from "commander";
+import { NotBootstrappedError } from "../../automation/errors";
 import type { CallOptions } from "../../automation/events";
+import { PHOENIX_DIR, PROJECT_DIR_ENV } from "../../automation/localWorkspace/project";
 import { CliError, EXIT, type ExitCode } from "../exitCodes";
 import type { CliIo } from "../io";
 import { workflowContext, type Deployment, type DeploymentSettings } from "./context";
 import { toCliError } from "./errors";
 import { FlagParser, type CommonFlags } from "./flags";
 import { progressReporter } from "./progress";
+import { lookedIn } from "./render";
 
 export type Flags = CommonFlags & Record<string, unknown>;
 
@@ -36,6 +41,8 @@ export interface WorkflowCommandSpec<A, R> {
   render(result: R, settings: DeploymentSettings): string;
   /** A result that scripts must not take for success (drift found): the message, with exit code 1. */
   problem?(result: R, settings: DeploymentSettings): string | undefined;
+  /** Bootstrap: may create the project's `.phoenix/` (in the current directory, or `--project-dir`). */
+  createsProject?: boolean;
   /** Workflows report progress; `status` and `history` only read. @default true */
   progress?: boolean;
 }
@@ -59,9 +66,17 @@ function addCommonOptions(command: Command, spec: WorkflowCommandSpec<unknown, u
     .addOption(new Option("--app <name>", "application name, part of every stack name").env("PHOENIX_APP"))
     .addOption(new Option("--env <name>", "environment name, part of every stack name").env("PHOENIX_ENV"))
     .addOption(
-      new Option("--backend <url>", "Pulumi state backend (default: file://./.phoenix/state)").env(
-        "PULUMI_BACKEND_URL",
-      ),
+      new Option(
+        "--project-dir <dir>",
+        "the directory holding .phoenix/ (default: the nearest one at or above the current directory)",
+      ).env(PROJECT_DIR_ENV),
+    )
+    .addOption(
+      new Option(
+        "--backend <url>",
+        "Pulumi state backend: file://, s3://, gs://, azblob://, postgres://, http(s):// " +
+          "(default: file://<project-dir>/.phoenix/state)",
+      ).env("PULUMI_BACKEND_URL"),
     )
     .option("--region <region>", "AWS region of the health checks (default: the AWS SDK's chain)")
     .option("--json", "print one JSON document on stdout instead of text")
@@ -95,9 +110,15 @@ function print(io: CliIo, document: WorkflowDocument): void {
   io.stdout(`${JSON.stringify(document, null, 2)}\n`);
 }
 
-/** The CliError a command ends with; after Ctrl-C, whatever the workflow ended with is an interruption. */
-function failure(caught: unknown, interrupted: boolean): CliError {
-  const mapped = toCliError(caught);
+/**
+ * The CliError a command ends with; after Ctrl-C, whatever the workflow ended with is an interruption. "Not
+ * bootstrapped" names where it looked: a wrong directory or backend is the usual reason.
+ */
+function failure(caught: unknown, interrupted: boolean, settings: DeploymentSettings | undefined): CliError {
+  let mapped = toCliError(caught);
+  if (caught instanceof NotBootstrappedError && settings) {
+    mapped = new CliError(`${mapped.message} (${lookedIn(settings)})`, mapped.exitCode);
+  }
   if (!interrupted || mapped.exitCode === EXIT.aborted || caught instanceof CliError) return mapped;
   return new CliError(`Interrupted: ${mapped.message}`, EXIT.aborted);
 }
@@ -118,11 +139,14 @@ export function registerWorkflowCommand<A, R>(
     let stopListening: (() => void) | undefined;
     let progress: ReturnType<typeof progressReporter> | undefined;
     let printed = false;
+    let settings: DeploymentSettings | undefined;
     try {
       const parser = new FlagParser();
-      const settings = parser.settings(flags);
+      settings = parser.settings(flags, { createsProject: spec.createsProject === true });
       const args = await spec.parse(flags, parser, io);
       parser.done();
+      // Only bootstrap starts a project: its `.phoenix/` in the current directory (or --project-dir).
+      if (spec.createsProject) await mkdir(path.join(settings.projectDir, PHOENIX_DIR), { recursive: true });
       const context = workflowContext();
       const deployment = await context.createDeployment(settings);
       const action = spec.confirm ? await spec.confirm(deployment, args, settings) : undefined;
@@ -156,7 +180,7 @@ export function registerWorkflowCommand<A, R>(
       if (problem) throw new CliError(problem, EXIT.failed);
     } catch (caught) {
       progress?.stop();
-      const error = failure(caught, controller.signal.aborted);
+      const error = failure(caught, controller.signal.aborted, settings);
       // A result with a problem (drift) has printed its document already; every failure prints one here.
       if (json && !printed) {
         const type = caught instanceof Error ? caught.name : "Error";

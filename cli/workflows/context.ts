@@ -15,8 +15,13 @@ export type Deployment = Pick<
 export interface DeploymentSettings {
   app: string;
   env: string;
-  /** `--backend`: any Pulumi backend URL. @default - the engine's file backend under the current directory */
-  backendUrl?: string;
+  /**
+   * `--project-dir` (or PHOENIX_PROJECT), else the nearest directory at or above the current one that holds
+   * `.phoenix/` (bootstrap: else the current directory). Absolute.
+   */
+  projectDir: string;
+  /** `--backend` (or PULUMI_BACKEND_URL): a Pulumi backend URL. @default - `file://<projectDir>/.phoenix/state` */
+  backendUrl: string;
   /** `--region`: AWS region of the health probe. @default - the AWS SDK's provider chain */
   region?: string;
   /** `--keep-warm` */
@@ -43,7 +48,10 @@ export const defaultWorkflowContext: WorkflowContext = {
         import("../../automation/localWorkspace"),
         import("../../automation/aws/cloudProbe"),
       ]);
-    const engine = createLocalWorkspaceEngine({ backendUrl: settings.backendUrl });
+    const engine = createLocalWorkspaceEngine({
+      projectDir: settings.projectDir,
+      backendUrl: settings.backendUrl,
+    });
     return new BlueGreenDeployment({
       app: settings.app,
       env: settings.env,

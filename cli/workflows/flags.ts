@@ -3,8 +3,17 @@
 // Names, releases, AMI ids and alarm names go through the library's own checks, so the CLI and the
 // library never disagree on what is valid.
 import { readFile } from "fs/promises";
+import * as path from "path";
 import { MAX_DURATION_MS, Problems } from "../../automation/validate";
 import type { NetworkVpc } from "../../automation/errors";
+import { ProjectNotFoundError } from "../../automation/localWorkspace/errors";
+import {
+  backendUrlProblem,
+  defaultBackendUrl,
+  findProjectDir,
+  isDirectory,
+  isProjectDir,
+} from "../../automation/localWorkspace/project";
 import type { Capacity } from "../../automation/types";
 import { CliError, EXIT } from "../exitCodes";
 import type { DeploymentSettings } from "./context";
@@ -15,6 +24,7 @@ export interface CommonFlags {
   app?: string;
   env?: string;
   backend?: string;
+  projectDir?: string;
   region?: string;
   json?: boolean;
   yes?: boolean;
@@ -22,15 +32,18 @@ export interface CommonFlags {
   healthTimeout?: string;
 }
 
-const BACKEND_URL = /^[a-z][a-z0-9+.-]*:\/\/.+/i;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const DURATION_PART = /(\d+)(ms|s|m|h|d)/g;
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 const DURATION_ALLOWED = "must be a duration such as 500ms, 30s, 5m, 1h or 1h30m (at most 7 days)";
 
-/** Collects the problems of one command line; `done()` throws them all as one CliError (exit 2). */
+/**
+ * Collects the problems of one command line; `done()` throws them all as one CliError (exit 2), else the
+ * refusal of a command run outside any project.
+ */
 export class FlagParser {
   private readonly problems = new Problems();
+  private missingProject?: ProjectNotFoundError;
 
   get list(): readonly string[] {
     return this.problems.list;
@@ -172,8 +185,33 @@ export class FlagParser {
     }
   }
 
-  /** The app/env, backend, region and deployment timings every command shares. */
-  settings(flags: CommonFlags): DeploymentSettings {
+  /**
+   * The project directory: `--project-dir` (or PHOENIX_PROJECT), else the nearest of `cwd` and its ancestors
+   * that holds `.phoenix/`. With `createsProject` (bootstrap), a directory without one is where it is
+   * created (`cwd` when none was found nor given); other commands are refused, naming where they looked.
+   */
+  projectDir(given: string | undefined, cwd: string, createsProject: boolean): string {
+    if (given !== undefined) {
+      const dir = path.resolve(cwd, given);
+      if (given === "" || !isDirectory(dir)) {
+        this.add(
+          "--project-dir",
+          given,
+          "must be an existing directory (the one that holds, or will hold, .phoenix/)",
+        );
+      } else if (!createsProject && !isProjectDir(dir)) {
+        this.missingProject = new ProjectNotFoundError([dir], true);
+      }
+      return dir;
+    }
+    const search = findProjectDir(cwd);
+    if (search.found !== undefined) return search.found;
+    if (!createsProject) this.missingProject = new ProjectNotFoundError(search.searched);
+    return path.resolve(cwd);
+  }
+
+  /** The app/env, project, backend, region and deployment timings every command shares. */
+  settings(flags: CommonFlags, { createsProject = false, cwd = process.cwd() } = {}): DeploymentSettings {
     const app = this.required(
       "--app",
       flags.app,
@@ -186,20 +224,17 @@ export class FlagParser {
     );
     this.name("--app", app);
     this.name("--env", env);
-    if (flags.backend !== undefined && !BACKEND_URL.test(flags.backend)) {
-      this.add(
-        "--backend",
-        flags.backend,
-        "must be a Pulumi backend URL such as file:///srv/phoenix-state, s3://bucket/prefix or https://api.pulumi.com",
-      );
-    }
+    const backendProblem = flags.backend === undefined ? undefined : backendUrlProblem(flags.backend);
+    if (backendProblem !== undefined) this.add("--backend", flags.backend, backendProblem);
+    const projectDir = this.projectDir(flags.projectDir, cwd, createsProject);
     if (flags.region !== undefined && !AWS_REGION.test(flags.region)) {
       this.add("--region", flags.region, "must be an AWS region such as us-east-1 or eu-west-3");
     }
     return {
       app: app ?? "",
       env: env ?? "",
-      backendUrl: flags.backend,
+      projectDir,
+      backendUrl: flags.backend ?? defaultBackendUrl(projectDir),
       region: flags.region,
       keepWarmMs: this.duration("--keep-warm", flags.keepWarm),
       healthTimeoutMs: this.duration("--health-timeout", flags.healthTimeout),
@@ -207,10 +242,12 @@ export class FlagParser {
   }
 
   done(): void {
-    if (this.problems.list.length === 0) return;
-    throw new CliError(
-      `invalid input, nothing was changed:\n${this.problems.list.map((p) => `  - ${p}`).join("\n")}`,
-      EXIT.badInput,
-    );
+    if (this.problems.list.length > 0) {
+      throw new CliError(
+        `invalid input, nothing was changed:\n${this.problems.list.map((p) => `  - ${p}`).join("\n")}`,
+        EXIT.badInput,
+      );
+    }
+    if (this.missingProject) throw this.missingProject;
   }
 }

@@ -20,6 +20,10 @@ import { drawTraffic, type TrafficView } from "../plan/traffic";
 import type { DeploymentSettings } from "./context";
 import { describeOps, seconds } from "./progress";
 
+/** Where a command looked, for every "nothing here yet" message: the project directory and the backend. */
+export const lookedIn = (s: Pick<DeploymentSettings, "projectDir" | "backendUrl">) =>
+  `project ${s.projectDir}, backend ${s.backendUrl}`;
+
 /** `--app shop --env prod`, for the next command to run. */
 const target = (s: DeploymentSettings) => `--app ${s.app} --env ${s.env}`;
 
@@ -164,11 +168,12 @@ export function trafficOfStatus(s: DeploymentStatus): TrafficView {
   };
 }
 
-export function renderStatus(s: DeploymentStatus): string {
+export function renderStatus(s: DeploymentStatus, settings: DeploymentSettings): string {
   const out = [`${s.app}/${s.env}`];
   if (!s.bootstrapped) {
     out.push(
-      `Not bootstrapped (missing ${s.missingStacks.join(", ")}): phoenix bootstrap --app ${s.app} --env ${s.env}`,
+      `Not bootstrapped (missing ${s.missingStacks.join(", ")}; ${lookedIn(settings)}): ` +
+        `phoenix bootstrap --app ${s.app} --env ${s.env}`,
     );
   } else {
     out.push("", drawTraffic(trafficOfStatus(s)), "");
@@ -221,8 +226,9 @@ export function renderStatus(s: DeploymentStatus): string {
   return out.join("\n") + "\n";
 }
 
-export function renderHistory(records: HistoryRecord[]): string {
-  if (records.length === 0) return "No workflows yet.\n";
+export function renderHistory(records: HistoryRecord[], settings: DeploymentSettings): string {
+  if (records.length === 0)
+    return `No workflows yet for ${settings.app}/${settings.env} (${lookedIn(settings)}).\n`;
   const lines = records.map((r) => {
     const took = r.durationMs !== undefined ? ` in ${seconds(r.durationMs)}` : "";
     const params = Object.entries(r.params)

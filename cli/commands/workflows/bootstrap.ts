@@ -77,6 +77,7 @@ export function registerBootstrap(program: Command, io: CliIo): void {
       };
       return { network: withoutUndefined(network), router: withoutUndefined(router) };
     },
+    createsProject: true,
     run: (deployment, args, call) => deployment.bootstrap({ ...args, ...call }),
     render: renderBootstrap,
   });

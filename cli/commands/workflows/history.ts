@@ -22,6 +22,6 @@ export function registerHistory(program: Command, io: CliIo): void {
       limit: parser.integer("--limit", flags.limit as string | undefined, 1, 1_000_000),
     }),
     run: (deployment, args) => deployment.history(args),
-    render: (result) => renderHistory(result),
+    render: (result, settings) => renderHistory(result, settings),
   });
 }

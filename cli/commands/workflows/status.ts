@@ -20,6 +20,6 @@ export function registerStatus(program: Command, io: CliIo): void {
     progress: false,
     parse: () => undefined,
     run: (deployment, _args, call) => deployment.status({ signal: call.signal }),
-    render: (result) => renderStatus(result),
+    render: (result, settings) => renderStatus(result, settings),
   });
 }

@@ -792,7 +792,7 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
             error.message,
             /`projectDir` \("\/definitely\/not\/here"\) must be an existing directory/,
           );
-          assert.match(error.message, /`backendUrl` \("phoenix-state"\) must be a backend URL/);
+          assert.match(error.message, /`backendUrl` \("phoenix-state"\) must be a Pulumi backend URL/);
           assert.match(error.message, /`policyPackConfigs` has 2 files for 1 policy packs/);
           assert.match(error.message, /missing: fleet, router, golden-ami/);
           return true;

@@ -1,6 +1,6 @@
 // The workflow commands through `runCli`, with the WorkflowContext replaced: a BlueGreenDeployment on the
 // in-memory engine and scripted probe (fake clock, temp journal dir), and a Ctrl-C the test can press.
-import { mkdtempSync, rmSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { BlueGreenDeployment } from "../../../automation/blueGreen";
@@ -30,6 +30,8 @@ export interface CliHarness {
   engine: MemoryEngine;
   probe: MemoryCloudProbe;
   stateDir: string;
+  /** The project directory every command finds (through PHOENIX_PROJECT, set while the harness lives). */
+  projectDir: string;
   /** Settings of every deployment the commands asked the context for. */
   created: DeploymentSettings[];
   /**
@@ -50,6 +52,11 @@ export function cliHarness(
   options: { engine?: MemoryEngineOptions; context?: Partial<WorkflowContext> } = {},
 ): CliHarness {
   const stateDir = mkdtempSync(join(tmpdir(), "phoenix-cli-"));
+  // Commands outside a project are refused: the harness gives them one, whatever the current directory.
+  const projectDir = join(stateDir, "project");
+  mkdirSync(join(projectDir, ".phoenix"), { recursive: true });
+  const previousProject = process.env.PHOENIX_PROJECT;
+  process.env.PHOENIX_PROJECT = projectDir;
   const engine = new MemoryEngine(options.engine);
   const probe = new MemoryCloudProbe(engine);
   const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
@@ -87,6 +94,7 @@ export function cliHarness(
     engine,
     probe,
     stateDir,
+    projectDir,
     created,
     interrupt: () => {
       if (!listener) return false;
@@ -103,6 +111,8 @@ export function cliHarness(
     ups: (stack) => engine.calls.filter((c) => c.method === "up" && c.stack === stack).length,
     cleanup() {
       restore();
+      if (previousProject === undefined) delete process.env.PHOENIX_PROJECT;
+      else process.env.PHOENIX_PROJECT = previousProject;
       rmSync(stateDir, { recursive: true, force: true });
     },
   };

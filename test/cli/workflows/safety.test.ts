@@ -179,6 +179,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
         {
           app: "shop",
           env: "prod",
+          projectDir: h.projectDir,
           backendUrl: "s3://state/phoenix",
           region: "eu-west-3",
           keepWarmMs: 5_400_000,

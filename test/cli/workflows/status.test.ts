@@ -1,7 +1,7 @@
 // `phoenix status` beyond the happy picture (unhealthy colours, an interrupted workflow, no bootstrap),
 // and the default WorkflowContext against a machine without the Pulumi CLI.
 import { strict as assert } from "assert";
-import { mkdtempSync, rmSync } from "fs";
+import { mkdirSync, mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { EXIT } from "../../../cli/exitCodes";
@@ -19,7 +19,9 @@ describe("phoenix status", () => {
     assert.equal(run.code, EXIT.ok);
     assert.equal(
       run.out,
-      "shop/prod\nNot bootstrapped (missing shop-prod-network, shop-prod-router): phoenix bootstrap --app shop --env prod\n",
+      "shop/prod\nNot bootstrapped (missing shop-prod-network, shop-prod-router; " +
+        `project ${h.projectDir}, backend file://${h.projectDir}/.phoenix/state): ` +
+        "phoenix bootstrap --app shop --env prod\n",
     );
   });
 
@@ -119,12 +121,23 @@ describe("the default workflow context", () => {
   it("exits 4 with the install hint when no pulumi is on PATH", async function () {
     this.timeout(60_000); // loads the Automation API and the AWS SDK on first use
     const empty = mkdtempSync(join(tmpdir(), "phoenix-nopath-"));
+    const project = join(empty, "project");
+    mkdirSync(join(project, ".phoenix"), { recursive: true });
     const path = process.env.PATH;
     process.env.PATH = empty;
     try {
       const io = memoryIo();
       const code = await runCli(
-        ["status", ...TARGET, "--backend", `file://${empty}/state`, "--region", "eu-west-1"],
+        [
+          "status",
+          ...TARGET,
+          "--project-dir",
+          project,
+          "--backend",
+          `file://${empty}/state`,
+          "--region",
+          "eu-west-1",
+        ],
         io,
       );
       assert.equal(code, EXIT.missingPrerequisite, io.err);
