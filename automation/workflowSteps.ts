@@ -21,6 +21,7 @@ import {
 import { configBefore, fleetConfig } from "./fleetOptions";
 import { checkHealthy, waitHealthy, type Clock } from "./health";
 import { immutableUpdates } from "./immutableGuard";
+import { secretValuesOf, withSecretsRedacted } from "./secrets";
 import { newDeploymentId, retiredAt, type Journal } from "./journal";
 import type { CloudProbe, Engine, EngineStack } from "./seams";
 import {
@@ -138,7 +139,8 @@ export class WorkflowSteps {
           if (!created) {
             restore = { stack: selected, config: configBefore(await selected.getAllConfig(), config) };
           }
-          await selected.setAllConfig(config);
+          // The SDK's error for a failed `config set-all` quotes its command line, secrets included.
+          await withSecretsRedacted(secretValuesOf(config), () => selected.setAllConfig(config));
           return selected;
         },
         { colour, detail: `release ${options.release}` },
@@ -192,7 +194,12 @@ export class WorkflowSteps {
       if (restore && !deployAttempted) {
         const { stack, config } = restore;
         try {
-          await run.step(step("restore-config"), () => stack.setAllConfig(config), { colour }, false);
+          await run.step(
+            step("restore-config"),
+            () => withSecretsRedacted(secretValuesOf(config), () => stack.setAllConfig(config)),
+            { colour },
+            false,
+          );
         } catch {
           cleanedUp = false;
         }

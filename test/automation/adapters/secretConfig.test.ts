@@ -12,7 +12,8 @@ import { createLocalWorkspaceEngine, type RoleProgram } from "../../../automatio
 import type { CloudProbe, TargetGroupHealth } from "../../../automation/seams";
 import { ROLES, type Role } from "../../../programs/contract";
 import { FakeEngineModel } from "./fakeEngineModel";
-import { RecordingPulumiCommand, valueOf } from "./recordingPulumiCommand";
+import { DeployFailedError } from "../../../automation/errors";
+import { RecordingPulumiCommand, valueOf, type ScriptedFailure } from "./recordingPulumiCommand";
 
 class HealthyProbe implements CloudProbe {
   async targetGroupHealth(targetGroupArn: string): Promise<TargetGroupHealth> {
@@ -44,15 +45,17 @@ describe("user data over the LocalWorkspace adapter: secret config", function ()
   const dirs: string[] = [];
   after(() => dirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
 
-  it("is set with --secret, kept secret by the stack, and found in no event and no project file", async () => {
-    const marker = `phoenix-secret-marker-${randomBytes(6).toString("hex")}`;
-    const userData = `#!/bin/sh\nexport API_TOKEN=${marker}\n`;
-    const forbidden = [marker, Buffer.from(userData).toString("base64")];
+  const marker = `phoenix-secret-marker-${randomBytes(6).toString("hex")}`;
+  // Several lines, as a real script: a quoted command line may break it up.
+  const userData = `#!/bin/sh\nexport API_TOKEN=${marker}\nexec /opt/app/run\n`;
+  const forbidden = [marker, Buffer.from(userData).toString("base64")];
+
+  function setUp(failWhen?: (args: string[]) => ScriptedFailure | undefined) {
     const projectDir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-secret-"));
     const packDir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-secret-pack-"));
     dirs.push(projectDir, packDir);
     fs.writeFileSync(path.join(packDir, "PulumiPolicy.yaml"), "runtime: nodejs\n");
-    const cli = new RecordingPulumiCommand({ model: new FakeEngineModel(), version: "3.220.0" });
+    const cli = new RecordingPulumiCommand({ model: new FakeEngineModel(), version: "3.220.0", failWhen });
     const engine = createLocalWorkspaceEngine({
       projectDir,
       pulumiCommand: cli.asPulumiCommand(),
@@ -71,6 +74,26 @@ describe("user data over the LocalWorkspace adapter: secret config", function ()
       healthPollMs: 1,
       onProgress: (event) => events.push(event),
     });
+    return { projectDir, cli, events, deployment };
+  }
+
+  /** Where the marker or the base64 is found: the events, every project file, the error and its cause. */
+  function findings(projectDir: string, events: ProgressEvent[], error?: unknown): string[] {
+    const holds = (where: string, text: string) =>
+      forbidden.filter((s) => text.includes(s)).map((s) => `${where}: ${s}`);
+    const errorText =
+      error instanceof Error
+        ? [error.message, error.stack, (error.cause as Error | undefined)?.message].join("\n")
+        : "";
+    return [
+      ...events.flatMap((event, i) => holds(`progress event ${i}`, JSON.stringify(event))),
+      ...filesUnder(projectDir).flatMap((file) => holds(file, fs.readFileSync(file, "latin1"))),
+      ...holds("the error", errorText),
+    ];
+  }
+
+  it("is set with --secret, kept secret by the stack, and found in no event and no project file", async () => {
+    const { projectDir, cli, events, deployment } = setUp();
     await deployment.bootstrap();
     const { colour } = await deployment.up({ release: "r1", imageId: "ami-0123456789abcdef0", userData });
     const stack = `shop-prod-${colour}`;
@@ -87,15 +110,25 @@ describe("user data over the LocalWorkspace adapter: secret config", function ()
     // Everything else stays plain config.
     assert.strictEqual(setAll[0].args[setAll[0].args.indexOf(`phoenix:release=r1`) - 1], "--plaintext");
 
-    const found = [
-      ...events.flatMap((event, i) =>
-        forbidden.filter((s) => JSON.stringify(event).includes(s)).map((s) => `progress event ${i}: ${s}`),
-      ),
-      ...filesUnder(projectDir).flatMap((file) =>
-        forbidden.filter((s) => fs.readFileSync(file, "latin1").includes(s)).map((s) => `${file}: ${s}`),
-      ),
-    ];
     assert.ok(events.some((event) => event.kind === "engine"));
-    assert.deepStrictEqual(found, []);
+    assert.deepStrictEqual(findings(projectDir, events), []);
+  });
+
+  it("is in no error, record or event when `config set-all` fails (the SDK quotes its command line)", async () => {
+    const failing = (args: string[]): ScriptedFailure | undefined =>
+      args[0] === "config" && args[1] === "set-all" && args.some((arg) => arg.startsWith("phoenix:userData="))
+        ? { code: 255, stderr: "error: could not save the stack settings\n" }
+        : undefined;
+    const { projectDir, events, deployment } = setUp(failing);
+    await deployment.bootstrap();
+    const error = await deployment.up({ release: "r1", imageId: "ami-0123456789abcdef0", userData }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.ok(error instanceof DeployFailedError, String(error));
+    // The failure still says what failed, with the secret shown as "[secret]".
+    assert.match(error.message, /config set-all .*--secret phoenix:userData=\[secret\]/s);
+    assert.match(error.message, /could not save the stack settings/);
+    assert.deepStrictEqual(findings(projectDir, events, error), []);
   });
 });
