@@ -19,6 +19,7 @@ import type { EngineEvent, PulumiCommand } from "@pulumi/pulumi/automation";
 import { EventsClient, EventsService } from "@pulumi/pulumi/proto/events_grpc_pb";
 import type { EventRequest } from "@pulumi/pulumi/proto/events_pb";
 
+import type { EngineStack } from "../../automation/seams";
 import { REPO_ROOT } from "./cache";
 import { startRig, stopRig } from "./rig";
 
@@ -453,47 +454,41 @@ async function record(
       program.gate = undefined;
     },
   );
+  /** Start `operation` on a stack whose program waits, abort it once the program runs, and expect a failure. */
+  const cancelWhileTheProgramRuns = async (
+    what: string,
+    operation: (
+      stack: EngineStack,
+      onEvent: (event: EngineEvent) => void,
+      signal: AbortSignal,
+    ) => Promise<unknown>,
+  ) => {
+    const cancelStack = await engine.createOrSelectStack("tx-cancel", "fleet");
+    let open!: () => void;
+    program.gate = new Promise<void>((resolve) => (open = resolve));
+    program.mode = "gated";
+    program.entered = 0;
+    const controller = new AbortController();
+    const running = op((onEvent) => operation(cancelStack, onEvent, controller.signal));
+    await until(`the ${what}'s program`, () => program.entered > 0);
+    await sleep(2000);
+    controller.abort();
+    const settled = await Promise.race([running, sleep(30_000).then(() => "timeout" as const)]);
+    open();
+    const result = settled === "timeout" ? await running : settled;
+    expectFailure(result, `the cancelled ${what}`);
+    program.gate = undefined;
+  };
   await scenario(
     "cancel",
     "up cancelled through its AbortSignal (the SDK sends SIGINT) while the program runs: graceful cancel",
-    async () => {
-      const cancelStack = await engine.createOrSelectStack("tx-cancel", "fleet");
-      let open!: () => void;
-      program.gate = new Promise<void>((resolve) => (open = resolve));
-      program.mode = "gated";
-      program.entered = 0;
-      const controller = new AbortController();
-      const up = op((onEvent) => cancelStack.up({ onEvent, signal: controller.signal }));
-      await until("the up's program", () => program.entered > 0);
-      await sleep(2000);
-      controller.abort();
-      const settled = await Promise.race([up, sleep(30_000).then(() => "timeout" as const)]);
-      open();
-      const result = settled === "timeout" ? await up : settled;
-      expectFailure(result, "the cancelled up");
-      program.gate = undefined;
-    },
+    () => cancelWhileTheProgramRuns("up", (stack, onEvent, signal) => stack.up({ onEvent, signal })),
   );
   await scenario(
     "cancel-preview",
     "preview cancelled through its AbortSignal while the program runs: graceful cancel",
-    async () => {
-      const cancelStack = await engine.createOrSelectStack("tx-cancel", "fleet");
-      let open!: () => void;
-      program.gate = new Promise<void>((resolve) => (open = resolve));
-      program.mode = "gated";
-      program.entered = 0;
-      const controller = new AbortController();
-      const preview = op((onEvent) => cancelStack.preview({ onEvent, signal: controller.signal }));
-      await until("the preview's program", () => program.entered > 0);
-      await sleep(2000);
-      controller.abort();
-      const settled = await Promise.race([preview, sleep(30_000).then(() => "timeout" as const)]);
-      open();
-      const result = settled === "timeout" ? await preview : settled;
-      expectFailure(result, "the cancelled preview");
-      program.gate = undefined;
-    },
+    () =>
+      cancelWhileTheProgramRuns("preview", (stack, onEvent, signal) => stack.preview({ onEvent, signal })),
   );
   await scenario(
     "stale-lock",
