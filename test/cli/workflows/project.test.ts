@@ -42,6 +42,11 @@ describe("the project directory", () => {
   /** One in-memory "backend" per project: its engine and its records, as the LocalWorkspace engine keeps them. */
   const engines = new Map<string, MemoryEngine>();
   const clock = { now: Date.parse("2026-01-01T00:00:00Z") };
+  /**
+   * Where the in-memory context keeps a project's records: outside the project, so that only the CLI can have
+   * made its `.phoenix/` (the default-context test puts them where the file backend keeps them).
+   */
+  let recordsOf: (projectDir: string) => string;
 
   const phoenix = async (argv: string[], where: string): Promise<Run> => {
     process.chdir(where);
@@ -78,6 +83,7 @@ describe("the project directory", () => {
     delete process.env.PULUMI_BACKEND_URL;
     created = [];
     engines.clear();
+    recordsOf = (projectDir) => join(dirs.base, "records", projectDir.replace(/\//g, "_"));
     restoreContext = setWorkflowContext({
       async createDeployment(settings) {
         created.push(settings);
@@ -88,7 +94,7 @@ describe("the project directory", () => {
           env: settings.env,
           engine,
           probe: new MemoryCloudProbe(engine),
-          stateDir: join(settings.projectDir, ".phoenix", "state"),
+          stateDir: recordsOf(settings.projectDir),
           healthTimeoutMs: 60_000,
           healthPollMs: 1000,
           now: () => clock.now,
@@ -232,17 +238,27 @@ describe("the project directory", () => {
   it("the default context keeps the records in the project found, whatever the current directory", async function () {
     this.timeout(60_000); // loads the Automation API on first use
     // Records written by the in-memory context into <root>/.phoenix/state, where the file backend's are.
+    recordsOf = (projectDir) => join(projectDir, ".phoenix", "state");
     for (const argv of [
       ["bootstrap", ...TARGET],
       ["up", ...TARGET, "--release", "v1", "--image-id", AMI_1],
     ])
       assert.equal((await phoenix(argv, dirs.root)).code, EXIT.ok, argv.join(" "));
     const expected = await json(["history", ...TARGET], dirs.root);
+    // With a remote backend the records live in the project's .phoenix itself.
+    const STAGE = ["--app", "shop", "--env", "stage"];
+    recordsOf = (projectDir) => join(projectDir, ".phoenix");
+    assert.equal((await phoenix(["bootstrap", ...STAGE], dirs.root)).code, EXIT.ok);
+    const remote = ["history", ...STAGE, "--backend", "s3://team-state/phoenix"];
+    const expectedRemote = await json(remote, dirs.root);
+    assert.equal((expectedRemote as unknown[]).length, 1);
     restoreContext(); // the production context: LocalWorkspace engine (history needs no pulumi call)
     assert.deepEqual(await json(["history", ...TARGET], dirs.sub), expected);
     assert.deepEqual(await json(["history", ...TARGET, "--project-dir", dirs.root], dirs.base), expected);
+    assert.deepEqual(await json([...remote, "--project-dir", dirs.root], dirs.base), expectedRemote);
     process.env.PHOENIX_PROJECT = dirs.root;
     assert.deepEqual(await json(["history", ...TARGET], dirs.base), expected);
+    assert.deepEqual(await json(remote, dirs.base), expectedRemote);
   });
 
   describe("--backend", () => {
