@@ -133,6 +133,16 @@ describe("secrets stay secret: user data with a marker", () => {
     });
 
     assert.ok(printed.length > 20, "the commands printed something to search");
+    const records = (dir: string): string[] =>
+      readdirSync(dir).flatMap((entry) =>
+        statSync(join(dir, entry)).isDirectory()
+          ? records(join(dir, entry))
+          : [readFileSync(join(dir, entry), "utf8")],
+      );
+    assert.ok(
+      records(h.stateDir).some((text) => text.includes('"v2"')),
+      "the records of these workflows are in the directory searched",
+    );
     assert.deepEqual(
       [
         ...searchDirectory(h.stateDir),
