@@ -73,8 +73,8 @@ export const defaultWorkflowContext: WorkflowContext = {
       listener(presses);
       if (presses < 2) return;
       // Asked twice: stop now. The only process.exit of the CLI: the workflow would not return in time. Exit
-      // handlers still run (proper-lockfile releases the lock, the process-group wrapper of automation/localWorkspace/pulumiProcessGroup.ts stops the `pulumi` child); the journal
-      // lets the next workflow complete or undo this one.
+      // handlers still run (proper-lockfile releases the lock; automation/localWorkspace/pulumiProcessGroup.ts
+      // stops the `pulumi` child); the journal lets the next workflow complete or undo this one.
       process.removeListener("SIGINT", onSigint);
       process.exit(EXIT.aborted);
     };
