@@ -20,6 +20,7 @@ import { EventsClient, EventsService } from "@pulumi/pulumi/proto/events_grpc_pb
 import type { EventRequest } from "@pulumi/pulumi/proto/events_pb";
 
 import type { EngineStack } from "../../automation/seams";
+import type { Transcript, TranscriptCommand } from "../../test/automation/adapters/transcripts";
 import { REPO_ROOT } from "./cache";
 import { startRig, stopRig } from "./rig";
 
@@ -32,26 +33,6 @@ const OUT_DIR = path.join(REPO_ROOT, "test", "fixtures", "transcripts");
 const ROLES = ["network", "fleet", "router", "golden-ami"] as const;
 
 /** One command line as the CLI ran it. */
-export interface TranscriptCommand {
-  argv: string[];
-  exitCode: number | null;
-  /** Set when the CLI died of a signal instead of exiting. */
-  signal?: string;
-  stdout: string;
-  stderr: string;
-  /** What the SDK made of a failure (its error class), for the reader; tests derive it by replaying. */
-  sdkError?: string;
-  /** The engine events of preview/up/refresh/destroy, in the order the SDK received them. */
-  events?: EngineEvent[];
-}
-
-export interface Transcript {
-  scenario: string;
-  description: string;
-  pulumiVersion: string;
-  provider: string;
-  commands: TranscriptCommand[];
-}
 
 const PROVIDER_NOTE =
   "the rig's test aws provider (test/engine/provider), not pulumi-aws: it sends no detailedDiff, so step " +

@@ -11,10 +11,13 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export interface TranscriptCommand {
   argv: string[];
   exitCode: number | null;
+  /** Set when the CLI died of a signal instead of exiting. */
   signal?: string;
   stdout: string;
   stderr: string;
+  /** What the SDK made of a failure (its error class), for the reader; tests derive it by replaying. */
   sdkError?: string;
+  /** The engine events of preview/up/refresh/destroy, in the order the SDK received them. */
   events?: EngineEvent[];
 }
 
