@@ -197,6 +197,10 @@ function drifted(events: EngineEvent[]) {
 
 describe("the rig's aws provider, through the real Pulumi CLI", function () {
   this.timeout(10 * 60 * 1000);
+  // One retry: in a clean-clone CI run (3 full runs so far), one `up` of an inline program in this process failed
+  // before any resource with "14 UNAVAILABLE: No connection established" from the program's gRPC channel to the
+  // engine (the Node SDK, pulumi/pulumi#6457, closed without a repro). A real failure still fails twice.
+  this.retries(1);
   let world: ProviderWorld;
   let stack: Stack;
   let made: Made;
