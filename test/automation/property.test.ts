@@ -5,12 +5,12 @@ import assert from "assert";
 import fc from "fast-check";
 import { WorkflowError } from "../../automation/errors";
 import { findInterrupted } from "../../automation/journal";
-import { InjectedFault, type FaultMode } from "../../automation/memoryEngine";
+import { InjectedFault } from "../../automation/memoryEngine";
 import { COLOURS, stackName, type Colour } from "../../programs/contract";
+import { colour, faults, type Fault } from "./arbitraries";
 import { AMI_1, AMI_2, APP, ENV, harness, releaseOf, weights, type Harness } from "./harness";
 import { assertConsistent, assertNoWeightOnEmptyColour, assertSafeAfterFailure, observe } from "./invariants";
 
-type Fault = { offset: number; mode: FaultMode };
 type Op =
   | { kind: "up"; release: number; force: boolean; faults: Fault[] }
   | { kind: "swap"; steps: number[]; faults: Fault[] }
@@ -24,15 +24,6 @@ type Op =
   | { kind: "driftRouter" }
   | { kind: "wait"; ms: number };
 
-// At most two faults per workflow: each undo action is tried three times, so one attempt always succeeds.
-const faults = fc.array(
-  fc.record({
-    offset: fc.integer({ min: 1, max: 40 }),
-    mode: fc.constantFrom<FaultMode>("before", "midway", "after"),
-  }),
-  { maxLength: 2 },
-);
-const colour = fc.constantFrom<Colour>("blue", "green");
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
