@@ -35,6 +35,15 @@ function crashDuring(run: Promise<unknown>, hung: () => boolean): Promise<void> 
   return whileRunning(run, hung, "the engine call where the process dies");
 }
 
+/** Bootstrap, then an up of v1 whose process dies inside the engine's up of the blue stack. */
+async function killedDuringUpOfBlue(c: ReturnType<typeof crashable>): Promise<void> {
+  await c.h.deployment.bootstrap();
+  let hung = false;
+  c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-blue"));
+  await crashDuring(c.h.deployment.up({ release: "v1", imageId: AMI_1 }), () => hung);
+  c.kill();
+}
+
 describe("crash recovery from the journal", () => {
   let c: ReturnType<typeof crashable>;
   beforeEach(() => (c = crashable()));
@@ -42,11 +51,7 @@ describe("crash recovery from the journal", () => {
 
   it("an up killed during the engine's up: status shows it, the next up destroys the half-made fleet first", async () => {
     const { h } = c;
-    await h.deployment.bootstrap();
-    let hung = false;
-    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-blue"));
-    await crashDuring(h.deployment.up({ release: "v1", imageId: AMI_1 }), () => hung);
-    c.kill();
+    await killedDuringUpOfBlue(c);
     const status = await h.deployment.status();
     assert.deepStrictEqual(
       [status.interrupted?.workflow, status.interrupted?.lastStep, status.interrupted?.running],
@@ -68,11 +73,7 @@ describe("crash recovery from the journal", () => {
 
   it("an up killed mid-create: the recovery names the creates the engine left pending (they may exist outside every stack)", async () => {
     const { h } = c;
-    await h.deployment.bootstrap();
-    let hung = false;
-    c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-blue"));
-    await crashDuring(h.deployment.up({ release: "v1", imageId: AMI_1 }), () => hung);
-    c.kill();
+    await killedDuringUpOfBlue(c);
     // What the real engine leaves in the state of a killed update (see pendingOperations.test.ts).
     const pending = [
       {
