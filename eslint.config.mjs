@@ -4,7 +4,17 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", ".rig/**", "**/*.d.ts", "bin/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      "coverage/**",
+      ".rig/**",
+      ".stryker-tmp/**",
+      "**/*.d.ts",
+      "bin/**",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

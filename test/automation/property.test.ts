@@ -10,6 +10,7 @@ import { COLOURS, stackName, type Colour } from "../../programs/contract";
 import { colour, faults, type Fault } from "./arbitraries";
 import { AMI_1, AMI_2, APP, ENV, harness, releaseOf, weights, type Harness } from "./harness";
 import { assertConsistent, assertNoWeightOnEmptyColour, assertSafeAfterFailure, observe } from "./invariants";
+import { runs } from "../helpers/fastCheckSeed";
 
 type Op =
   | { kind: "up"; release: number; force: boolean; faults: Fault[] }
@@ -169,7 +170,7 @@ describe("random workflow sequences with random failures (fast-check)", function
           h.cleanup();
         }
       }),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 });

@@ -15,6 +15,7 @@ import type { Engine, EngineStack } from "../../automation/seams";
 import { COLOURS, stackName, type Colour } from "../../programs/contract";
 import { colour, faults, type Fault } from "./arbitraries";
 import { AMI_1, AMI_2, APP, ENV, harness, type Harness } from "./harness";
+import { runs } from "../helpers/fastCheckSeed";
 
 const ASG = "aws:autoscaling/group:Group";
 const MUTATING = new Set(["setAllConfig", "preview", "up", "refresh", "destroy", "removeStack"]);
@@ -251,7 +252,7 @@ describe("rollback never puts weight on a fleet that never served (fast-check, o
       }),
       // The issue's case always runs first (v2 live on green, v1 kept warm on blue, the window over, v3 over v1),
       // and a plain rollback, so that both outcomes are always exercised.
-      { numRuns: 60, examples: [[ISSUE_CASE], [ISSUE_CASE.slice(0, 4).concat(ROLLBACK)]] },
+      { numRuns: runs(60), examples: [[ISSUE_CASE], [ISSUE_CASE.slice(0, 4).concat(ROLLBACK)]] },
     );
     // The property must have been exercised both ways, or it proves nothing.
     assert.ok(tally.rolledBack > 0, `no rollback succeeded in ${JSON.stringify(tally)}`);
