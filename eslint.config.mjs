@@ -13,6 +13,7 @@ export default tseslint.config(
       ".stryker-tmp/**",
       "**/*.d.ts",
       "bin/**",
+      "policies/bin/**",
     ],
   },
   js.configs.recommended,

@@ -11,7 +11,15 @@ import * as grpc from "@grpc/grpc-js";
 
 export const ROOT = join(__dirname, "..", "..");
 export const PACK_DIR = join(ROOT, "policies");
-export const RUN_POLICY_PACK = join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "run-policy-pack");
+
+/**
+ * The run-policy-pack that serves `packDir`, resolved from that directory as Node resolves it there: the
+ * analyzer runs with the pack directory as working directory so that the pack's own @pulumi/pulumi is used
+ * (sdk/go/common/resource/plugin/analyzer_plugin.go:177-183).
+ */
+export function runPolicyPackFor(packDir: string): string {
+  return require.resolve("@pulumi/pulumi/cmd/run-policy-pack", { paths: [packDir] });
+}
 
 export interface StartedPack {
   process: ChildProcess;
@@ -27,7 +35,7 @@ export interface StartedPack {
 /** Spawn a pack in `packDir` and resolve when it prints its port (rejects on exit or after `timeoutMs`). */
 export function startPack(packDir: string, engineAddress: string, timeoutMs = 30_000): Promise<StartedPack> {
   const started = process.hrtime.bigint();
-  const child = spawn(process.execPath, [RUN_POLICY_PACK, engineAddress, "."], {
+  const child = spawn(process.execPath, [runPolicyPackFor(packDir), engineAddress, "."], {
     cwd: packDir,
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, NODE_OPTIONS: "" },
@@ -123,31 +131,35 @@ export async function startEngine(): Promise<EngineServer> {
   };
 }
 
+/** The compiled pack's entry, the pack directory's package.json "main". */
+export const PACK_MAIN = join(PACK_DIR, "bin", "policies", "index.js");
+
 /**
- * Make sure the compiled pack (dist/policies) is at least as new as its sources: `npm ci` builds it
+ * Make sure the compiled pack (policies/bin) is at least as new as its sources: `npm ci` builds it
  * (`prepare`), but a developer may have edited a policy since. Builds only the pack when stale.
  */
 export function ensurePackBuilt(): void {
-  const main = join(ROOT, "dist", "policies", "index.js");
-  const sources = [...tsFiles(PACK_DIR), join(ROOT, "components", "immutability", "identity.ts")];
+  const sources = [
+    ...tsFiles(PACK_DIR),
+    join(ROOT, "components", "immutability", "identity.ts"),
+    join(ROOT, "package.json"),
+  ];
   const newest = Math.max(...sources.map((f) => statSync(f).mtimeMs));
-  if (existsSync(main) && statSync(main).mtimeMs >= newest) return;
-  const tsc = join(ROOT, "node_modules", "typescript", "bin", "tsc");
-  const build = spawnSync(process.execPath, [tsc, "-p", join(PACK_DIR, "tsconfig.pack.json")], {
-    cwd: ROOT,
-    encoding: "utf8",
-  });
-  if (build.status !== 0 || !existsSync(main) || statSync(main).mtimeMs < newest) {
-    throw new Error(
-      `building the pack failed (tsc -p policies/tsconfig.pack.json):\n${build.stdout}${build.stderr}`,
-    );
+  if (existsSync(PACK_MAIN) && statSync(PACK_MAIN).mtimeMs >= newest) return;
+  const build = spawnSync(
+    process.execPath,
+    ["-r", "ts-node/register/transpile-only", join(ROOT, "scripts", "pack", "build.ts")],
+    { cwd: ROOT, encoding: "utf8" },
+  );
+  if (build.status !== 0 || !existsSync(PACK_MAIN) || statSync(PACK_MAIN).mtimeMs < newest) {
+    throw new Error(`building the pack failed (scripts/pack/build.ts):\n${build.stdout}${build.stderr}`);
   }
 }
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
-    if (entry.isDirectory()) return entry.name === "node_modules" ? [] : tsFiles(path);
+    if (entry.isDirectory()) return ["node_modules", "bin"].includes(entry.name) ? [] : tsFiles(path);
     return entry.name.endsWith(".ts") ? [path] : [];
   });
 }

@@ -2,11 +2,11 @@
 // then driven over the Analyzer gRPC protocol with the SDK's generated client, properties encoded as the
 // engine encodes them (google.protobuf.Struct; unknowns as the engine's sentinel; secrets signed).
 import { strict as assert } from "assert";
-import * as grpc from "@grpc/grpc-js";
 import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
 import { AWS } from "../../policies/lib/types";
 import {
   PACK_DIR,
+  ROOT,
   ensurePackBuilt,
   startEngine,
   startPack,
@@ -14,13 +14,22 @@ import {
   type StartedPack,
 } from "./languageHost";
 import { UNKNOWN } from "./harness";
+import {
+  ADVISORY,
+  LEVEL,
+  REMEDIATE,
+  analyzeRequest,
+  connectAnalyzer,
+  pb,
+  stackResource,
+  type AnalyzerClient,
+} from "./analyzerClient";
 
-/* eslint-disable @typescript-eslint/no-require-imports, @typescript-eslint/no-explicit-any */
-const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const pb = require("@pulumi/pulumi/proto/analyzer_pb");
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-const { Empty } = require("google-protobuf/google/protobuf/empty_pb");
-/* eslint-enable @typescript-eslint/no-require-imports */
+/* eslint-disable @typescript-eslint/no-explicit-any */
+
+// The pack's version is the package's (scripts/pack/build.ts keeps policies/package.json in step).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ROOT_VERSION: string = require(`${ROOT}/package.json`).version;
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
@@ -33,80 +42,21 @@ const TEMPLATE = {
 const IDENTITY = launchTemplateIdentity(TEMPLATE);
 const TEMPLATE_NAME = nameWithIdentity("shop-web", IDENTITY);
 
-function options(ignoreChanges: string[] = []) {
-  const o = new pb.AnalyzerResourceOptions();
-  o.setIgnorechangesList(ignoreChanges);
-  o.setCustomtimeouts(new pb.AnalyzerResourceOptions.CustomTimeouts());
-  return o;
-}
-
-function analyzeRequest(
-  type: string,
-  name: string,
-  props: Record<string, unknown>,
-  ignoreChanges?: string[],
-) {
-  const req = new pb.AnalyzeRequest();
-  req.setType(type);
-  req.setName(name);
-  req.setUrn(`urn:pulumi:shop-dev-blue::phoenix::${type}::${name}`);
-  req.setProperties(Struct.fromJavaScript(props));
-  req.setOptions(options(ignoreChanges));
-  return req;
-}
-
-function stackResource(type: string, name: string, props: Record<string, unknown>) {
-  const r = new pb.AnalyzerResource();
-  r.setType(type);
-  r.setName(name);
-  r.setUrn(`urn:pulumi:shop-dev-blue::phoenix::${type}::${name}`);
-  r.setProperties(Struct.fromJavaScript(props));
-  r.setOptions(options());
-  return r;
-}
-
-const LEVEL = { 0: "advisory", 1: "mandatory", 2: "disabled", 3: "remediate" } as Record<number, string>;
-const ADVISORY = 0;
-const REMEDIATE = 3;
-
 describe("the policy pack over the Analyzer protocol", function () {
   this.timeout(120_000);
   let engine: EngineServer;
   let pack: StartedPack;
-  let client: any;
-
-  const call = <T>(method: string, request: unknown): Promise<T> =>
-    new Promise((resolve, reject) =>
-      client[method](request, (error: Error | null, response: T) =>
-        error ? reject(error) : resolve(response),
-      ),
-    );
-  const diagnostics = async (req: unknown) => {
-    const response: any = await call("analyze", req);
-    return response.getDiagnosticsList().map((d: any) => ({
-      policy: d.getPolicyname(),
-      level: LEVEL[d.getEnforcementlevel()],
-      message: d.getMessage(),
-    }));
-  };
-
-  /** Configure the pack as the engine does: every listed policy's level and properties (others unset). */
-  const configure = async (policies: Record<string, [number, Record<string, unknown>]>) => {
-    const request = new pb.ConfigureAnalyzerRequest();
-    for (const [name, [level, properties]] of Object.entries(policies)) {
-      const config = new pb.PolicyConfig();
-      config.setEnforcementlevel(level);
-      config.setProperties(Struct.fromJavaScript(properties));
-      request.getPolicyconfigMap().set(name, config);
-    }
-    await call("configure", request);
-  };
+  let client: AnalyzerClient;
+  const call = <T>(method: string, request: unknown) => client.call<T>(method, request);
+  const diagnostics = (req: unknown) => client.diagnostics(req);
+  const configure = (policies: Record<string, [number, Record<string, unknown>]>) =>
+    client.configure(policies);
 
   before(async () => {
     ensurePackBuilt();
     engine = await startEngine();
     pack = await startPack(PACK_DIR, engine.address);
-    client = new analyzerRpc.AnalyzerClient(`127.0.0.1:${pack.port}`, grpc.credentials.createInsecure());
+    client = connectAnalyzer(pack.port);
   });
 
   after(async () => {
@@ -116,9 +66,9 @@ describe("the policy pack over the Analyzer protocol", function () {
   });
 
   it("describes itself: name, version and every policy with its level and config schema", async () => {
-    const info: any = await call("getAnalyzerInfo", new Empty());
+    const info: any = await client.info();
     assert.equal(info.getName(), "phoenix-immutability");
-    assert.equal(info.getVersion(), "0.1.0");
+    assert.equal(info.getVersion(), ROOT_VERSION);
     assert.equal(info.getSupportsconfig(), true);
     const policies = new Map<string, any>(info.getPoliciesList().map((p: any) => [p.getName(), p]));
     assert.deepEqual(
