@@ -32,6 +32,7 @@ import { ROLES, type Role } from "../../programs/contract";
 import { REPO_ROOT } from "../../scripts/rig/cache";
 import { autoScalingGroups, ec2, registerImage } from "./support/emulator";
 import { requireLanguageHost } from "./rigHooks";
+import { ensurePackBuilt } from "../policies/languageHost";
 
 const POLICY_PACK = path.join(REPO_ROOT, "policies");
 /** A throwaway public key (ssh-keygen -t ed25519); nothing holds its private half. */
@@ -84,6 +85,7 @@ describe("immutability through the real engine", function () {
     // The language host runs the pack; the fleet scenarios below run inline programs without a pack.
     before(function () {
       requireLanguageHost(this);
+      ensurePackBuilt(); // the language host runs the compiled pack (policies/bin), never its sources
     });
 
     it("refuses an SSH rule and a key pair through the adapter (inline program, the engine's policyPacks)", async () => {

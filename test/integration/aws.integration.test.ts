@@ -59,7 +59,7 @@ describe("integration: preview of the real network program on AWS with the Phoen
     const reason = awsUnavailableReason();
     if (reason) skipSuite(this, `${reason} — a preview of the AWS programs needs AWS credentials`);
     // policies/package.json points the policy runtime at the compiled pack.
-    if (!fs.existsSync(path.join(REPO, "dist", "policies", "index.js"))) {
+    if (!fs.existsSync(path.join(REPO, "policies", "bin", "policies", "index.js"))) {
       skipSuite(this, "the Phoenix policy pack is not compiled — run `npm run build` first");
     }
   });
