@@ -1,7 +1,10 @@
 // A scripted CloudProbe over the in-memory engine, for tests and benches. A target group's registered
 // targets are the desired capacity of the fleet stacks attached to it (what the ASG would register);
 // they report `healthy` unless a test marks the target group unhealthy (or still `initial` for a number
-// of polls). Alarms are set by name. Calls are counted and can fail on demand.
+// of polls). Every other state a real target group can be in is scripted per colour: a live desired capacity
+// that differs from the stack's (scaling policies, a group scaled to 0) and any mix of target states
+// (`{ healthy: 1, unhealthy: 1 }`, `{ draining: 2 }`), so that tests can pin the health gate's threshold.
+// Alarms are set by name. Calls are counted and can fail on demand.
 import type { Colour } from "../programs/contract";
 import { stackName } from "../programs/contract";
 import type { MemoryEngine } from "./memoryEngine";
@@ -16,6 +19,10 @@ export class MemoryCloudProbe implements CloudProbe {
   private readonly unhealthy = new Set<string>();
   private readonly initialPolls = new Map<string, number>();
   private readonly alarms = new Set<string>();
+  /** Auto scaling group name → its live desired capacity, where a test set one. */
+  private readonly liveDesired = new Map<string, number>();
+  /** Target group ARN → the states its targets report, where a test set them. */
+  private readonly targetStates = new Map<string, Record<string, number>>();
   private failRule?: (method: ProbeMethod, target: string) => Error | undefined;
 
   constructor(private readonly engine: MemoryEngine) {}
@@ -37,6 +44,32 @@ export class MemoryCloudProbe implements CloudProbe {
   /** The next `polls` health reads of the colour's target group report its targets as `initial`. */
   setWarmingUp(app: string, env: string, colour: Colour, polls: number): void {
     this.initialPolls.set(this.targetGroupOf(app, env, colour), polls);
+  }
+
+  /**
+   * The colour's auto scaling group wants `desired` instances from now on, whatever its stack says (what scaling
+   * policies or a scale-in do); `undefined` gives the stack's value back. Its target group registers as many.
+   */
+  setDesiredCapacity(app: string, env: string, colour: Colour, desired: number | undefined): void {
+    const group = this.engine.inspect(stackName(app, env, colour))?.outputs.autoScalingGroupName;
+    if (typeof group !== "string") throw new Error(`MemoryCloudProbe: ${app}/${env} has no ${colour} fleet`);
+    if (desired === undefined) this.liveDesired.delete(group);
+    else this.liveDesired.set(group, desired);
+  }
+
+  /**
+   * The colour's target group reports exactly these target states (`{ healthy: 1, unhealthy: 1 }`,
+   * `{ draining: 2 }`), whatever its fleet's capacity, until set to `undefined`. Warming-up polls come first.
+   */
+  setTargetStates(
+    app: string,
+    env: string,
+    colour: Colour,
+    states: Record<string, number> | undefined,
+  ): void {
+    const arn = this.targetGroupOf(app, env, colour);
+    if (states === undefined) this.targetStates.delete(arn);
+    else this.targetStates.set(arn, { ...states });
   }
 
   setAlarm(name: string, inAlarm: boolean): void {
@@ -68,13 +101,15 @@ export class MemoryCloudProbe implements CloudProbe {
     this.record("targetGroupHealth", targetGroupArn, signal);
     const registered = this.fleets()
       .filter((outputs) => outputs.targetGroupArn === targetGroupArn)
-      .reduce((sum, outputs) => sum + Number(outputs.desiredCapacity ?? 0), 0);
-    if (registered === 0) return { targetGroupArn, healthy: 0, byState: {} };
+      .reduce((sum, outputs) => sum + this.desiredOf(outputs), 0);
+    const scripted = this.targetStates.get(targetGroupArn);
+    if (registered === 0 && !scripted) return { targetGroupArn, healthy: 0, byState: {} };
     const warming = this.initialPolls.get(targetGroupArn) ?? 0;
     if (warming > 0) {
       this.initialPolls.set(targetGroupArn, warming - 1);
       return { targetGroupArn, healthy: 0, byState: { initial: registered } };
     }
+    if (scripted) return { targetGroupArn, healthy: scripted.healthy ?? 0, byState: { ...scripted } };
     if (this.unhealthy.has(targetGroupArn))
       return { targetGroupArn, healthy: 0, byState: { unhealthy: registered } };
     return { targetGroupArn, healthy: registered, byState: { healthy: registered } };
@@ -84,7 +119,11 @@ export class MemoryCloudProbe implements CloudProbe {
     this.record("desiredCapacity", autoScalingGroupName, signal);
     const fleet = this.fleets().find((outputs) => outputs.autoScalingGroupName === autoScalingGroupName);
     if (!fleet) throw new Error(`AutoScalingGroup ${autoScalingGroupName} not found`);
-    return Number(fleet.desiredCapacity);
+    return this.desiredOf(fleet);
+  }
+
+  private desiredOf(fleet: Record<string, unknown>): number {
+    return this.liveDesired.get(fleet.autoScalingGroupName as string) ?? Number(fleet.desiredCapacity ?? 0);
   }
 
   async alarmsInAlarm(alarmNames: string[], signal?: AbortSignal): Promise<string[]> {
