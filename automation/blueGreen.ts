@@ -1,7 +1,6 @@
 // The blue/green workflows of one app/env: bootstrap, up, swap, rollback, destroy, status, history, drift,
 // heal. The stacks are the source of truth; the journal records every step; a lock keeps workflows on one
 // app/env apart; a workflow interrupted at any point is completed or undone by the next one.
-import { join } from "path";
 import { COLOURS, otherColour, stackName, type Colour } from "../programs/contract";
 import { AppStacks, liveColour } from "./deploymentState";
 import {
@@ -21,8 +20,9 @@ import { checkCapacity, checkVerify } from "./fleetOptions";
 import { heal } from "./heal";
 import { checkHealthy, type Clock, type HealthReading } from "./health";
 import { toHistory } from "./history";
-import { findInterrupted, Journal, retiredAt, type JournalSnapshot } from "./journal";
-import { acquireLock, lockHolder } from "./lock";
+import { findInterrupted, retiredAt, type JournalSnapshot } from "./journal";
+import { FileRecordStore } from "./records/fileStore";
+import type { JournalReader, RecordStore } from "./records/types";
 import { recoverInterrupted } from "./recovery";
 import { rollbackStatus, rollbackTarget } from "./rollbackTarget";
 import { deploymentTimes, idleColour, retirement, weightsFor } from "./traffic";
@@ -64,7 +64,8 @@ export class BlueGreenDeployment {
   readonly app: string;
   readonly env: string;
   private readonly stacks: AppStacks;
-  private readonly journal: Journal;
+  private readonly records: RecordStore;
+  private readonly journal: JournalReader;
   private readonly clock: Clock;
   private readonly keepWarmMs: number;
   private readonly steps: WorkflowSteps;
@@ -77,8 +78,8 @@ export class BlueGreenDeployment {
     problems.duration("healthPollMs", options.healthPollMs);
     problems.duration("lockStaleMs", options.lockStaleMs);
     problems.integer("undoAttempts", options.undoAttempts, 1, 10);
-    if (typeof options.stateDir !== "string" || options.stateDir === "")
-      problems.add("stateDir", options.stateDir, "must be a directory path");
+    if (!options.records && (typeof options.stateDir !== "string" || options.stateDir === ""))
+      problems.add("stateDir", options.stateDir, "must be a directory path (or pass `records`)");
     if (!options.engine)
       problems.add(
         "engine",
@@ -90,7 +91,9 @@ export class BlueGreenDeployment {
     this.app = options.app;
     this.env = options.env;
     this.stacks = new AppStacks(options.engine, options.app, options.env);
-    this.journal = new Journal(join(options.stateDir, `${options.app}-${options.env}.journal.jsonl`));
+    this.records =
+      options.records ?? new FileRecordStore(options.stateDir!, { staleMs: options.lockStaleMs });
+    this.journal = this.records.journal(this);
     this.clock = { now: options.now ?? Date.now, sleep: options.sleep ?? defaultSleep };
     this.keepWarmMs = options.keepWarmMs ?? 60 * MINUTE;
     this.steps = new WorkflowSteps({
@@ -106,13 +109,9 @@ export class BlueGreenDeployment {
     });
   }
 
-  /** Path of the append-only journal. */
+  /** Where the records (the journal) live: a file path, or the DynamoDB table and key. */
   get journalPath(): string {
-    return this.journal.path;
-  }
-
-  private get lockKey(): string {
-    return `${this.app}-${this.env}`;
+    return this.journal.location;
   }
 
   // ---------------------------------------------------------------- public workflows
@@ -363,9 +362,7 @@ export class BlueGreenDeployment {
     }
     const history = toHistory(entries);
     const interrupted = findInterrupted(entries);
-    const holder = interrupted
-      ? await lockHolder(this.options.stateDir, this.lockKey, { staleMs: this.options.lockStaleMs })
-      : undefined;
+    const holder = interrupted ? await this.records.lockHolder(this) : undefined;
     return {
       app: this.app,
       env: this.env,
@@ -423,13 +420,11 @@ export class BlueGreenDeployment {
     ) => { colour: Colour; release: string } | undefined,
   ): Promise<T> {
     if (call.signal?.aborted) throw new AbortedError(`${workflow}, before it started`);
-    const lock = await acquireLock(this.options.stateDir, this.lockKey, workflow, {
-      staleMs: this.options.lockStaleMs,
-    });
+    const lock = await this.records.acquireLock(this, workflow);
     try {
       const interrupted = await this.journal.interrupted();
       if (interrupted) await recoverInterrupted(this.steps, interrupted, this.emitter(call), lock);
-      const run = new WorkflowRun(workflow, this.journal, this.emitter(call), this.clock, call.signal, lock);
+      const run = new WorkflowRun(workflow, lock.journal, this.emitter(call), this.clock, call.signal, lock);
       await run.begin(params);
       try {
         const result = await body(run);

@@ -21,6 +21,8 @@ export class InvalidInputError extends WorkflowError {
 export interface LockHolder {
   pid: number;
   host: string;
+  /** The OS user, when known. */
+  user?: string;
   workflow: string;
   /** ISO time the lock was taken. */
   since: string;
@@ -33,7 +35,7 @@ export class LockedError extends WorkflowError {
     readonly holder: LockHolder | undefined,
   ) {
     const who = holder
-      ? `\`${holder.workflow}\` (pid ${holder.pid} on ${holder.host}, since ${holder.since})`
+      ? `\`${holder.workflow}\` (pid ${holder.pid}${holder.user ? ` of ${holder.user}` : ""} on ${holder.host}, since ${holder.since})`
       : "another workflow (holder unknown)";
     super(
       `${who} holds the lock ${lockPath}: wait for it to finish and retry. ` +
@@ -292,4 +294,25 @@ export class AbortedError extends WorkflowError {
 /** A message for any thrown value. */
 export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * The shared record store could not be read or written (the table unreachable, throttled past the SDK's
+ * retries, access denied). Raised before the workflow's next engine call: no stack was changed after it.
+ */
+export class RecordStoreError extends WorkflowError {
+  constructor(
+    readonly location: string,
+    readonly operation: string,
+    readonly cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    const denied = /AccessDenied|UnrecognizedClient|InvalidSignature|ExpiredToken/.test(reason);
+    super(
+      `The record store ${location} could not ${operation} (${reason}). ` +
+        (denied
+          ? "Check the credentials and the IAM permissions listed in docs/records.md."
+          : "Run `phoenix status` once it is reachable: the next workflow completes or undoes this one."),
+    );
+  }
 }

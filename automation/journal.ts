@@ -92,6 +92,10 @@ export class Journal {
 
   constructor(readonly path: string) {}
 
+  get location(): string {
+    return this.path;
+  }
+
   async append(entry: JournalEntry): Promise<void> {
     if (!this.dirReady) {
       await mkdir(dirname(this.path), { recursive: true });

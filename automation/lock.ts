@@ -3,7 +3,7 @@
 // beside it a small JSON file names the holder for the error the second workflow gets. A holder on this
 // host whose process is gone is stale at once, without waiting for the mtime to age.
 import { mkdir, readFile, rm, writeFile } from "fs/promises";
-import { hostname } from "os";
+import { hostname, userInfo } from "os";
 import { join } from "path";
 import * as lockfile from "proper-lockfile";
 import { LockCompromisedError, LockedError, type LockHolder } from "./errors";
@@ -13,18 +13,28 @@ export interface LockOptions {
   staleMs?: number;
 }
 
-export interface HeldLock {
+/** A taken file lock (the record store adds the journal it fences). */
+export interface HeldFileLock {
   /** Throws LockCompromisedError when the lock was lost since it was taken. */
   check(): void;
   release(): Promise<void>;
 }
 
-function processAlive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** The OS user running this process, when the platform can say (a container may have no passwd entry). */
+export function currentUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined;
   }
 }
 
@@ -63,7 +73,7 @@ export async function acquireLock(
   key: string,
   workflow: string,
   options: LockOptions = {},
-): Promise<HeldLock> {
+): Promise<HeldFileLock> {
   await mkdir(dir, { recursive: true });
   const target = join(dir, key);
   const lockfilePath = join(dir, `${key}.lock`);
@@ -100,6 +110,7 @@ export async function acquireLock(
   const holder: LockHolder = {
     pid: process.pid,
     host: hostname(),
+    user: currentUser(),
     workflow,
     since: new Date().toISOString(),
   };

@@ -2,7 +2,7 @@
 // completed or undone by the next workflow, from what the journal says it was doing and what the stacks hold.
 import type { ProgressEvent } from "./events";
 import type { InterruptedWorkflow } from "./journal";
-import type { HeldLock } from "./lock";
+import type { HeldLock } from "./records/types";
 import type { InterruptedOperation } from "./seams";
 import type { Colour } from "../programs/contract";
 import { describeWeights } from "./traffic";
@@ -31,7 +31,7 @@ export async function recoverInterrupted(
   emit: (event: ProgressEvent) => void,
   lock: HeldLock,
 ): Promise<void> {
-  const run = new WorkflowRun("recover", steps.ctx.journal, emit, steps.ctx.clock, undefined, lock);
+  const run = new WorkflowRun("recover", lock.journal, emit, steps.ctx.clock, undefined, lock);
   const { begin, before } = interrupted;
   const done = interrupted.steps;
   await run.begin({ interrupted: begin.id, workflow: begin.workflow, lastStep: interrupted.lastStep });
@@ -89,7 +89,7 @@ export async function recoverInterrupted(
       );
       actions.push(`completed the destroy of ${destroyColour}`);
     }
-    await steps.ctx.journal.append({
+    await lock.journal.append({
       type: "end",
       id: begin.id,
       workflow: begin.workflow,

@@ -5,6 +5,7 @@ import type { CallOptions, ProgressListener, WorkflowName } from "./events";
 import type { HealthReading } from "./health";
 import type { NoRollbackReason } from "./rollbackTarget";
 import type { SecurityGroupRule } from "./securityGroupRules";
+import type { RecordStore } from "./records/types";
 import type { Engine, CloudProbe } from "./seams";
 
 export interface BlueGreenDeploymentOptions {
@@ -16,15 +17,23 @@ export interface BlueGreenDeploymentOptions {
   engine: Engine;
   /** Target health, desired capacity and alarms: the AWS SDK v3 probe in production. */
   probe: CloudProbe;
-  /** Directory of the journal and the lock, next to the state (e.g. the file backend's directory). */
-  stateDir: string;
+  /**
+   * Directory of the journal and the lock of the default file record store, next to the state (e.g. the file
+   * backend's directory). Not needed with `records`.
+   */
+  stateDir?: string;
+  /**
+   * Where the lock and the deployment records live. @default - a FileRecordStore in `stateDir` (one machine);
+   * a DynamoDbRecordStore shares them between machines.
+   */
+  records?: RecordStore;
   /** How long a colour that lost the traffic stays the protected rollback target. @default 3600000 (60 min) */
   keepWarmMs?: number;
   /** Deadline for a new colour to report all desired targets healthy. @default 600000 (10 min) */
   healthTimeoutMs?: number;
   /** First pause between health polls; doubles up to 15 s. @default 2000 */
   healthPollMs?: number;
-  /** A lock not refreshed for this long is stale and taken over. @default 30000 */
+  /** File record store: a lock not refreshed for this long is stale and taken over. @default 30000 */
   lockStaleMs?: number;
   /** Attempts of each undo action (destroying a failed fleet, putting traffic back). @default 3 */
   undoAttempts?: number;

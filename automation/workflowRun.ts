@@ -7,8 +7,8 @@ import type { Colour } from "../programs/contract";
 import { AbortedError, errorMessage } from "./errors";
 import type { EngineOperation, ProgressEvent, WorkflowName } from "./events";
 import type { Clock } from "./health";
-import type { FleetRecord, Journal, JournalSnapshot } from "./journal";
-import type { HeldLock } from "./lock";
+import type { FleetRecord, JournalSnapshot } from "./journal";
+import type { HeldLock, JournalWriter } from "./records/types";
 
 export interface StepExtra<T> {
   detail?: string;
@@ -31,7 +31,7 @@ export class WorkflowRun {
 
   constructor(
     readonly workflow: WorkflowName,
-    private readonly journal: Journal,
+    private readonly journal: JournalWriter,
     private readonly emit: (event: ProgressEvent) => void,
     readonly clock: Clock,
     readonly signal: AbortSignal | undefined,

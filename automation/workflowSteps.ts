@@ -22,7 +22,8 @@ import { configBefore, fleetConfig } from "./fleetOptions";
 import { checkHealthy, waitHealthy, type Clock } from "./health";
 import { immutableUpdates } from "./immutableGuard";
 import { secretValuesOf, withSecretsRedacted } from "./secrets";
-import { newDeploymentId, retiredAt, type Journal } from "./journal";
+import { newDeploymentId, retiredAt, type JournalEntry } from "./journal";
+import type { JournalReader } from "./records/types";
 import type { CloudProbe, Engine, EngineStack } from "./seams";
 import {
   changedCount,
@@ -47,7 +48,7 @@ export interface StepsContext {
   stacks: AppStacks;
   engine: Engine;
   probe: CloudProbe;
-  journal: Journal;
+  journal: JournalReader;
   clock: Clock;
   keepWarmMs: number;
   healthTimeoutMs: number;
@@ -235,7 +236,7 @@ export class WorkflowSteps {
   checkKeepWarm(
     colour: Colour,
     fleet: FleetOutputs,
-    entries: Awaited<ReturnType<Journal["read"]>>,
+    entries: JournalEntry[],
     force: boolean,
   ): void {
     const retired = retiredAt(entries, colour, fleet);

@@ -1,7 +1,7 @@
 // One workflow per app/env at a time: the second fails fast naming the holder; stale locks are taken over.
 import assert from "assert";
 import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from "fs";
-import { hostname } from "os";
+import { hostname, userInfo } from "os";
 import { join } from "path";
 import { LockedError } from "../../automation/errors";
 import { acquireLock } from "../../automation/lock";
@@ -34,7 +34,9 @@ describe("app/env lock", () => {
         assert.strictEqual(error.holder?.pid, process.pid);
         assert.match(
           error.message,
-          new RegExp(`\`up\` \\(pid ${process.pid} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT`),
+          new RegExp(
+            `\`up\` \\(pid ${process.pid} of ${userInfo().username} on ${hostname()}, since \\d{4}-\\d\\d-\\d\\dT`,
+          ),
         );
         assert.match(error.message, /wait for it to finish and retry/);
         return true;

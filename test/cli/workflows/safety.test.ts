@@ -292,7 +292,7 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
       try {
         const run = await h.phoenix(["swap", ...TARGET, "--yes"]);
         assert.equal(run.code, EXIT.locked, run.err);
-        assert.match(run.err, /^phoenix: `swap` \(pid \d+ on .+, since .+\) holds the lock /);
+        assert.match(run.err, /^phoenix: `swap` \(pid \d+ of \S+ on .+, since .+\) holds the lock /);
         assert.deepEqual(h.weights(), { green: 0, blue: 100 });
       } finally {
         await lock.release();
