@@ -4,7 +4,16 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { asList, asRecord, isPresent } from "./lib/values";
+import {
+  attempt,
+  isSetField,
+  isUnreadable,
+  itemsOf,
+  readOrUndecided,
+  undecided,
+  type Unreadable,
+} from "./lib/unreadable";
+import { asRecord } from "./lib/values";
 
 export interface NoInPlaceConfigAgentsConfig {
   /** SSM document names whose associations or tasks are allowed (e.g. `AWS-GatherSoftwareInventory`). */
@@ -13,17 +22,42 @@ export interface NoInPlaceConfigAgentsConfig {
 
 export const NO_IN_PLACE_CONFIG_AGENTS_DEFAULTS: NoInPlaceConfigAgentsConfig = { allowedDocuments: [] };
 
-/** Target keys of SSM that select instances (`InstanceIds`, `tag:<k>`, `tag-key`, `resource-groups:*`). */
-function targetsInstances(targets: unknown): boolean {
-  return asList(targets).some((t) => {
-    const key = String(asRecord(t).key ?? "").toLowerCase();
-    return (
-      key === "instanceids" ||
-      key.startsWith("tag:") ||
-      key === "tag-key" ||
-      key.startsWith("resource-groups:")
-    );
-  });
+/**
+ * Whether an association runs on instances: `instanceId`, or a target key of SSM that selects instances
+ * (`InstanceIds`, `tag:<k>`, `tag-key`, `resource-groups:*`). An instance id that can't be read is an
+ * instance; a target key that can't be read might select instances or not (Unreadable).
+ */
+function targetsInstances(props: Record<string, unknown>): boolean | Unreadable {
+  const instanceId = isSetField(attempt(() => props.instanceId));
+  if (instanceId === true) return true;
+  const targets = itemsOf(() => props.targets);
+  if (isUnreadable(targets)) return targets;
+  let unsure: Unreadable | undefined = isUnreadable(instanceId) ? instanceId : undefined;
+  for (const target of targets) {
+    const key = isUnreadable(target) ? target : attempt(() => asRecord(target).key);
+    if (isUnreadable(key)) {
+      unsure ??= key;
+      continue;
+    }
+    const k = String(key ?? "").toLowerCase();
+    if (k === "instanceids" || k.startsWith("tag:") || k === "tag-key" || k.startsWith("resource-groups:"))
+      return true;
+  }
+  return unsure ?? false;
+}
+
+/**
+ * Whether a document is allowed: with no allowed documents (the default) none is, whatever its name; a
+ * name that can't be read against a non-empty list leaves no verdict.
+ */
+function isAllowed(read: () => unknown, allowedDocuments: string[]): { allowed: boolean; shown: string } {
+  const document = attempt(read);
+  if (isUnreadable(document)) {
+    if (allowedDocuments.length > 0) undecided(document);
+    return { allowed: false, shown: String(document) };
+  }
+  const name = String(document ?? "");
+  return { allowed: allowedDocuments.includes(name), shown: `"${name}"` };
 }
 
 function validateAgent(
@@ -36,19 +70,21 @@ function validateAgent(
   const advice = "bake the change into a new golden AMI and release a new fleet instead.";
   switch (args.type) {
     case AWS.ssmAssociation: {
-      const document = String(props.name ?? "");
-      if (allowedDocuments.includes(document)) return;
-      if (isPresent(props.instanceId) || targetsInstances(props.targets)) {
-        report(`${subject} must not run "${document}" on instances: it changes servers in place; ${advice}`);
-      }
+      if (!readOrUndecided(targetsInstances(props))) return;
+      const document = isAllowed(() => props.name, allowedDocuments);
+      if (document.allowed) return;
+      report(
+        `${subject} must not run ${document.shown} on instances: it changes servers in place; ${advice}`,
+      );
       return;
     }
     case AWS.maintenanceWindowTask: {
-      const document = String(props.taskArn ?? "");
-      if (String(props.taskType ?? "").toUpperCase() !== "RUN_COMMAND" || allowedDocuments.includes(document))
-        return;
+      const taskType = readOrUndecided(attempt(() => props.taskType));
+      if (String(taskType ?? "").toUpperCase() !== "RUN_COMMAND") return;
+      const document = isAllowed(() => props.taskArn, allowedDocuments);
+      if (document.allowed) return;
       report(
-        `${subject} must not run command "${document}" on instances: it changes servers in place; ${advice}`,
+        `${subject} must not run command ${document.shown} on instances: it changes servers in place; ${advice}`,
       );
       return;
     }

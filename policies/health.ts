@@ -4,7 +4,8 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { asList, isPresent } from "./lib/values";
+import { attempt, isUnreadable, itemsOf, readOrUndecided, type Unreadable } from "./lib/unreadable";
+import { isPresent } from "./lib/values";
 
 export interface ReplacesUnhealthyConfig {
   /** Health check types that count as the load balancer's (any one of them, in a comma list). */
@@ -15,10 +16,18 @@ export const REPLACES_UNHEALTHY_DEFAULTS: ReplacesUnhealthyConfig = {
   allowedHealthCheckTypes: ["ELB", "VPC_LATTICE"],
 };
 
-function isLoadBalanced(props: Record<string, unknown>): boolean {
-  return [props.targetGroupArns, props.loadBalancers, props.trafficSources].some(
-    (list) => asList(list).filter(isPresent).length > 0,
-  );
+/**
+ * Whether the group is behind a load balancer: an attachment that can't be read (a target group ARN not
+ * known until apply) is an attachment; a whole list that can't be read may be empty (Unreadable).
+ */
+function isLoadBalanced(props: Record<string, unknown>): boolean | Unreadable {
+  let unsure: Unreadable | undefined;
+  for (const read of [() => props.targetGroupArns, () => props.loadBalancers, () => props.trafficSources]) {
+    const items = itemsOf(read);
+    if (isUnreadable(items)) unsure ??= items;
+    else if (items.some((item) => isUnreadable(item) || isPresent(item))) return true;
+  }
+  return unsure ?? false;
 }
 
 function validateGroup(
@@ -26,11 +35,18 @@ function validateGroup(
   args: ResourceValidationArgs,
   report: ReportViolation,
 ) {
-  if (!isLoadBalanced(props)) return;
   const allowed = configOf(args, REPLACES_UNHEALTHY_DEFAULTS).allowedHealthCheckTypes.map((t) =>
     t.toUpperCase(),
   );
-  const types = String(props.healthCheckType ?? "EC2")
+  const healthCheckType = attempt(() => props.healthCheckType);
+  const typesOf = (value: unknown) =>
+    String(value ?? "EC2")
+      .split(",")
+      .map((t) => t.trim().toUpperCase());
+  // The load balancer's check passes whatever the group is attached to.
+  if (!isUnreadable(healthCheckType) && typesOf(healthCheckType).some((t) => allowed.includes(t))) return;
+  if (!readOrUndecided(isLoadBalanced(props))) return;
+  const types = String(readOrUndecided(healthCheckType) ?? "EC2")
     .split(",")
     .map((t) => t.trim().toUpperCase());
   if (types.some((t) => allowed.includes(t))) return;

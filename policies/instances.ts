@@ -3,7 +3,8 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { asBoolean, isPresent } from "./lib/values";
+import { attempt, isSetField, isUnreadable, readOrUndecided, undecided } from "./lib/unreadable";
+import { asBoolean } from "./lib/values";
 
 export interface ReplaceOnUserDataConfig {
   /** When true, only instances that set `userData` or `userDataBase64` are checked. */
@@ -18,8 +19,22 @@ function validateInstance(
   report: ReportViolation,
 ) {
   const { onlyWithUserData } = configOf(args, REPLACE_ON_USER_DATA_DEFAULTS);
-  if (onlyWithUserData && !isPresent(props.userData) && !isPresent(props.userDataBase64)) return;
-  if (asBoolean(props.userDataReplaceOnChange) === true) return;
+  if (onlyWithUserData) {
+    // Encrypted user data is user data all the same; user data not known until apply may be none.
+    const given = [
+      isSetField(attempt(() => props.userData)),
+      isSetField(attempt(() => props.userDataBase64)),
+    ];
+    if (!given.includes(true)) {
+      const unsure = given.find(isUnreadable);
+      if (!unsure) return;
+      // Whether it is checked at all can't be told: only a compliant instance passes either way.
+      const replace = attempt(() => props.userDataReplaceOnChange);
+      if (!isUnreadable(replace) && asBoolean(replace) === true) return;
+      undecided(unsure);
+    }
+  }
+  if (asBoolean(readOrUndecided(attempt(() => props.userDataReplaceOnChange))) === true) return;
   report(
     `${describeResource(args.type, args.name)} must set \`userDataReplaceOnChange: true\`, so a user-data ` +
       "change replaces the instance instead of restarting it with new user data in place.",

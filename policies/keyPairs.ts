@@ -2,7 +2,8 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { asList, asRecord, isPresent } from "./lib/values";
+import { Judgement, attempt, isSetField, isUnreadable, itemsOf, type Unreadable } from "./lib/unreadable";
+import { asRecord } from "./lib/values";
 
 export interface NoKeyPairsConfig {
   /** When true (the default), declaring an `aws.ec2.KeyPair` at all is a violation. */
@@ -11,21 +12,44 @@ export interface NoKeyPairsConfig {
 
 export const NO_KEY_PAIRS_DEFAULTS: NoKeyPairsConfig = { forbidKeyPairResources: true };
 
-/** Where each resource type can name a key pair, as paths for the message. */
-export function keyNamesOf(
-  type: string,
-  props: Record<string, unknown>,
-): Array<{ path: string; key: string }> {
-  const found: Array<{ path: string; key: string }> = [];
+/** A key pair a resource names, at `path`; `key` is Unreadable when the name can't be read. */
+export interface KeyName {
+  path: string;
+  key: string | Unreadable;
+  /** False when what can't be read may also be no key at all (see `isSetField`). */
+  certain: boolean;
+}
+
+/**
+ * Where each resource type names a key pair, as paths for the message. An encrypted key name is still a
+ * key: the verdict doesn't depend on which. A key name not known until apply, or a launch specification
+ * that can't be read at all, may be none: listed, but not certain.
+ */
+export function keyNamesOf(type: string, props: Record<string, unknown>): KeyName[] {
+  const found: KeyName[] = [];
+  const add = (path: string, key: unknown) => {
+    const set = isSetField(key);
+    if (isUnreadable(set)) found.push({ path, key: set, certain: false });
+    else if (set) found.push({ path, key: isUnreadable(key) ? key : String(key), certain: true });
+  };
   if (type === AWS.spotFleetRequest) {
-    asList(props.launchSpecifications).forEach((spec, i) => {
-      const keyName = asRecord(spec).keyName;
-      if (isPresent(keyName))
-        found.push({ path: `launchSpecifications[${i}].keyName`, key: String(keyName) });
+    const specs = itemsOf(() => props.launchSpecifications);
+    if (isUnreadable(specs)) return [{ path: "launchSpecifications", key: specs, certain: false }];
+    specs.forEach((spec, i) => {
+      const path = `launchSpecifications[${i}]`;
+      if (isUnreadable(spec)) found.push({ path, key: spec, certain: false });
+      else
+        add(
+          `${path}.keyName`,
+          attempt(() => asRecord(spec).keyName),
+        );
     });
     return found;
   }
-  if (isPresent(props.keyName)) found.push({ path: "keyName", key: String(props.keyName) });
+  add(
+    "keyName",
+    attempt(() => props.keyName),
+  );
   return found;
 }
 
@@ -34,9 +58,18 @@ function validateKeyNames(
   args: ResourceValidationArgs,
   report: ReportViolation,
 ) {
-  for (const { path, key } of keyNamesOf(args.type, props)) {
-    report(`${describeResource(args.type, args.name)} must not set a key pair: \`${path}\` is "${key}".`);
+  const judgement = new Judgement(report);
+  for (const { path, key, certain } of keyNamesOf(args.type, props)) {
+    if (!certain) {
+      judgement.cannotTell(key as Unreadable);
+      continue;
+    }
+    const shown = isUnreadable(key) ? String(key) : `"${key}"`;
+    judgement.report(
+      `${describeResource(args.type, args.name)} must not set a key pair: \`${path}\` is ${shown}.`,
+    );
   }
+  judgement.finish();
 }
 
 function validateKeyPair(

@@ -7,6 +7,7 @@ import type {
 } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
+import { attempt, isUnreadable, readOrUndecided } from "./lib/unreadable";
 import { asRecord } from "./lib/values";
 
 export interface Imdsv2RequiredConfig {
@@ -32,8 +33,15 @@ function validateMetadata(
   report: ReportViolation,
 ) {
   const { allowDisabledEndpoint } = configOf(args, IMDSV2_REQUIRED_DEFAULTS);
-  if (requiresImdsv2(props.metadataOptions, allowDisabledEndpoint)) return;
-  const tokens = asRecord(props.metadataOptions).httpTokens;
+  // Either readable field may decide alone: tokens required, or (when allowed) the endpoint disabled.
+  const options = readOrUndecided(attempt(() => asRecord(props.metadataOptions)));
+  const tokens = attempt(() => options.httpTokens);
+  const endpoint = attempt(() => options.httpEndpoint);
+  const lower = (v: unknown) => String(v ?? "").toLowerCase();
+  if (!isUnreadable(tokens) && lower(tokens) === "required") return;
+  if (allowDisabledEndpoint && !isUnreadable(endpoint) && lower(endpoint) === "disabled") return;
+  readOrUndecided(tokens);
+  if (allowDisabledEndpoint) readOrUndecided(endpoint);
   report(
     `${describeResource(args.type, args.name)} must require IMDSv2: set \`metadataOptions.httpTokens\` ` +
       `to "required" (it is ${tokens === undefined ? "unset, which AWS reads as optional" : `"${String(tokens)}"`}).`,

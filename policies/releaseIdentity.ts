@@ -19,6 +19,7 @@ import { configOf, schemaWithDefaults } from "./lib/config";
 import { serializedInputs } from "./lib/guard";
 import { identityTagOf, isPhoenixTagged, templateReferencesOf } from "./lib/fleet";
 import { AWS, describeResource, validateTypes } from "./lib/types";
+import { Judgement, Unreadable, attempt, isUnreadable, readOrUndecided } from "./lib/unreadable";
 import { isPresent, tagsOf } from "./lib/values";
 
 export interface ReleaseIdentityConfig {
@@ -37,7 +38,9 @@ const scopeSchema = {
 };
 
 function inScope(props: Record<string, unknown>, args: Pick<ResourceValidationArgs, "getConfig">): boolean {
-  return configOf(args, RELEASE_IDENTITY_DEFAULTS).scope === "all" || isPhoenixTagged(props);
+  if (configOf(args, RELEASE_IDENTITY_DEFAULTS).scope === "all") return true;
+  // Whether it is Phoenix's decides whether there is a verdict at all: tags that can't be read, none.
+  return readOrUndecided(isPhoenixTagged(props));
 }
 
 function validateLaunchTemplate(
@@ -46,33 +49,43 @@ function validateLaunchTemplate(
   report: ReportViolation,
 ) {
   if (!inScope(props, args)) return;
+  const judgement = new Judgement(report);
   const subject = describeResource(args.type, args.name);
   // An input unknown during preview throws while the identity is computed: the SDK's proxy error in the
   // engine (reported as "can't run during preview"), UndecidableInputError offline ("undecided"). Never a
   // verdict from a partial projection.
   // Read as serialised: encrypted user data is hashed through its digest tag, not refused on sight.
   const inputs = serializedInputs(props);
-  const expected = launchTemplateIdentity(inputs);
-  const carried = identityOfName(props.name);
-  if (!isPresent(props.name)) {
-    report(
-      `${subject} must have a physical \`name\` ending in the release identity of its inputs ` +
-        `("-${expected}"); it has none (auto-named or \`namePrefix\`), so an input change could be applied in place.`,
+  const expected = attempt(() => launchTemplateIdentity(inputs));
+  const name = attempt(() => props.name);
+  if (!isUnreadable(name) && !isPresent(name)) {
+    // No name is a violation whatever the inputs hash to.
+    const shown = isUnreadable(expected) ? "" : ` ("-${expected}")`;
+    judgement.report(
+      `${subject} must have a physical \`name\` ending in the release identity of its inputs${shown}; ` +
+        "it has none (auto-named or `namePrefix`), so an input change could be applied in place.",
     );
-  } else if (carried !== expected) {
-    report(
-      `${subject} must carry the release identity of its inputs in its name: "${String(props.name)}" ` +
-        `${carried ? `carries "${carried}"` : "carries none"}, the inputs hash to "${expected}" ` +
-        "(an immutable input changed without a new release).",
+  } else if (isUnreadable(name) || isUnreadable(expected)) {
+    judgement.cannotTell(isUnreadable(name) ? name : (expected as Unreadable));
+  } else {
+    const carried = identityOfName(name);
+    if (carried !== expected) {
+      judgement.report(
+        `${subject} must carry the release identity of its inputs in its name: "${String(name)}" ` +
+          `${carried ? `carries "${carried}"` : "carries none"}, the inputs hash to "${expected}" ` +
+          "(an immutable input changed without a new release).",
+      );
+    }
+  }
+  const tag = judgement.readable(identityTagOf(props));
+  const identity = judgement.readable(expected);
+  if (tag !== undefined && identity !== undefined && tag !== identity) {
+    judgement.report(
+      `${subject} must tag \`phoenix:identity\` with the identity of its inputs: "${tag}" ≠ "${identity}".`,
     );
   }
-  const tag = identityTagOf(props);
-  if (tag !== undefined && tag !== expected) {
-    report(
-      `${subject} must tag \`phoenix:identity\` with the identity of its inputs: "${tag}" ≠ "${expected}".`,
-    );
-  }
-  checkUserDataDigestTag(inputs, subject, report);
+  checkUserDataDigestTag(inputs, subject, judgement);
+  judgement.finish();
 }
 
 /**
@@ -80,14 +93,16 @@ function validateLaunchTemplate(
  * SHA-256: offline, with only the ciphertext, the identity is computed from that tag. With the ciphertext
  * alone the tag is taken on trust (docs/policies.md, "Secret user data").
  */
-function checkUserDataDigestTag(props: Record<string, unknown>, subject: string, report: ReportViolation) {
-  const tag = tagsOf(props).get(PHOENIX_TAGS.userDataDigest);
+function checkUserDataDigestTag(props: Record<string, unknown>, subject: string, judgement: Judgement) {
   const value = props.userData as { plaintext?: unknown; value?: unknown } | undefined;
   const readable = !isSerializedSecret(value) || value?.plaintext !== undefined || value?.value !== undefined;
   if (!readable) return;
-  const actual = userDataDigestOf({ userData: props.userData });
-  if (tag !== undefined && tag !== actual) {
-    report(
+  const tag = judgement.readable(tagsOf(props).values.get(PHOENIX_TAGS.userDataDigest));
+  const actual = attempt(() => userDataDigestOf({ userData: props.userData }));
+  if (tag === undefined) return;
+  if (isUnreadable(actual)) return judgement.cannotTell(actual);
+  if (tag !== actual) {
+    judgement.report(
       `${subject} must tag \`${PHOENIX_TAGS.userDataDigest}\` with the SHA-256 of its user data: ` +
         `"${tag}" ≠ "${actual ?? "(no user data)"}".`,
     );
@@ -108,35 +123,43 @@ function validateAutoScalingGroup(
     );
     return;
   }
-  if (!isPresent(primary.name)) {
+  const templateName = readOrUndecided(primary.name);
+  if (!isPresent(templateName)) {
     report(
       `${subject} must reference its launch template by name (\`${primary.path}\`): ` +
         "the name carries the release identity, an id does not.",
     );
     return;
   }
-  const expected = autoScalingGroupIdentity({ launchTemplate: { name: primary.name } });
+  const expected = autoScalingGroupIdentity({ launchTemplate: { name: templateName } });
   if (expected === undefined) {
     report(
       `${subject} must run a launch template whose name carries a release identity: ` +
-        `"${String(primary.name)}" carries none.`,
+        `"${String(templateName)}" carries none.`,
     );
     return;
   }
-  const carried = identityOfName(props.name);
-  if (carried !== expected) {
-    report(
-      `${subject} must carry the release identity of its launch template in its name: ` +
-        `${isPresent(props.name) ? `"${String(props.name)}"` : "it has no `name`"} ` +
-        `${carried ? `carries "${carried}"` : "carries none"}, its template "${String(primary.name)}" carries "${expected}".`,
-    );
+  const judgement = new Judgement(report);
+  const name = attempt(() => props.name);
+  if (isUnreadable(name)) {
+    judgement.cannotTell(name);
+  } else {
+    const carried = identityOfName(name);
+    if (carried !== expected) {
+      judgement.report(
+        `${subject} must carry the release identity of its launch template in its name: ` +
+          `${isPresent(name) ? `"${String(name)}"` : "it has no `name`"} ` +
+          `${carried ? `carries "${carried}"` : "carries none"}, its template "${String(templateName)}" carries "${expected}".`,
+      );
+    }
   }
-  const tag = identityTagOf(props);
+  const tag = judgement.readable(identityTagOf(props));
   if (tag !== undefined && tag !== expected) {
-    report(
+    judgement.report(
       `${subject} must tag \`phoenix:identity\` with its template's identity: "${tag}" ≠ "${expected}".`,
     );
   }
+  judgement.finish();
 }
 
 export const immutableReleaseIdentity: ResourceValidationPolicy = {
@@ -167,25 +190,42 @@ export const fleetTemplateInSameStack: StackValidationPolicy = {
   configSchema: schemaWithDefaults(RELEASE_IDENTITY_DEFAULTS, { scope: scopeSchema }),
   validateStack: (args, report) => {
     const { scope } = configOf(args, RELEASE_IDENTITY_DEFAULTS);
+    const judgement = new Judgement(report);
     const templates = args.resources.filter((r) => r.type === AWS.launchTemplate);
-    const names = new Set(templates.map((t) => t.props.name).filter(isPresent));
-    const ids = new Set(templates.map((t) => t.props.id).filter(isPresent));
+    // A template whose name or id can't be read may be the one a group names: no verdict on such a group.
+    let unreadableTemplate: Unreadable | undefined;
+    const known = (field: "name" | "id") =>
+      new Set(
+        templates
+          .map((t) => attempt(() => t.props[field]))
+          .filter((v) => (isUnreadable(v) ? ((unreadableTemplate ??= v), false) : isPresent(v))),
+      );
+    const names = known("name");
+    const ids = known("id");
     for (const group of args.resources) {
       if (group.type !== AWS.autoScalingGroup) continue;
-      if (scope !== "all" && !isPhoenixTagged(group.props)) continue;
+      if (scope !== "all") {
+        const tagged = judgement.readable(isPhoenixTagged(group.props));
+        if (tagged !== true) continue;
+      }
       for (const ref of templateReferencesOf(group.props)) {
-        if ((isPresent(ref.name) && names.has(ref.name)) || (isPresent(ref.id) && ids.has(ref.id))) continue;
-        const shown = isPresent(ref.name)
-          ? `"${String(ref.name)}"`
-          : isPresent(ref.id)
-            ? `id ${String(ref.id)}`
-            : "nothing";
-        report(
+        const name = judgement.readable(ref.name);
+        const id = judgement.readable(ref.id);
+        if (name === undefined && isUnreadable(ref.name)) continue;
+        if (id === undefined && isUnreadable(ref.id)) continue;
+        if ((isPresent(name) && names.has(name)) || (isPresent(id) && ids.has(id))) continue;
+        if (unreadableTemplate) {
+          judgement.cannotTell(unreadableTemplate);
+          continue;
+        }
+        const shown = isPresent(name) ? `"${String(name)}"` : isPresent(id) ? `id ${String(id)}` : "nothing";
+        judgement.report(
           `${describeResource(group.type, group.name)} must run a launch template of its own stack: ` +
             `\`${ref.path}\` names ${shown}, which this stack does not declare.`,
           group.urn,
         );
       }
     }
+    judgement.finish();
   },
 };

@@ -3,7 +3,8 @@ import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy 
 import { cidrReach } from "./lib/cidr";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { asList, asNumber, asRecord, asString, isPresent } from "./lib/values";
+import { Unreadable, attempt, isSetField, isUnreadable, itemsOf, undecided } from "./lib/unreadable";
+import { asNumber, asRecord, asString, isPresent } from "./lib/values";
 
 export interface NoSshAccessConfig {
   /** Remote-access ports no ingress rule may admit. */
@@ -21,87 +22,186 @@ export interface IngressRule {
   protocol: unknown;
   fromPort: unknown;
   toPort: unknown;
-  cidrs: string[];
-  /** Non-CIDR sources: security groups, prefix lists, `self`. */
-  otherSources: string[];
+  /** CIDR sources; one that can't be read is still a source, of unknown reach. */
+  cidrs: Array<string | Unreadable>;
+  /** Non-CIDR sources (security groups, prefix lists, `self`), described for messages. */
+  otherSources: Array<string | Unreadable>;
+  /** Source fields that can't be read at all (an unknown list may hold no source, or some). */
+  unreadableSources: Array<{ cidr: boolean; value: Unreadable }>;
 }
 
-/** The ports of `ports` that a rule admits: tcp/6 admits fromPort..toPort, -1/all admits every port. */
-export function admittedPorts(rule: Pick<IngressRule, "protocol" | "fromPort" | "toPort">, ports: number[]) {
+/**
+ * The ports of `ports` that a rule admits: tcp/6 admits fromPort..toPort, -1/all admits every port.
+ * Unreadable when that depends on a value that can't be read (a bound of a tcp rule that could admit one).
+ */
+export function admittedPorts(
+  rule: Pick<IngressRule, "protocol" | "fromPort" | "toPort">,
+  ports: number[],
+): number[] | Unreadable {
+  if (isUnreadable(rule.protocol)) return ports.length === 0 ? [] : rule.protocol;
   const protocol = String(rule.protocol ?? "")
     .trim()
     .toLowerCase();
   if (protocol === "-1" || protocol === "all") return [...ports];
   if (protocol !== "tcp" && protocol !== "6") return [];
   // A tcp rule with a missing bound is read as open on that side: never assume a narrower rule.
-  const from = asNumber(rule.fromPort) ?? 0;
-  const to = asNumber(rule.toPort) ?? 65535;
-  return ports.filter((port) => from <= port && port <= to);
+  const from = isUnreadable(rule.fromPort) ? undefined : (asNumber(rule.fromPort) ?? 0);
+  const to = isUnreadable(rule.toPort) ? undefined : (asNumber(rule.toPort) ?? 65535);
+  const candidates = ports.filter((port) => (from ?? port) <= port && port <= (to ?? port));
+  if (candidates.length > 0 && from === undefined) return rule.fromPort as Unreadable;
+  if (candidates.length > 0 && to === undefined) return rule.toPort as Unreadable;
+  return candidates;
 }
 
-/** The sources of a rule that make it a violation under the config, each described for the message. */
-export function offendingSources(rule: IngressRule, allowPrivateSources: boolean): string[] {
-  if (!allowPrivateSources) return [...rule.cidrs, ...rule.otherSources];
+/**
+ * The sources of a rule that make it a violation under the config, each described for the message;
+ * Unreadable when that depends on a source that can't be read. By default every source offends, so an
+ * encrypted or unknown source is a violation as surely as `0.0.0.0/0`; with private sources allowed, a
+ * CIDR that can't be read could be private or not, and only a readable public one decides.
+ */
+export function offendingSources(rule: IngressRule, allowPrivateSources: boolean): string[] | Unreadable {
+  if (!allowPrivateSources) {
+    const all = [...rule.cidrs, ...rule.otherSources].map(String);
+    if (all.length > 0 || rule.unreadableSources.length === 0) return all;
+    return rule.unreadableSources[0].value;
+  }
   const offending: string[] = [];
+  let unsure: Unreadable | undefined;
   for (const cidr of rule.cidrs) {
+    if (isUnreadable(cidr)) {
+      unsure ??= cidr;
+      continue;
+    }
     const reach = cidrReach(cidr);
     if (reach.kind === "public") offending.push(cidr);
     if (reach.kind === "invalid") offending.push(`${cidr} (not a valid CIDR, so not provably private)`);
   }
-  return offending;
+  unsure ??= rule.unreadableSources.find((s) => s.cidr)?.value;
+  return offending.length === 0 && unsure ? unsure : offending;
+}
+
+/** Collects a rule's sources from fields read one by one (a field that can't be read is noted). */
+class SourceCollector {
+  readonly cidrs: Array<string | Unreadable> = [];
+  readonly otherSources: Array<string | Unreadable> = [];
+  readonly unreadableSources: IngressRule["unreadableSources"] = [];
+
+  /** A list of CIDRs: an item that can't be read is a source; the list unread may hold none. */
+  cidrList(read: () => unknown): this {
+    return this.list(read, true, String);
+  }
+
+  otherList(read: () => unknown, describe: (value: string) => string): this {
+    return this.list(read, false, describe);
+  }
+
+  /** One source field: encrypted, it is set; not known until apply, it may be unset (see isSetField). */
+  scalar(read: () => unknown, cidr: boolean, describe: (value: string) => string = String): this {
+    const value = attempt(read);
+    const set = isSetField(value);
+    if (isUnreadable(set)) this.unreadableSources.push({ cidr, value: set });
+    else if (set)
+      (cidr ? this.cidrs : this.otherSources).push(isUnreadable(value) ? value : describe(String(value)));
+    return this;
+  }
+
+  self(read: () => unknown): this {
+    const self = attempt(read);
+    if (isUnreadable(self)) this.unreadableSources.push({ cidr: false, value: self });
+    else if (self === true || self === "true") this.otherSources.push("self");
+    return this;
+  }
+
+  private list(read: () => unknown, cidr: boolean, describe: (value: string) => string): this {
+    const items = itemsOf(read);
+    if (isUnreadable(items)) this.unreadableSources.push({ cidr, value: items });
+    else
+      (cidr ? this.cidrs : this.otherSources).push(
+        ...presentItems(items).map((v) => (isUnreadable(v) ? v : describe(String(v)))),
+      );
+    return this;
+  }
+}
+
+function presentItems(items: unknown[]): unknown[] {
+  return items.filter((item) => isUnreadable(item) || isPresent(item));
 }
 
 /**
  * An EC2-classic-shaped rule (an inline security group ingress entry, or an `aws.ec2.SecurityGroupRule`): the
  * same fields but for where the source security groups are.
  */
-function classicRule(label: string, rule: Record<string, unknown>, securityGroups: unknown): IngressRule {
+function classicRule(
+  label: string,
+  rule: Record<string, unknown>,
+  groups: "securityGroups" | "sourceSecurityGroupId",
+): IngressRule {
+  const group = (g: string) => `security group ${g}`;
+  const sources = new SourceCollector().cidrList(() => rule.cidrBlocks).cidrList(() => rule.ipv6CidrBlocks);
+  // An inline rule lists its source groups; a rule resource names one.
+  if (groups === "securityGroups") sources.otherList(() => rule.securityGroups, group);
+  else sources.scalar(() => rule.sourceSecurityGroupId, false, group);
+  sources
+    .otherList(
+      () => rule.prefixListIds,
+      (p) => `prefix list ${p}`,
+    )
+    .self(() => rule.self);
   return {
     label,
-    protocol: rule.protocol,
-    fromPort: rule.fromPort,
-    toPort: rule.toPort,
-    cidrs: strings([...asList(rule.cidrBlocks), ...asList(rule.ipv6CidrBlocks)]),
-    otherSources: [
-      ...strings(asList(securityGroups)).map((g) => `security group ${g}`),
-      ...strings(asList(rule.prefixListIds)).map((p) => `prefix list ${p}`),
-      ...(rule.self === true || rule.self === "true" ? ["self"] : []),
-    ],
+    protocol: attempt(() => rule.protocol),
+    fromPort: attempt(() => rule.fromPort),
+    toPort: attempt(() => rule.toPort),
+    ...sources,
   };
 }
 
-/** The ingress rules a resource declares (egress rules and egress-typed rule resources are none). */
-export function ingressRulesOf(type: string, props: Record<string, unknown>): IngressRule[] {
+/**
+ * The ingress rules a resource declares (egress rules and egress-typed rule resources are none); an
+ * inline rule that can't be read at all, or a list of them, is Unreadable in its place.
+ */
+export function ingressRulesOf(
+  type: string,
+  props: Record<string, unknown>,
+): Array<IngressRule | Unreadable> {
   if (type === AWS.securityGroup) {
-    return asList(props.ingress).map((entry, i) => {
-      const rule = asRecord(entry);
-      return classicRule(`ingress[${i}]`, rule, rule.securityGroups);
-    });
+    const entries = itemsOf(() => props.ingress);
+    if (isUnreadable(entries)) return [entries];
+    return entries.map((entry, i) =>
+      isUnreadable(entry) ? entry : classicRule(`ingress[${i}]`, asRecord(entry), "securityGroups"),
+    );
   }
   if (type === AWS.securityGroupRule) {
-    if (String(props.type ?? "").toLowerCase() !== "ingress") return [];
-    return [classicRule("the rule", props, props.sourceSecurityGroupId)];
+    const ruleType = attempt(() => props.type);
+    if (isUnreadable(ruleType)) return [ruleType];
+    if (String(ruleType ?? "").toLowerCase() !== "ingress") return [];
+    return [classicRule("the rule", props, "sourceSecurityGroupId")];
   }
   if (type === AWS.securityGroupIngressRule) {
+    const sources = new SourceCollector()
+      .scalar(() => props.cidrIpv4, true)
+      .scalar(() => props.cidrIpv6, true)
+      .scalar(
+        () => props.referencedSecurityGroupId,
+        false,
+        (g) => `security group ${g}`,
+      )
+      .scalar(
+        () => props.prefixListId,
+        false,
+        (p) => `prefix list ${p}`,
+      );
     return [
       {
         label: "the rule",
-        protocol: props.ipProtocol,
-        fromPort: props.fromPort,
-        toPort: props.toPort,
-        cidrs: strings([props.cidrIpv4, props.cidrIpv6]),
-        otherSources: [
-          ...strings([props.referencedSecurityGroupId]).map((g) => `security group ${g}`),
-          ...strings([props.prefixListId]).map((p) => `prefix list ${p}`),
-        ],
+        protocol: attempt(() => props.ipProtocol),
+        fromPort: attempt(() => props.fromPort),
+        toPort: attempt(() => props.toPort),
+        ...sources,
       },
     ];
   }
   return [];
-}
-
-function strings(values: unknown[]): string[] {
-  return values.filter(isPresent).map((v) => String(v));
 }
 
 function validateIngress(
@@ -110,17 +210,34 @@ function validateIngress(
   report: ReportViolation,
 ) {
   const config = configOf(args, NO_SSH_ACCESS_DEFAULTS);
+  // A violation found in one rule decides the verdict whatever another rule that can't be read holds.
+  let unsure: Unreadable | undefined;
+  let violated = false;
   for (const rule of ingressRulesOf(args.type, props)) {
+    if (isUnreadable(rule)) {
+      unsure ??= rule;
+      continue;
+    }
     const ports = admittedPorts(rule, config.ports);
+    if (isUnreadable(ports)) {
+      unsure ??= ports;
+      continue;
+    }
     if (ports.length === 0) continue;
     const sources = offendingSources(rule, config.allowPrivateSources);
+    if (isUnreadable(sources)) {
+      unsure ??= sources;
+      continue;
+    }
     if (sources.length === 0) continue;
     const protocol = asString(rule.protocol) ?? String(rule.protocol);
+    violated = true;
     report(
       `${describeResource(args.type, args.name)} must not admit remote access: ${rule.label} ` +
         `(protocol ${protocol}) admits port ${ports.join(", ")} from ${sources.join(", ")}.`,
     );
   }
+  if (!violated && unsure) undecided(unsure);
 }
 
 export const noSshAccess: ResourceValidationPolicy = {

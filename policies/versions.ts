@@ -5,6 +5,7 @@ import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy 
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { templateReferencesOf } from "./lib/fleet";
 import { AWS, describeResource, validateTypes } from "./lib/types";
+import { Judgement, isUnreadable } from "./lib/unreadable";
 import { asBoolean, isPresent } from "./lib/values";
 
 export interface VersionPinnedConfig {
@@ -29,16 +30,22 @@ function validateGroup(
   args: ResourceValidationArgs,
   report: ReportViolation,
 ) {
+  const judgement = new Judgement(report);
   for (const ref of templateReferencesOf(props)) {
     // AWS reads a missing version as `$Default` in every specification, overrides included.
+    if (isUnreadable(ref.version)) {
+      judgement.cannotTell(ref.version);
+      continue;
+    }
     const reason = unpinnedReason(ref.version);
     if (reason) {
-      report(
+      judgement.report(
         `${describeResource(args.type, args.name)} must pin an explicit launch template version: ` +
           `\`${ref.path}.version\` ${reason}.`,
       );
     }
   }
+  judgement.finish();
 }
 
 function validateTemplate(

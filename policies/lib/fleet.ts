@@ -1,60 +1,79 @@
 // How an auto scaling group names its launch template, and whether a resource is Phoenix's: shared by
 // the identity and version policies.
 import { PHOENIX_TAGS } from "../../components/immutability/identity";
-import { asList, asRecord, isPresent, tagsOf } from "./values";
+import { attempt, isUnreadable, itemsOf, type Unreadable } from "./unreadable";
+import { asRecord, isPresent, tagsOf } from "./values";
 
 /** A launch template reference of an auto scaling group, with where it was found (for messages). */
 export interface TemplateReference {
   path: string;
   id?: unknown;
   name?: unknown;
+  /** Any of the three an Unreadable when it can't be read. */
   version?: unknown;
+}
+
+/** Every field of a reference that can't be read at all. */
+function unreadableReference(path: string, value: Unreadable): TemplateReference {
+  return { path, id: value, name: value, version: value };
+}
+
+function reference(path: string, spec: unknown, keys: [string, string, string]): TemplateReference {
+  if (isUnreadable(spec)) return unreadableReference(path, spec);
+  const s = asRecord(spec);
+  const [id, name, version] = keys.map((key) => attempt(() => s[key]));
+  return { path, id, name, version };
 }
 
 /**
  * Every launch template an auto scaling group can launch from: `launchTemplate`, the mixed instances
- * policy's specification, and each override's specification.
+ * policy's specification, and each override's specification. A field that can't be read is an Unreadable;
+ * a mixed instances policy that can't be read at all is one reference of Unreadables (it may hold some).
  */
 export function templateReferencesOf(props: Record<string, unknown>): TemplateReference[] {
   const refs: TemplateReference[] = [];
-  if (props.launchTemplate !== undefined && props.launchTemplate !== null) {
-    const lt = asRecord(props.launchTemplate);
-    refs.push({ path: "launchTemplate", id: lt.id, name: lt.name, version: lt.version });
+  const launchTemplate = attempt(() => props.launchTemplate);
+  if (launchTemplate !== undefined && launchTemplate !== null) {
+    refs.push(reference("launchTemplate", launchTemplate, ["id", "name", "version"]));
   }
-  const mixed = asRecord(asRecord(props.mixedInstancesPolicy).launchTemplate);
-  if (mixed.launchTemplateSpecification !== undefined && mixed.launchTemplateSpecification !== null) {
-    const spec = asRecord(mixed.launchTemplateSpecification);
-    refs.push({
-      path: "mixedInstancesPolicy.launchTemplate.launchTemplateSpecification",
-      id: spec.launchTemplateId,
-      name: spec.launchTemplateName,
-      version: spec.version,
-    });
+  const specPath = "mixedInstancesPolicy.launchTemplate";
+  const mixed = attempt(() => asRecord(asRecord(props.mixedInstancesPolicy).launchTemplate));
+  if (isUnreadable(mixed)) return [...refs, unreadableReference(specPath, mixed)];
+  const specKeys: [string, string, string] = ["launchTemplateId", "launchTemplateName", "version"];
+  const spec = attempt(() => mixed.launchTemplateSpecification);
+  if (spec !== undefined && spec !== null) {
+    refs.push(reference(`${specPath}.launchTemplateSpecification`, spec, specKeys));
   }
-  asList(mixed.overrides).forEach((override, i) => {
-    const spec = asRecord(override).launchTemplateSpecification;
-    if (spec === undefined || spec === null) return;
-    const s = asRecord(spec);
-    refs.push({
-      path: `mixedInstancesPolicy.launchTemplate.overrides[${i}].launchTemplateSpecification`,
-      id: s.launchTemplateId,
-      name: s.launchTemplateName,
-      version: s.version,
-    });
+  const overrides = itemsOf(() => mixed.overrides);
+  if (isUnreadable(overrides)) return [...refs, unreadableReference(`${specPath}.overrides`, overrides)];
+  overrides.forEach((override, i) => {
+    const path = `${specPath}.overrides[${i}].launchTemplateSpecification`;
+    const overrideSpec = isUnreadable(override)
+      ? override
+      : attempt(() => asRecord(override).launchTemplateSpecification);
+    if (overrideSpec === undefined || overrideSpec === null) return;
+    refs.push(reference(path, overrideSpec, specKeys));
   });
   return refs;
 }
 
 const PHOENIX_TAG_KEYS: string[] = Object.values(PHOENIX_TAGS);
 
-/** True when a resource carries any of Phoenix's tags (`phoenix:app`, `phoenix:release`, `phoenix:identity`). */
-export function isPhoenixTagged(props: Record<string, unknown>): boolean {
+/**
+ * True when a resource carries any of Phoenix's tags (`phoenix:app`, `phoenix:release`, `phoenix:identity`);
+ * Unreadable when it carries none that can be seen but its tags can't all be read.
+ */
+export function isPhoenixTagged(props: Record<string, unknown>): boolean | Unreadable {
   const tags = tagsOf(props);
-  return PHOENIX_TAG_KEYS.some((key) => tags.has(key));
+  if (PHOENIX_TAG_KEYS.some((key) => tags.values.has(key))) return true;
+  return tags.unreadable ?? false;
 }
 
-/** The `phoenix:identity` tag, if set. */
-export function identityTagOf(props: Record<string, unknown>): string | undefined {
-  const tag = tagsOf(props).get(PHOENIX_TAGS.identity);
+/** The `phoenix:identity` tag, if set (Unreadable when its value, or whether it is set, can't be read). */
+export function identityTagOf(props: Record<string, unknown>): string | undefined | Unreadable {
+  const tags = tagsOf(props);
+  const tag = tags.values.get(PHOENIX_TAGS.identity);
+  if (tag === undefined) return tags.unreadable;
+  if (isUnreadable(tag)) return tag;
   return isPresent(tag) ? tag : undefined;
 }

@@ -1,6 +1,7 @@
 // Reading engine-shaped inputs. The AWS provider types some numbers and booleans as strings, lists may be
 // absent or null, and tags come as a map (most resources) or a list of `{ key, value }` (auto scaling
 // groups). These readers accept every such shape and never guess: what they can't read is `undefined`.
+import { attempt, isUnreadable, itemsOf, type Unreadable } from "./unreadable";
 
 /** A string, or undefined for anything else. */
 export function asString(value: unknown): string | undefined {
@@ -41,20 +42,55 @@ export function asRecord(value: unknown): Record<string, unknown> {
     : {};
 }
 
-/** Tags as a map, from `{ k: v }` or `[{ key, value }]`; `tagsAll` is merged under explicit tags. */
-export function tagsOf(props: Record<string, unknown>): Map<string, string> {
-  const tags = new Map<string, string>();
-  for (const source of [props.tagsAll, props.tags]) {
-    if (Array.isArray(source)) {
-      for (const tag of source) {
-        const { key, value } = asRecord(tag);
-        if (typeof key === "string") tags.set(key, String(value ?? ""));
+/**
+ * Tags as a map, from `{ k: v }` or `[{ key, value }]`; `tagsAll` is merged under explicit tags. A tag whose
+ * value can't be read keeps its key (a tag's presence is known); a tag list or map that can't be read at all
+ * is `unreadable` (it may hold any tag).
+ */
+export function tagsOf(props: Record<string, unknown>): Tags {
+  const values = new Map<string, string | Unreadable>();
+  let unreadable: Unreadable | undefined;
+  for (const field of ["tagsAll", "tags"] as const) {
+    const source = attempt(() => props[field]);
+    if (isUnreadable(source)) {
+      unreadable ??= source;
+    } else if (Array.isArray(source)) {
+      const items = itemsOf(() => source);
+      for (const tag of isUnreadable(items) ? [] : items) {
+        if (isUnreadable(tag)) {
+          unreadable ??= tag;
+          continue;
+        }
+        const record = asRecord(tag);
+        const key = attempt(() => record.key);
+        if (isUnreadable(key)) unreadable ??= key;
+        else if (typeof key === "string")
+          values.set(
+            key,
+            readString(() => record.value),
+          );
       }
     } else {
-      for (const [key, value] of Object.entries(asRecord(source))) tags.set(key, String(value ?? ""));
+      const record = asRecord(source);
+      for (const key of Object.keys(record))
+        values.set(
+          key,
+          readString(() => record[key]),
+        );
     }
   }
-  return tags;
+  return { values, unreadable };
+}
+
+export interface Tags {
+  values: Map<string, string | Unreadable>;
+  /** Set when a whole tag list or map (or a tag's key) can't be read. */
+  unreadable?: Unreadable;
+}
+
+function readString(read: () => unknown): string | Unreadable {
+  const value = attempt(read);
+  return isUnreadable(value) ? value : String(value ?? "");
 }
 
 /** True when the value is a non-empty string (after trimming). */

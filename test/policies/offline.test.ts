@@ -67,25 +67,45 @@ describe("evaluateResources (offline)", () => {
     );
   });
 
-  it("gives an advisory 'undecided' verdict, not a violation, for an unknown input", () => {
-    const verdicts = evaluateResources([sshRule(UNKNOWN)]);
+  const privateAllowed = { "no-ssh-access": { allowPrivateSources: true } };
+
+  it("gives an advisory 'undecided' verdict, not a violation, for an unknown input the verdict depends on", () => {
+    const verdicts = evaluateResources([sshRule(UNKNOWN)], { config: privateAllowed });
     assert.equal(verdicts.length, 1);
     assert.equal(verdicts[0].kind, "undecided");
     assert.equal(verdicts[0].enforcementLevel, "advisory");
     assert.match(verdicts[0].message, /no verdict: input `cidrBlocks\[0\]` is not known until apply/);
   });
 
-  it("gives no verdict on an encrypted secret and judges a secret that carries its plaintext", () => {
-    const encrypted = evaluateResources([sshRule({ [SECRET_SIG]: SECRET_VALUE, ciphertext: "v1:abc" })]);
+  it("gives no verdict on an encrypted secret the verdict depends on, and judges one that carries its plaintext", () => {
+    const encrypted = evaluateResources([sshRule({ [SECRET_SIG]: SECRET_VALUE, ciphertext: "v1:abc" })], {
+      config: privateAllowed,
+    });
     assert.deepEqual(
       encrypted.map((v) => [v.kind, v.message]),
       [["undecided", "no verdict: input `cidrBlocks[0]` is an encrypted secret"]],
     );
-    const plaintext = evaluateResources([sshRule({ [SECRET_SIG]: SECRET_VALUE, plaintext: '"0.0.0.0/0"' })]);
+    const plaintext = evaluateResources([sshRule({ [SECRET_SIG]: SECRET_VALUE, plaintext: '"0.0.0.0/0"' })], {
+      config: privateAllowed,
+    });
     assert.deepEqual(
       plaintext.map((v) => v.kind),
       ["violation"],
     );
+  });
+
+  it("decides when the verdict does not depend on the value: by default any source of port 22 is a violation", () => {
+    for (const source of [UNKNOWN, { [SECRET_SIG]: SECRET_VALUE, ciphertext: "v1:abc" }]) {
+      const verdicts = evaluateResources([sshRule(source)]);
+      assert.deepEqual(
+        verdicts.map((v) => [v.kind, v.enforcementLevel]),
+        [["violation", "mandatory"]],
+      );
+      assert.match(
+        verdicts[0].message,
+        /admits port 22 from an? (encrypted value|value not known until apply)\.$/,
+      );
+    }
   });
 
   it("gives an 'undecided' verdict on a release identity it can't compute", () => {
