@@ -2,41 +2,13 @@
 // journal without an end line and a stale lock. The next `status` recognises it; the next workflow
 // completes or undoes it.
 import assert from "assert";
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { join } from "path";
-import type { EngineCall } from "../../automation/memoryEngine";
-import { AMI_1, AMI_2, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
+import { appendFileSync, readFileSync, writeFileSync } from "fs";
+import { crashable, crashDuring, type Crashable } from "./crash";
+import { AMI_1, AMI_2, deployedOnce, releaseOf, weights } from "./harness";
 import { assertConsistent } from "./invariants";
-import { whileRunning } from "./waitFor";
-
-/** A harness whose engine hangs forever on the first call `crashAt` picks once armed: the process "dies" there. */
-function crashable(): { h: Harness; arm(crashAt: (call: EngineCall) => boolean): void; kill(): void } {
-  let crashAt: ((call: EngineCall) => boolean) | undefined;
-  const h = harness({
-    engine: {
-      latencyMs: (call) => (crashAt?.(call) ? 1 : 0),
-      sleep: () => new Promise<void>(() => {}),
-    },
-  });
-  return {
-    h,
-    arm: (predicate) => (crashAt = predicate),
-    // What a stale-lock takeover does once the dead holder's lock has aged: the lock is gone.
-    kill: () => {
-      crashAt = undefined;
-      rmSync(join(h.stateDir, "shop-prod.lock"), { recursive: true, force: true });
-      rmSync(join(h.stateDir, "shop-prod.lock-holder.json"), { force: true });
-    },
-  };
-}
-
-/** Start `run` and return once it hangs at the armed call; fail at once if it ends before getting there. */
-function crashDuring(run: Promise<unknown>, hung: () => boolean): Promise<void> {
-  return whileRunning(run, hung, "the engine call where the process dies");
-}
 
 /** Bootstrap, then an up of v1 whose process dies inside the engine's up of the blue stack. */
-async function killedDuringUpOfBlue(c: ReturnType<typeof crashable>): Promise<void> {
+async function killedDuringUpOfBlue(c: Crashable): Promise<void> {
   await c.h.deployment.bootstrap();
   let hung = false;
   c.arm((call) => (hung = call.method === "up" && call.stack === "shop-prod-blue"));
@@ -45,7 +17,7 @@ async function killedDuringUpOfBlue(c: ReturnType<typeof crashable>): Promise<vo
 }
 
 describe("crash recovery from the journal", () => {
-  let c: ReturnType<typeof crashable>;
+  let c: Crashable;
   beforeEach(() => (c = crashable()));
   afterEach(() => c.h.cleanup());
 
