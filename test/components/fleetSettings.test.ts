@@ -197,7 +197,11 @@ describe("resolveFleetSettings", () => {
   it("leaves outputs (values not known until apply) to AWS", () => {
     const unknownLater = Promise.resolve("ami-whatever");
     const args = { ...happyPathArgs(), imageId: unknownLater, subnetIds: Promise.resolve([]) };
-    assert.doesNotThrow(() => resolveFleetSettings("web", args as unknown as ImmutableFleetArgs));
+    // Settled as if they were valid: the defaults apply, and the empty subnet list is not judged.
+    const settings = resolveFleetSettings("web", args as unknown as ImmutableFleetArgs);
+    assert.deepEqual([settings.app, settings.release, settings.desiredCapacity], ["web", "r2026-11-01", 2]);
+    // The same plain values are judged: the checks are live for these args.
+    assert.ok(problemsOf({ ...happyPathArgs(), imageId: "whatever", subnetIds: [] }).length >= 2);
   });
 
   it("accepts tags that agree with app, and an 8-digit AMI id", () => {

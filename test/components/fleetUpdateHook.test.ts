@@ -32,13 +32,21 @@ describe("guardUpdate (the hook's body)", () => {
     );
   });
 
-  it("lets capacity change", async () => {
+  it("lets capacity change, and only capacity", async () => {
+    const before = { desiredCapacity: 2, maxSize: 3, launchTemplate: { name: "web-r1-aaaa", version: "1" } };
     await guardUpdate(
-      hookArgs(
-        AUTO_SCALING_GROUP_TYPE,
-        { desiredCapacity: 2, maxSize: 3 },
-        { desiredCapacity: 3, maxSize: 6 },
+      hookArgs(AUTO_SCALING_GROUP_TYPE, before, { ...before, desiredCapacity: 3, maxSize: 6 }),
+    );
+    // The same group with another launch template alongside the capacity change is refused.
+    await assert.rejects(
+      guardUpdate(
+        hookArgs(AUTO_SCALING_GROUP_TYPE, before, {
+          ...before,
+          maxSize: 6,
+          launchTemplate: { name: "web-r2-bbbb", version: "1" },
+        }),
       ),
+      /`launchTemplate/,
     );
   });
 
