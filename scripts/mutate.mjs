@@ -1,31 +1,57 @@
-// `npm run mutate -- <folder> [--files <glob>] [--concurrency <n>]`: Stryker's mutation testing, one folder
-// of the scope at a time (the dry run alone runs the folder's whole spec; two cores cannot afford all four).
-// Without a folder it runs every folder, one after the other. Each folder keeps its own incremental report
-// in reports/mutation/ (committed), so a later run pays only for the mutants of what changed since.
-// `--files` narrows the run to some files of the folder (a quick check while killing survivors); it then
-// neither reads nor writes the incremental report, which must always hold the whole folder.
+// `npm run mutate -- <unit> [--files <glob>] [--concurrency <n>]`: Stryker's mutation testing, one unit of
+// the scope at a time (the dry run alone runs the unit's whole spec; two cores cannot afford them all at once).
+// A folder name runs its units (`automation`); no name runs every unit, one after the other. Each unit keeps
+// its own incremental report in reports/mutation/ (committed), so a later run pays only for the mutants of
+// what changed since.
+// `--files` narrows the run to some files of the unit (a quick check while killing survivors); it then
+// neither reads nor writes the incremental report, which must always hold the whole unit.
 // Plain ESM JavaScript: Stryker 9 is an ES module, which the repository's CommonJS TypeScript cannot import.
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { Stryker } from "@stryker-mutator/core";
 
-/** The scope (issue 12): each folder with the tests that judge it. */
-const FOLDERS = {
+const AUTOMATION_SPEC = ["test/automation/**/*.test.ts", "test/cli/workflows/**/*.test.ts"];
+const automation = (files) => ({ mutate: files.map((f) => `automation/${f}`), spec: AUTOMATION_SPEC });
+
+/**
+ * The scope (issue 12): each unit with the tests that judge it, its own incremental report and its own score.
+ * automation/ is cut in four units so that each run ends (and writes its report) within a sitting.
+ * The LocalWorkspace adapter and the AWS probe are left out: the recorded transcripts and the rig judge them.
+ */
+const UNITS = {
   components: {
     // index.ts only re-exports.
     mutate: ["components/**/*.ts", "!components/**/index.ts"],
     spec: ["test/components/**/*.test.ts", "test/programs/**/*.test.ts"],
   },
-  automation: {
-    // The LocalWorkspace adapter and the AWS probe are judged by the recorded transcripts and the rig.
-    mutate: [
-      "automation/**/*.ts",
-      "!automation/localWorkspace/**",
-      "!automation/aws/**",
-      "!automation/index.ts",
-    ],
-    spec: ["test/automation/**/*.test.ts", "test/cli/workflows/**/*.test.ts"],
-  },
+  // Pure decisions: health gate, traffic, rollback target, guards, validation.
+  "automation/decisions": automation([
+    "health.ts",
+    "traffic.ts",
+    "deploymentState.ts",
+    "rollbackTarget.ts",
+    "immutableGuard.ts",
+    "validate.ts",
+    "fleetOptions.ts",
+    "securityGroupRules.ts",
+    "secrets.ts",
+    "driftCheck.ts",
+    "errors.ts",
+  ]),
+  // The workflows and their steps.
+  "automation/workflows": automation([
+    "blueGreen.ts",
+    "workflowSteps.ts",
+    "workflowRun.ts",
+    "heal.ts",
+    "drift.ts",
+    "recovery.ts",
+    "existingVpc.ts",
+  ]),
+  // The testing kit: the in-memory engine and probe (product: users test with them).
+  "automation/kit": automation(["memoryEngine.ts", "memoryProbe.ts", "memory/**/*.ts"]),
+  // The records: journal, lock, record stores.
+  "automation/records": automation(["journal.ts", "lock.ts", "records/**/*.ts"]),
   "cli/check": {
     mutate: ["cli/check/**/*.ts"],
     spec: ["test/policies/check.test.ts", "test/policies/offline.test.ts"],
@@ -36,30 +62,34 @@ const FOLDERS = {
   },
 };
 
+/** A name on the command line: a unit, or a folder standing for its units (`automation`). */
+function unitsOf(name) {
+  if (name in UNITS) return [name];
+  return Object.keys(UNITS).filter((unit) => unit.startsWith(`${name}/`));
+}
+
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: { files: { type: "string" }, concurrency: { type: "string", default: "1" } },
 });
-const unknown = positionals.filter((folder) => !(folder in FOLDERS));
+const unknown = positionals.filter((name) => unitsOf(name).length === 0);
 if (unknown.length > 0) {
-  process.stderr.write(
-    `Unknown folder ${unknown.join(", ")}; the scope is ${Object.keys(FOLDERS).join(", ")}\n`,
-  );
+  process.stderr.write(`Unknown unit ${unknown.join(", ")}; the scope is ${Object.keys(UNITS).join(", ")}\n`);
   process.exit(2);
 }
-const folders = positionals.length > 0 ? positionals : Object.keys(FOLDERS);
-if (values.files && folders.length !== 1) {
-  process.stderr.write("--files narrows one folder: name it\n");
+const units = positionals.length > 0 ? positionals.flatMap(unitsOf) : Object.keys(UNITS);
+if (values.files && units.length !== 1) {
+  process.stderr.write("--files narrows one unit: name it\n");
   process.exit(2);
 }
 
 const scores = [];
-for (const folder of folders) {
-  const { mutate, spec } = FOLDERS[folder];
+for (const unit of units) {
+  const { mutate, spec } = UNITS[unit];
   const stryker = new Stryker({
     mutate: values.files ? [values.files] : mutate,
     testRunner: "mocha",
-    // The repository's .mocharc.json (ts-node, timeouts) with the folder's spec.
+    // The repository's .mocharc.json (ts-node, timeouts) with the unit's spec.
     mochaOptions: { config: ".mocharc.json", spec },
     // Each mutant runs only the tests that reach it.
     coverageAnalysis: "perTest",
@@ -68,7 +98,7 @@ for (const folder of folders) {
     ignoreStatic: true,
     concurrency: Number(values.concurrency),
     incremental: !values.files,
-    incrementalFile: `reports/mutation/${folder.replace("/", "-")}.json`,
+    incrementalFile: `reports/mutation/${unit.replace("/", "-")}.json`,
     ignorePatterns: ["dist", "coverage", ".rig", ".phoenix", "test/engine", "bench"],
     reporters: ["clear-text", "progress"],
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true },
@@ -77,10 +107,10 @@ for (const folder of folders) {
     cleanTempDir: true,
   });
   const results = await stryker.runMutationTest();
-  scores.push(`${folder}: ${score(results)}`);
+  scores.push(`${unit}: ${score(results)}`);
 }
 process.stdout.write(
-  `\nMutation score per folder (no coverage counts as survived):\n  ${scores.join("\n  ")}\n`,
+  `\nMutation score per unit (no coverage counts as survived):\n  ${scores.join("\n  ")}\n`,
 );
 
 /** Stryker's mutation score: killed and timed out over every valid mutant that was not ignored. */
