@@ -7,6 +7,7 @@ import { instanceReplaceOnUserData } from "./instances";
 import { noKeyPairs } from "./keyPairs";
 import { imdsv2Required } from "./metadata";
 import { fleetTemplateInSameStack, immutableReleaseIdentity } from "./releaseIdentity";
+import { noRemoteShell, sessionManagerRolesTraced } from "./remoteShell";
 import { noIgnoreChangesOnImmutable } from "./resourceOptions";
 import { noSshAccess } from "./ssh";
 import { launchTemplateVersionPinned } from "./versions";
@@ -16,6 +17,8 @@ export const PACK_NAME = "phoenix-immutability";
 export const ALL_POLICIES: Policies = [
   noSshAccess,
   noKeyPairs,
+  noRemoteShell,
+  sessionManagerRolesTraced,
   imdsv2Required,
   immutableReleaseIdentity,
   launchTemplateVersionPinned,

@@ -23,6 +23,16 @@ export const AWS = {
   patchGroup: "aws:ssm/patchGroup:PatchGroup",
   maintenanceWindowTask: "aws:ssm/maintenanceWindowTask:MaintenanceWindowTask",
   instanceConnectEndpoint: "aws:ec2transitgateway/instanceConnectEndpoint:InstanceConnectEndpoint",
+  serialConsoleAccess: "aws:ec2/serialConsoleAccess:SerialConsoleAccess",
+  iamRole: "aws:iam/role:Role",
+  iamPolicy: "aws:iam/policy:Policy",
+  iamRolePolicy: "aws:iam/rolePolicy:RolePolicy",
+  iamRolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+  iamPolicyAttachment: "aws:iam/policyAttachment:PolicyAttachment",
+  iamRolePolicyAttachmentsExclusive: "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive",
+  iamInstanceProfile: "aws:iam/instanceProfile:InstanceProfile",
+  imageBuilderInfrastructure: "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration",
+  eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
 } as const;
 export type AwsType = (typeof AWS)[keyof typeof AWS];
 
@@ -44,6 +54,16 @@ const LABELS: Record<string, string> = {
   [AWS.patchGroup]: "Patch group",
   [AWS.maintenanceWindowTask]: "Maintenance window task",
   [AWS.instanceConnectEndpoint]: "EC2 Instance Connect endpoint",
+  [AWS.serialConsoleAccess]: "Serial console access",
+  [AWS.iamRole]: "Role",
+  [AWS.iamPolicy]: "IAM policy",
+  [AWS.iamRolePolicy]: "Role policy",
+  [AWS.iamRolePolicyAttachment]: "Role policy attachment",
+  [AWS.iamPolicyAttachment]: "Policy attachment",
+  [AWS.iamRolePolicyAttachmentsExclusive]: "Role policy attachments",
+  [AWS.iamInstanceProfile]: "Instance profile",
+  [AWS.imageBuilderInfrastructure]: "Image Builder infrastructure configuration",
+  [AWS.eksNodeGroup]: "EKS node group",
 };
 
 /** `Launch template "web-lt"`: how a message names the resource it is about. */

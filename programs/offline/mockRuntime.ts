@@ -14,6 +14,8 @@ export interface RecordedResource {
   name: string;
   /** Inputs as the program gave them, with outputs of other resources resolved to the fake cloud's values. */
   inputs: Record<string, unknown>;
+  /** Outputs as the fake cloud makes them (inputs and computed names, ARNs, …): what stack policies read. */
+  outputs?: Record<string, unknown>;
   /** False for component resources (and the stack itself). */
   custom: boolean;
   /** URN of the parent resource (the stack's, for top-level resources), for drawing trees. */
@@ -138,6 +140,7 @@ export async function installMockRuntime(options: MockRuntimeOptions): Promise<v
           type: args.type,
           name: args.name,
           inputs: args.inputs as Record<string, unknown>,
+          outputs: result.state as Record<string, unknown>,
           custom: args.custom !== false,
         });
         return result;

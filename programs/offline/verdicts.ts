@@ -15,6 +15,8 @@ export async function planVerdicts(plan: Plan, config?: unknown): Promise<Map<st
         type: r.type,
         name: r.name,
         inputs: r.inputs,
+        // Stack policies read outputs, as the engine's AnalyzeStack does (the role a profile names, by name).
+        outputs: r.outputs,
         parent: r.parentUrn,
         options: { protect: r.options.protect, ignoreChanges: r.options.ignoreChanges },
       })),

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { ALL_POLICIES } from "../../policies/all";
 import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
 import { AWS } from "../../policies/lib/types";
 import { PolicyConfigError, evaluateResources, type OfflineResource } from "../../policies/offline";
@@ -199,7 +200,7 @@ describe("evaluateResources (offline)", () => {
         (error: unknown) => {
           assert.ok(error instanceof PolicyConfigError);
           assert.deepEqual(error.problems, [
-            "`no-telnet` is not a policy of this pack (policies: all, no-ssh-access, no-key-pairs, imdsv2-required, immutable-release-identity, launch-template-version-pinned, no-ignore-changes-on-immutable, no-in-place-config-agents, instance-replace-on-user-data, fleet-replaces-unhealthy-instances, fleet-template-in-same-stack)",
+            `\`no-telnet\` is not a policy of this pack (policies: all, ${ALL_POLICIES.map((p) => p.name).join(", ")})`,
             '`all` must be one of advisory, mandatory, remediate, disabled, got "strict"',
             '`no-ssh-access.ports` item [0] must be integer, got ["22"]',
             "`no-ssh-access.allowPublic` is not a property of no-ssh-access (properties: ports, allowPrivateSources)",

@@ -3,10 +3,10 @@ import { strict as assert } from "assert";
 import { ALL_POLICIES } from "../../policies/all";
 
 describe("the pack's policies", () => {
-  it("has the ten policies, each named once", () => {
+  it("has the twelve policies, each named once", () => {
     const names = ALL_POLICIES.map((p) => p.name);
     assert.equal(new Set(names).size, names.length);
-    assert.equal(names.length, 10);
+    assert.equal(names.length, 12);
   });
   for (const policy of ALL_POLICIES) {
     describe(policy.name, () => {
@@ -16,11 +16,9 @@ describe("the pack's policies", () => {
       it('has a description that starts "Checks that"', () => {
         assert.match(policy.description, /^Checks that /);
       });
-      it("states its enforcement level: mandatory, except the advisory in-place agents policy", () => {
-        assert.equal(
-          policy.enforcementLevel,
-          policy.name === "no-in-place-config-agents" ? "advisory" : "mandatory",
-        );
+      it("states its enforcement level: mandatory, except the advisory agents and role-tracing policies", () => {
+        const advisory = ["no-in-place-config-agents", "session-manager-roles-traced"];
+        assert.equal(policy.enforcementLevel, advisory.includes(policy.name) ? "advisory" : "mandatory");
       });
       it("has a config schema whose every property has a default and a description", () => {
         const properties = Object.entries(policy.configSchema?.properties ?? {});

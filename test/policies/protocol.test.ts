@@ -76,6 +76,8 @@ describe("the policy pack over the Analyzer protocol", function () {
       [
         ["no-ssh-access", "mandatory"],
         ["no-key-pairs", "mandatory"],
+        ["no-remote-shell", "mandatory"],
+        ["session-manager-roles-traced", "advisory"],
         ["imdsv2-required", "mandatory"],
         ["immutable-release-identity", "mandatory"],
         ["launch-template-version-pinned", "mandatory"],
@@ -210,6 +212,64 @@ describe("the policy pack over the Analyzer protocol", function () {
     ]);
     const ok: any = await call("analyzeStack", complete);
     assert.deepEqual(ok.getDiagnosticsList().length, 0);
+  });
+
+  it("AnalyzeStack: no-remote-shell follows property dependencies when names are unknown (a preview)", async () => {
+    const trust = JSON.stringify({
+      Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+    });
+    const urnOf = (type: string, name: string) => `urn:pulumi:shop-dev-blue::phoenix::${type}::${name}`;
+    const linked = (
+      type: string,
+      name: string,
+      props: Record<string, unknown>,
+      deps: Record<string, string>,
+    ) => {
+      const r = stackResource(type, name, props);
+      for (const [key, [depType, depName]] of Object.entries(deps).map(
+        ([k, v]) => [k, v.split("|")] as const,
+      )) {
+        const list = new pb.AnalyzerPropertyDependencies();
+        list.setUrnsList([urnOf(depType, depName)]);
+        r.getPropertydependenciesMap().set(key, list);
+      }
+      return r;
+    };
+    const stack = (policyArn: string) => {
+      const req = new pb.AnalyzeStackRequest();
+      req.setResourcesList([
+        stackResource(AWS.iamRole, "fleet-role", { name: UNKNOWN, assumeRolePolicy: trust }),
+        linked(
+          AWS.iamRolePolicyAttachment,
+          "fleet-ssm",
+          { role: UNKNOWN, policyArn },
+          { role: `${AWS.iamRole}|fleet-role` },
+        ),
+        linked(
+          AWS.iamInstanceProfile,
+          "fleet-profile",
+          { role: UNKNOWN },
+          { role: `${AWS.iamRole}|fleet-role` },
+        ),
+        linked(
+          AWS.launchTemplate,
+          "web-lt",
+          { ...TEMPLATE, name: TEMPLATE_NAME, iamInstanceProfile: { arn: UNKNOWN } },
+          { iamInstanceProfile: `${AWS.iamInstanceProfile}|fleet-profile` },
+        ),
+      ]);
+      return req;
+    };
+    const found = async (policyArn: string) => {
+      const response: any = await call("analyzeStack", stack(policyArn));
+      return response
+        .getDiagnosticsList()
+        .map((d: any) => [d.getPolicyname(), LEVEL[d.getEnforcementlevel()], d.getUrn()]);
+    };
+    assert.deepEqual(await found("arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"), [
+      ["no-remote-shell", "mandatory", urnOf(AWS.iamRole, "fleet-role")],
+    ]);
+    assert.deepEqual(await found("arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy"), []);
   });
 
   it("logged no errors to the engine and wrote nothing to stderr", () => {

@@ -56,7 +56,7 @@ function engineVerdict(c: Case, config: Record<string, unknown>, props: Record<s
   return result.unknown ? "undecided" : "pass";
 }
 
-function parsePath(c: Case, path: string) {
+function parsePath(path: string) {
   const at = /^(\d+):(.*)$/.exec(path);
   return at ? { index: Number(at[1]), path: at[2] } : { index: 0, path };
 }
@@ -80,7 +80,7 @@ describe("values that cannot be read: a verdict unless it depends on them", () =
       for (const row of c.rows) {
         const config = { ...c.config, ...row.config };
         const configured = row.config ? ` (config ${JSON.stringify(row.config)})` : "";
-        const at = parsePath(c, row.path);
+        const at = parsePath(row.path);
         it(`${row.path} unknown → ${row.unknown}, encrypted → ${row.secret}${configured}`, () => {
           const unknown = resourcesOf(c, { ...at, value: UNKNOWN });
           assert.equal(offlineVerdict(c, config, unknown), row.unknown, "offline, unknown");

@@ -49,6 +49,11 @@ const GROUP = {
 const SSH = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] };
 const PRIVATE = { "no-ssh-access": { allowPrivateSources: true } };
 
+const EC2_TRUST = JSON.stringify({
+  Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+});
+const SSM_CORE = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+
 const same = (verdict: Expected) => ({ unknown: verdict, secret: verdict });
 
 export const CASES: Case[] = [
@@ -362,5 +367,49 @@ export const CASES: Case[] = [
     others: [{ type: AWS.launchTemplate, props: { ...TEMPLATE, name: "other-lt" } }],
     baseline: "violation",
     rows: [{ path: "1:imageId", ...same("violation") }],
+  },
+  {
+    policy: "no-remote-shell",
+    title: "a stack whose fleet role is given Session Manager",
+    type: AWS.iamRole,
+    props: { name: "fleet-role-1", assumeRolePolicy: EC2_TRUST },
+    others: [
+      { type: AWS.iamRolePolicyAttachment, props: { role: "fleet-role-1", policyArn: SSM_CORE } },
+      { type: AWS.iamInstanceProfile, props: { name: "fleet-profile-1", role: "fleet-role-1" } },
+      { type: AWS.launchTemplate, props: { iamInstanceProfile: { name: "fleet-profile-1" } } },
+      { type: AWS.serialConsoleAccess, props: { enabled: false } },
+    ],
+    baseline: "violation",
+    rows: [
+      { path: "1:policyArn", ...same("undecided") },
+      { path: "0:assumeRolePolicy", ...same("violation") }, // could be EC2's: the links decide
+      { path: "3:iamInstanceProfile.name", ...same("undecided") },
+      { path: "4:enabled", ...same("violation") }, // the role decides whatever the console
+    ],
+  },
+  {
+    policy: "no-remote-shell",
+    title: "a stack with serial console access disabled and no grant",
+    type: AWS.serialConsoleAccess,
+    props: { enabled: false },
+    others: [{ type: AWS.instanceConnectEndpoint, props: { subnetId: "subnet-1" } }],
+    config: { allowInstanceConnectEndpoints: true },
+    baseline: "pass",
+    rows: [
+      { path: "0:enabled", ...same("undecided") },
+      { path: "1:subnetId", ...same("pass") },
+    ],
+  },
+  {
+    policy: "session-manager-roles-traced",
+    title: "a stack granting SSM to a role it doesn't declare",
+    type: AWS.iamRolePolicyAttachment,
+    props: { role: "elsewhere", policyArn: SSM_CORE },
+    others: [{ type: AWS.iamRole, props: { name: "other-role", assumeRolePolicy: EC2_TRUST } }],
+    baseline: "violation",
+    rows: [
+      { path: "0:policyArn", ...same("undecided") },
+      { path: "1:assumeRolePolicy", ...same("violation") },
+    ],
   },
 ];

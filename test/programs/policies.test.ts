@@ -64,3 +64,35 @@ describe("planned resources under the policy pack", function () {
     assert.match(ssh[0].message, /22/);
   });
 });
+
+describe("planned resources under no-remote-shell", function () {
+  this.timeout(120_000);
+
+  it("GoldenAmi's build role, given SSM for Image Builder, passes: its profile serves the build alone", async () => {
+    const planned = await plan();
+    const ami = planned.stacks.find((s) => s.role === "golden-ami")!;
+    const ssm = ami.resources.filter(
+      (r) =>
+        r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment" &&
+        String(r.inputs.policyArn).endsWith("/AmazonSSMManagedInstanceCore"),
+    );
+    assert.equal(ssm.length, 1, "the build role has its SSM attachment");
+    const verdicts = (await verdictsOf(planned)).filter((v) => /remote-shell|session-manager/.test(v.policy));
+    assert.deepEqual(verdicts, []);
+  });
+
+  it("a fleet whose instance role is given AmazonSSMManagedInstanceCore violates it", async () => {
+    const planned = await plan();
+    const fleet = planned.stacks.find((s) => s.role === "fleet")!;
+    const attachment = fleet.resources.find(
+      (r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    )!;
+    const policyArn = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";
+    attachment.inputs = { ...attachment.inputs, policyArn };
+    attachment.outputs = { ...attachment.outputs, policyArn };
+    const verdicts = (await verdictsOf(planned)).filter((v) => v.policy === "no-remote-shell");
+    assert.equal(verdicts.length, 1, JSON.stringify(verdicts));
+    assert.equal(verdicts[0].enforcementLevel, "mandatory");
+    assert.match(verdicts[0].message, /must not give Session Manager shells .* it serves Launch template/);
+  });
+});

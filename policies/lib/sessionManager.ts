@@ -1,0 +1,273 @@
+// Session Manager grants in a stack, traced to what they serve. A role grants a shell when an AWS managed
+// SSM policy is attached to it (`aws.iam.RolePolicyAttachment`, `aws.iam.PolicyAttachment`,
+// `aws.iam.RolePolicyAttachmentsExclusive`, `aws.iam.Role`'s `managedPolicyArns`) or a document on it allows
+// the `ssmmessages` channel actions (the role's inline policies, `aws.iam.RolePolicy`, an `aws.iam.Policy`
+// attached to it). Only a role EC2 can assume gives instances anything. Links are read from property
+// dependencies first (known in a preview, when names and ARNs are not), then from values (exports).
+import type { PolicyResource } from "@pulumi/policy";
+import {
+  SESSION_MANAGER_MANAGED_POLICIES,
+  sessionManagerActionsAllowed,
+  sessionManagerManagedPolicy,
+  trustsService,
+} from "./iamDocument";
+import { AWS, describeResource } from "./types";
+import { attempt, isUnreadable, itemsOf, type Unreadable } from "./unreadable";
+import { asRecord, isPresent } from "./values";
+
+/** One way a role is given Session Manager: by which resource, and how (for messages). */
+export interface Grant {
+  by: PolicyResource;
+  how: string;
+}
+
+export interface TracedRole {
+  /** The role resource, or undefined when the grant names a role this stack doesn't declare. */
+  role?: PolicyResource;
+  /** How messages name the role. */
+  label: string;
+  grants: Grant[];
+  /** Resources that run servers with the role (launch templates, instances, node groups, …). */
+  servers: PolicyResource[];
+  /** Image Builder infrastructure configurations that run build instances with it. */
+  builders: PolicyResource[];
+  /** Why what the role serves can't be told from this stack, when it can't. */
+  untraced?: string;
+  /** A value the tracing needed that can't be read. */
+  unreadable?: Unreadable;
+}
+
+/** Where resources name an instance profile, by type (a property holding a name, an ARN or `{ name, arn }`). */
+const PROFILE_REFERENCES: Record<string, string[]> = {
+  [AWS.launchTemplate]: ["iamInstanceProfile"],
+  [AWS.instance]: ["iamInstanceProfile"],
+  [AWS.launchConfiguration]: ["iamInstanceProfile"],
+  [AWS.spotInstanceRequest]: ["iamInstanceProfile"],
+  [AWS.spotFleetRequest]: ["launchSpecifications"],
+  [AWS.imageBuilderInfrastructure]: ["instanceProfileName"],
+};
+
+/** Resources that run servers with a role directly (no instance profile). */
+const ROLE_REFERENCES: Record<string, string[]> = {
+  [AWS.eksNodeGroup]: ["nodeRoleArn"],
+};
+
+function read(resource: PolicyResource, key: string): unknown {
+  return attempt(() => resource.props[key]);
+}
+
+/** The names, ARNs and ids a resource can be referred to by (those that can be read). */
+function handlesOf(resource: PolicyResource): string[] {
+  return ["name", "arn", "id", "uniqueId"]
+    .map((key) => read(resource, key))
+    .filter((v): v is string => typeof v === "string" && v !== "");
+}
+
+/** Every string a value holds, however deep (a reference may be a name, an ARN or `{ name, arn }`). */
+function stringsIn(value: unknown, into: string[] = []): string[] {
+  if (typeof value === "string") into.push(value);
+  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, into));
+  else if (typeof value === "object" && value !== null && !isUnreadable(value))
+    Object.values(value).forEach((v) => stringsIn(v, into));
+  return into;
+}
+
+/**
+ * Whether `from` refers to `target` through one of `keys`: a property dependency on it (engine and
+ * export alike), or a value equal to one of its handles. Unreadable when the value can't be read and there
+ * is no dependency to go by.
+ */
+function refersTo(from: PolicyResource, keys: string[], target: PolicyResource): boolean | Unreadable {
+  let unsure: Unreadable | undefined;
+  for (const key of keys) {
+    if ((from.propertyDependencies?.[key] ?? []).some((d) => d.urn === target.urn)) return true;
+    const value = attempt(() => structuredCloneReadable(from.props[key]));
+    if (isUnreadable(value)) {
+      unsure ??= value;
+      continue;
+    }
+    const handles = handlesOf(target);
+    if (stringsIn(value).some((s) => handles.includes(s) || handles.some((h) => s.endsWith(`/${h}`))))
+      return true;
+  }
+  return unsure ?? false;
+}
+
+/** A plain copy of a value read through a guard, so that every nested read happens (and throws) here. */
+function structuredCloneReadable(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(structuredCloneReadable);
+  if (typeof value === "object" && value !== null) {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(value))
+      copy[key] = structuredCloneReadable((value as Record<string, unknown>)[key]);
+    return copy;
+  }
+  return value;
+}
+
+/** The roles a granting resource names, through `key` (a role name, ARN, or a list of them). */
+function rolesNamed(
+  by: PolicyResource,
+  key: string,
+  roles: PolicyResource[],
+): { found: PolicyResource[]; missing: string[]; unreadable?: Unreadable } {
+  const found = roles.filter((role) => refersTo(by, [key], role) === true);
+  if (found.length > 0) return { found, missing: [] };
+  const value = attempt(() => structuredCloneReadable(by.props[key]));
+  if (isUnreadable(value)) return { found, missing: [], unreadable: value };
+  return { found, missing: stringsIn(value).filter(isPresent) };
+}
+
+/** Every Session Manager grant of the stack, by role (declared or not). */
+function grantsByRole(resources: PolicyResource[]) {
+  const roles = resources.filter((r) => r.type === AWS.iamRole);
+  const policies = resources.filter((r) => r.type === AWS.iamPolicy);
+  const byRole = new Map<string, TracedRole>();
+  let unreadable: Unreadable | undefined;
+  /** `role` is the declared role, or the name a grant gives a role this stack doesn't declare. */
+  const add = (role: PolicyResource | string, grant: Grant) => {
+    const key = typeof role === "string" ? `name:${role}` : role.urn;
+    const traced = byRole.get(key) ?? {
+      role: typeof role === "string" ? undefined : role,
+      label: typeof role === "string" ? `Role "${role}"` : describeResource(role.type, role.name),
+      grants: [],
+      servers: [],
+      builders: [],
+    };
+    traced.grants.push(grant);
+    byRole.set(key, traced);
+  };
+  const grantTo = (by: PolicyResource, key: string, how: string) => {
+    const named = rolesNamed(by, key, roles);
+    if (named.unreadable) unreadable ??= named.unreadable;
+    named.found.forEach((role) => add(role, { by, how }));
+    named.missing.forEach((name) => add(name, { by, how }));
+  };
+  /** What a policy ARN grants: an SSM managed policy, or an `aws.iam.Policy` of the stack that allows it. */
+  const grantedBy = (by: PolicyResource, key: string, arn: unknown): string | undefined => {
+    const managed = sessionManagerManagedPolicy(arn);
+    if (managed) return managed;
+    for (const policy of policies) {
+      if (
+        refersTo(by, [key], policy) !== true &&
+        !(typeof arn === "string" && handlesOf(policy).includes(arn))
+      )
+        continue;
+      const actions = sessionManagerActionsAllowed(() => policy.props.policy);
+      if (isUnreadable(actions)) unreadable ??= actions;
+      else if (actions.length > 0)
+        return `${describeResource(policy.type, policy.name)} (${actions.join(", ")})`;
+    }
+    return undefined;
+  };
+  for (const r of resources) {
+    switch (r.type) {
+      case AWS.iamRolePolicyAttachment:
+      case AWS.iamPolicyAttachment: {
+        const arn = read(r, "policyArn");
+        if (isUnreadable(arn) && !(r.propertyDependencies?.policyArn ?? []).length) {
+          unreadable ??= arn;
+          break;
+        }
+        const how = grantedBy(r, "policyArn", arn);
+        if (how) grantTo(r, r.type === AWS.iamPolicyAttachment ? "roles" : "role", how);
+        break;
+      }
+      case AWS.iamRolePolicyAttachmentsExclusive: {
+        const arns = itemsOf(() => r.props.policyArns);
+        if (isUnreadable(arns)) unreadable ??= arns;
+        else
+          for (const arn of arns) {
+            if (isUnreadable(arn)) unreadable ??= arn;
+            const how = isUnreadable(arn) ? undefined : grantedBy(r, "policyArns", arn);
+            if (how) grantTo(r, "roleName", how);
+          }
+        break;
+      }
+      case AWS.iamRolePolicy: {
+        const actions = sessionManagerActionsAllowed(() => r.props.policy);
+        if (isUnreadable(actions)) unreadable ??= actions;
+        else if (actions.length > 0) grantTo(r, "role", `its document (${actions.join(", ")})`);
+        break;
+      }
+      case AWS.iamRole: {
+        const arns = itemsOf(() => r.props.managedPolicyArns);
+        if (isUnreadable(arns)) unreadable ??= arns;
+        else
+          for (const arn of arns) {
+            if (isUnreadable(arn)) unreadable ??= arn;
+            const how = isUnreadable(arn) ? undefined : grantedBy(r, "managedPolicyArns", arn);
+            if (how) add(r, { by: r, how: `\`managedPolicyArns\`: ${how}` });
+          }
+        const inline = itemsOf(() => r.props.inlinePolicies);
+        if (isUnreadable(inline)) unreadable ??= inline;
+        else
+          inline.forEach((entry, i) => {
+            const actions = isUnreadable(entry)
+              ? entry
+              : sessionManagerActionsAllowed(() => asRecord(entry).policy);
+            if (isUnreadable(actions)) unreadable ??= actions;
+            else if (actions.length > 0)
+              add(r, { by: r, how: `\`inlinePolicies[${i}]\` (${actions.join(", ")})` });
+          });
+        break;
+      }
+    }
+  }
+  return { byRole, unreadable };
+}
+
+/** Every role of the stack given Session Manager, with what it serves (as far as the stack shows). */
+export function traceSessionManager(resources: PolicyResource[]): {
+  roles: TracedRole[];
+  unreadable?: Unreadable;
+} {
+  const { byRole, unreadable } = grantsByRole(resources);
+  const profiles = resources.filter((r) => r.type === AWS.iamInstanceProfile);
+  const traced: TracedRole[] = [];
+  for (const role of byRole.values()) {
+    if (!role.role) {
+      role.untraced = "this stack does not declare that role, so what it serves can't be seen";
+      traced.push(role);
+      continue;
+    }
+    const declared = role.role;
+    // No instance can take a role EC2 can't assume. A trust policy that can't be read may be EC2's: the
+    // links then decide (a profile that serves a launch template is an EC2 role's).
+    const trusted = trustsService(() => declared.props.assumeRolePolicy, "ec2.amazonaws.com");
+    if (trusted === false) continue;
+    const own = profiles.filter((p) => refersTo(p, ["role"], declared) === true);
+    for (const r of resources) {
+      const direct = ROLE_REFERENCES[r.type];
+      if (direct && refersTo(r, direct, declared) === true) role.servers.push(r);
+    }
+    let unusedProfile: PolicyResource | undefined;
+    for (const profile of own) {
+      let used = false;
+      let maybeUsed = false;
+      for (const r of resources) {
+        const keys = PROFILE_REFERENCES[r.type] ?? Object.keys(r.propertyDependencies ?? {});
+        if (r.urn === profile.urn || keys.length === 0) continue;
+        const refers = refersTo(r, keys, profile);
+        if (isUnreadable(refers)) {
+          role.unreadable ??= refers;
+          maybeUsed = true;
+          continue;
+        }
+        if (!refers) continue;
+        used = true;
+        (r.type === AWS.imageBuilderInfrastructure ? role.builders : role.servers).push(r);
+      }
+      if (!used && !maybeUsed) unusedProfile ??= profile;
+    }
+    if (role.servers.length === 0) {
+      if (own.length === 0) role.untraced = "no instance profile of it is declared in this stack";
+      else if (unusedProfile)
+        role.untraced = `${describeResource(unusedProfile.type, unusedProfile.name)} is used by nothing in this stack`;
+    }
+    traced.push(role);
+  }
+  return { roles: traced, unreadable };
+}
+
+export { SESSION_MANAGER_MANAGED_POLICIES };
