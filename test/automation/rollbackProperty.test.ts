@@ -9,13 +9,13 @@ import assert from "assert";
 import fc from "fast-check";
 import { canonicalJson } from "../../components/immutability/identity";
 import { RollbackRefusedError, WorkflowError } from "../../automation/errors";
-import { findInterrupted } from "../../automation/journal";
 import { InjectedFault } from "../../automation/memoryEngine";
 import type { Engine, EngineStack } from "../../automation/seams";
 import { COLOURS, stackName, type Colour } from "../../programs/contract";
 import { colour, faults, type Fault } from "./arbitraries";
 import { AMI_1, AMI_2, APP, ENV, harness, type Harness } from "./harness";
 import { runs } from "../helpers/fastCheckSeed";
+import { openWorkflows } from "./invariants";
 
 const ASG = "aws:autoscaling/group:Group";
 const MUTATING = new Set(["setAllConfig", "preview", "up", "refresh", "destroy", "removeStack"]);
@@ -176,7 +176,7 @@ async function apply(
   }
   const base = h.engine.callCount;
   for (const fault of step.faults) h.engine.failCall(base + fault.offset, fault.mode);
-  const interruptedBefore = findInterrupted(await h.journal()) !== undefined;
+  const interruptedBefore = openWorkflows(await h.journal()).length > 0;
   // What the model expects of a rollback: the fleet that held the traffic before the live one.
   const previous = model.lives[model.lives.length - 2];
   const servedBefore = new Set(model.served);
