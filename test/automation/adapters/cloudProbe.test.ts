@@ -28,7 +28,7 @@ import {
   ProbeTimeoutError,
   TargetGroupNotFoundError,
 } from "../../../automation/aws/errors";
-import { waitFor } from "../waitFor";
+import { onFakeTime } from "../../helpers/fakeTime";
 
 const TG = "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/shop-prod-blue/0123456789abcdef";
 // Static region and credentials: the default provider chain would look for an instance role (network).
@@ -259,14 +259,13 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
         const stub = mockClient(slow.elbv2) as unknown as Stub;
         try {
           stub.on(DescribeTargetHealthCommand).callsFake(() => new Promise(() => undefined));
-          const started = Date.now();
-          await assert.rejects(slow.targetGroupHealth(TG), (error: unknown) => {
-            assert.ok(error instanceof ProbeTimeoutError);
-            assert.strictEqual(error.code, "PROBE_TIMEOUT");
-            assert.match(error.message, /ELBv2 DescribeTargetHealth did not answer within 60 ms/);
-            return true;
-          });
-          assert.ok(Date.now() - started < 1_000);
+          const { settled, elapsedMs } = await onFakeTime(() => slow.targetGroupHealth(TG), { stepMs: 5 });
+          assert.ok(settled && "error" in settled, "it ended");
+          const error = settled.error;
+          assert.ok(error instanceof ProbeTimeoutError, String(error));
+          assert.strictEqual(error.code, "PROBE_TIMEOUT");
+          assert.match(error.message, /ELBv2 DescribeTargetHealth did not answer within 60 ms/);
+          assert.strictEqual(elapsedMs, 60, "at its deadline, on fake time");
           assert.strictEqual(sendOptions(stub, 0).abortSignal?.aborted, true);
         } finally {
           stub.restore();
@@ -277,7 +276,10 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
         autoScaling.on(DescribeAutoScalingGroupsCommand).callsFake(() => new Promise(() => undefined));
         const controller = new AbortController();
         const pending = probe.desiredCapacity("shop-prod-blue-asg", controller.signal);
-        setTimeout(() => controller.abort(new Error("deploy cancelled")), 20);
+        // Aborted once the call is under way (the SDK has the request), not before.
+        await new Promise((resolve) => setImmediate(resolve));
+        assert.strictEqual(autoScaling.send.callCount, 1, "the call is under way");
+        controller.abort(new Error("deploy cancelled"));
         await assert.rejects(pending, /deploy cancelled/);
         assert.strictEqual(sendOptions(autoScaling, 0).abortSignal?.aborted, true);
       });
@@ -415,7 +417,11 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
         { status: 200, body: healthy },
       ]);
       const probe = new AwsCloudProbe({ ...OFFLINE, requestHandler: handler as never });
-      const health = await probe.targetGroupHealth(TG);
+      // On fake time: the SDK's backoff moves it, no wall-clock wait.
+      const { settled, elapsedMs } = await onFakeTime(() => probe.targetGroupHealth(TG));
+      assert.ok(settled && "value" in settled, `it answered: ${JSON.stringify(settled)}`);
+      assert.ok(elapsedMs > 0, "the retry waited for a backoff");
+      const health = settled.value;
       assert.deepStrictEqual(health, {
         targetGroupArn: TG,
         healthy: 1,
@@ -436,11 +442,11 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
     it("gives up after maxAttempts with a ProbeThrottledError that counts them", async () => {
       const { handler, seen } = scriptedHandler([{ status: 400, body: throttled }]);
       const probe = new AwsCloudProbe({ ...OFFLINE, maxAttempts: 2, requestHandler: handler as never });
-      await assert.rejects(probe.targetGroupHealth(TG), (error: unknown) => {
-        assert.ok(error instanceof ProbeThrottledError, String(error));
-        assert.strictEqual(error.attempts, 2);
-        return true;
-      });
+      const { settled } = await onFakeTime(() => probe.targetGroupHealth(TG));
+      assert.ok(settled && "error" in settled, "it gave up");
+      const error = settled.error;
+      assert.ok(error instanceof ProbeThrottledError, String(error));
+      assert.strictEqual(error.attempts, 2);
       assert.strictEqual(seen.length, 2);
     });
 
@@ -448,14 +454,32 @@ describe("AWS CloudProbe (SDK v3 clients)", function () {
       const { handler, seen } = scriptedHandler([{ status: 400, body: throttled }]);
       const probe = new AwsCloudProbe({ ...OFFLINE, maxAttempts: 10, requestHandler: handler as never });
       const controller = new AbortController();
-      const pending = probe.targetGroupHealth(TG, controller.signal);
-      await waitFor(() => seen.length > 0, "the first request to reach the handler");
-      const started = Date.now();
-      controller.abort(new Error("stop polling"));
-      await assert.rejects(pending, /stop polling/);
-      assert.ok(Date.now() - started < 200, "did not wait for the backoff to end");
-      await new Promise((resolve) => setTimeout(resolve, 1_500));
-      // Unaborted, the first retry would have gone out within 1 s (throttling backoff: up to 2 × 500 ms).
+      let afterAbort = 0;
+      const { settled, elapsedMs } = await onFakeTime(
+        () => {
+          const pending = probe.targetGroupHealth(TG, controller.signal);
+          // Aborted as soon as the first request was answered: inside the SDK's backoff.
+          const abortOnFirst = setInterval(() => {
+            if (seen.length > 0) {
+              clearInterval(abortOnFirst);
+              controller.abort(new Error("stop polling"));
+            }
+          }, 1);
+          return pending;
+        },
+        {
+          stepMs: 1,
+          // Unaborted, the first retry would have gone out within 1 s (throttling backoff: up to 2 × 500 ms).
+          after: async (tick) => {
+            afterAbort = seen.length;
+            await tick(1_500);
+          },
+        },
+      );
+      assert.ok(settled && "error" in settled, "it rejected");
+      assert.match(String(settled.error), /stop polling/);
+      assert.ok(elapsedMs <= 5, `it did not wait for the backoff to end (${elapsedMs} ms)`);
+      assert.strictEqual(afterAbort, 1);
       assert.strictEqual(seen.length, 1, "the SDK saw the abort and sent no retry");
     });
   });
