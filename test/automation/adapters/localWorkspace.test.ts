@@ -32,6 +32,7 @@ import {
   type RecordingPulumiCommandOptions,
 } from "./recordingPulumiCommand";
 import { recorded } from "./transcripts";
+import { waitFor } from "../waitFor";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
 
@@ -647,7 +648,9 @@ describe("LocalWorkspace engine (contract, through a recording PulumiCommand)", 
       const controller = new AbortController();
       const events: EngineEvent[] = [];
       const up = stack.up({ signal: controller.signal, onEvent: (event) => events.push(event) });
-      setTimeout(() => controller.abort(), 50);
+      // Aborted once the CLI runs the up (it hangs there), not after a guessed delay.
+      await waitFor(() => cli.callsOf("up").length > 0, "the CLI to start the up");
+      controller.abort();
       // The CLI cancels gracefully and exits 1, the step in flight failing with "context canceled" (transcript
       // cancel, see cliOutcomes.ts); it is not killed.
       await assert.rejects(up, (error: unknown) => {
