@@ -431,6 +431,8 @@ export class BlueGreenDeployment {
         await run.end("ok", { retired: retired?.(result, run.before) });
         return result;
       } catch (error) {
+        // The lock is someone else's: no end record (the next holder completes or undoes this workflow).
+        if (run.lockLost) throw run.lockLost;
         const unresolved =
           error instanceof TrafficRestoreError ||
           (error instanceof DeployFailedError && !error.cleanedUp) ||

@@ -89,7 +89,7 @@ export async function recoverInterrupted(
       );
       actions.push(`completed the destroy of ${destroyColour}`);
     }
-    await lock.journal.append({
+    await run.record({
       type: "end",
       id: begin.id,
       workflow: begin.workflow,

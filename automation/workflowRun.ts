@@ -4,10 +4,10 @@
 import { randomUUID } from "crypto";
 import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { Colour } from "../programs/contract";
-import { AbortedError, errorMessage } from "./errors";
+import { AbortedError, errorMessage, LockCompromisedError } from "./errors";
 import type { EngineOperation, ProgressEvent, WorkflowName } from "./events";
 import type { Clock } from "./health";
-import type { FleetRecord, JournalSnapshot } from "./journal";
+import type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
 import type { HeldLock, JournalWriter } from "./records/types";
 
 export interface StepExtra<T> {
@@ -28,6 +28,12 @@ export class WorkflowRun {
   leftOpen = false;
   /** The last step started, for messages. */
   lastStep: string | undefined;
+  /**
+   * Set once a record was refused because the lock is someone else's (a shared store fences its writes):
+   * nothing more can be recorded, so nothing more may be changed, compensations included. The new holder
+   * completes or undoes this workflow from the records; this one ends with this error.
+   */
+  lockLost: LockCompromisedError | undefined;
 
   constructor(
     readonly workflow: WorkflowName,
@@ -40,12 +46,22 @@ export class WorkflowRun {
     this.startedAt = clock.now();
   }
 
+  /** Append to the records; a refusal because the lock was lost is remembered (see `lockLost`). */
+  async record(entry: JournalEntry): Promise<void> {
+    try {
+      await this.journal.append(entry);
+    } catch (error) {
+      if (error instanceof LockCompromisedError) this.lockLost ??= error;
+      throw error;
+    }
+  }
+
   iso(): string {
     return new Date(this.clock.now()).toISOString();
   }
 
   async begin(params: Record<string, unknown>): Promise<void> {
-    await this.journal.append({
+    await this.record({
       type: "begin",
       id: this.id,
       workflow: this.workflow,
@@ -62,7 +78,7 @@ export class WorkflowRun {
   ): Promise<void> {
     const durationMs = this.clock.now() - this.startedAt;
     const error = extra.error === undefined ? undefined : errorMessage(extra.error);
-    await this.journal.append({
+    await this.record({
       type: "end",
       id: this.id,
       workflow: this.workflow,
@@ -99,7 +115,7 @@ export class WorkflowRun {
     if (abortable) this.checkpoint(name);
     this.lastStep = name;
     const started = this.clock.now();
-    await this.journal.append({
+    await this.record({
       type: "step",
       id: this.id,
       workflow: this.workflow,
@@ -133,7 +149,7 @@ export class WorkflowRun {
       { status: "ok"; state?: JournalSnapshot; deployed?: FleetRecord } | { status: "failed"; error: string },
   ): Promise<void> {
     const durationMs = this.clock.now() - started;
-    await this.journal.append({
+    await this.record({
       type: "step",
       id: this.id,
       workflow: this.workflow,

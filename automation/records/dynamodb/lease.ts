@@ -19,6 +19,8 @@ export interface LeaseClock {
   sleep(ms: number): Promise<void>;
   /** Wall time, only to tell people when the lock was taken. */
   now(): number;
+  /** Call `tick` every `ms` (without keeping the process alive) until the returned function is called. */
+  every(ms: number, tick: () => Promise<void>): () => void;
 }
 
 export interface LeaseOptions {
@@ -33,6 +35,11 @@ export const realClock: LeaseClock = {
   monotonic: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
   now: () => Date.now(),
+  every(ms, tick) {
+    const timer = setInterval(() => void tick(), ms);
+    timer.unref();
+    return () => clearInterval(timer);
+  },
 };
 
 export interface LeaseTable {
@@ -67,7 +74,7 @@ export class Lease {
   /** Monotonic time the last successful write of the lease was sent. */
   private renewedAt = 0;
   private lost: string | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private stopRenewing: (() => void) | undefined;
   /** Lease writes and fenced record writes, one at a time, so each is sent with the version it holds. */
   private queue: Promise<unknown> = Promise.resolve();
   private readonly leaseMs: number;
@@ -113,8 +120,9 @@ export class Lease {
       watched ??= { version: current.version, since: now };
       await this.clock.sleep(Math.min(5000, Math.ceil(this.leaseMs / 6)));
     }
-    this.timer = setInterval(() => void this.serially(() => this.renew()), Math.floor(this.leaseMs / 3));
-    this.timer.unref();
+    this.stopRenewing = this.clock.every(Math.floor(this.leaseMs / 3), () =>
+      this.serially(() => this.renew()),
+    );
   }
 
   /** Throws LockCompromisedError when the lease was taken over, or may have been (not renewed for a lease). */
@@ -128,10 +136,10 @@ export class Lease {
   }
 
   /** Run `body` with the version held now (no lease write in between); throws when the lease is lost. */
-  fenced<T>(body: (fence: { version: number; token: string }) => Promise<T>): Promise<T> {
+  fenced<T>(body: (fence: { version: number }) => Promise<T>): Promise<T> {
     return this.serially(async () => {
       if (this.lost) throw new LockCompromisedError(this.lost);
-      return body({ version: this.version, token: this.token });
+      return body({ version: this.version });
     });
   }
 
@@ -150,7 +158,7 @@ export class Lease {
   }
 
   async release(): Promise<void> {
-    clearInterval(this.timer);
+    this.stopRenewing?.();
     await this.serially(async () => {
       if (this.lost) return;
       const next = { version: this.version + 1, held: false, leaseMs: this.leaseMs };
@@ -177,22 +185,18 @@ export class Lease {
   }
 
   /**
-   * Write `next` if the lease still has `expected` version (absent: no lease item yet) and, for our own
-   * lease, our token. Returns false when the condition failed. After an unknown outcome it reads the lease
+   * Write `next` if the lease still has `expected` version (absent: no lease item yet). Returns false when
+   * the condition failed. After an unknown outcome it reads the lease
    * back: our token at the new version means the write took effect.
    */
   private async write(expected: number | undefined, next: LeaseItem, operation: string): Promise<boolean> {
-    const ours = expected !== undefined && expected === this.version && this.version > 0;
+    // Versions only go up, each write conditional on the one before: a version names one write of the lease.
     const condition =
       expected === undefined
         ? { ConditionExpression: "attribute_not_exists(pk)" }
         : {
-            ConditionExpression: ours ? "version = :v AND #token = :t" : "version = :v",
-            ExpressionAttributeValues: {
-              ":v": { N: String(expected) },
-              ...(ours ? { ":t": { S: this.token } } : {}),
-            },
-            ...(ours ? { ExpressionAttributeNames: { "#token": "token" } } : {}),
+            ConditionExpression: "version = :v",
+            ExpressionAttributeValues: { ":v": { N: String(expected) } },
           };
     const item = toLeaseItem(this.t.partition, { ...next, token: next.held ? this.token : undefined });
     // The lease counts from the first attempt: a later one may only find that an earlier one took effect.

@@ -137,7 +137,7 @@ export class FencedAppender implements JournalWriter {
     seq: number,
     appendId: string,
     entry: JournalEntry,
-    fence: { version: number; token: string },
+    fence: { version: number },
   ): Promise<"written" | "lease-lost" | "seq-taken" | { error: unknown }> {
     try {
       await this.t.client.send(
@@ -147,9 +147,8 @@ export class FencedAppender implements JournalWriter {
               ConditionCheck: {
                 TableName: this.t.table,
                 Key: lockKey(this.t.partition),
-                ConditionExpression: "version = :v AND #token = :t",
-                ExpressionAttributeNames: { "#token": "token" },
-                ExpressionAttributeValues: { ":v": { N: String(fence.version) }, ":t": { S: fence.token } },
+                ConditionExpression: "version = :v",
+                ExpressionAttributeValues: { ":v": { N: String(fence.version) } },
               },
             },
             {
@@ -169,10 +168,8 @@ export class FencedAppender implements JournalWriter {
       // `seq` then carries its id.
       if ((await this.journal.appendIdAt(seq)) === appendId) return "written";
       if (failure.kind === "unknown-outcome") return { error };
-      const [leaseReason, putReason] = failure.reasons;
-      if (leaseReason === "ConditionalCheckFailed") return "lease-lost";
-      if (putReason === "ConditionalCheckFailed") return "seq-taken";
-      // No reasons given: the lease decides.
+      if (failure.reasons[0] === "ConditionalCheckFailed") return "lease-lost";
+      // The lease held (or no reasons were given, and the lease decides): the sequence number was taken.
       return (await this.lease.stillHeld()) ? "seq-taken" : "lease-lost";
     }
   }
