@@ -281,13 +281,19 @@ describe("ImmutableFleet", () => {
   it("fails before creating any child when the arguments are invalid", async () => {
     const m = await withMocks();
     const { ImmutableFleet } = await import("../../components/immutableFleet");
-    assert.throws(
-      () => new ImmutableFleet("web", { ...happyPathArgs(), desiredCapacity: 7, maxSize: 4 }),
-      /`desiredCapacity` \(7\) must be between `minSize` \(1\) and `maxSize` \(4\)/,
-    );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // In one program with a valid fleet: once the run has registered every child of that one, anything the
+    // invalid one had started would be registered too (no wall-clock wait).
+    await m.run(async () => {
+      assert.throws(
+        () => new ImmutableFleet("web", { ...happyPathArgs(), desiredCapacity: 7, maxSize: 4 }),
+        /`desiredCapacity` \(7\) must be between `minSize` \(1\) and `maxSize` \(4\)/,
+      );
+      return { name: new ImmutableFleet("control", happyPathArgs()).autoScalingGroupName };
+    });
+    const aws = m.resources.filter((r) => r.type.startsWith("aws:"));
+    assert.ok(aws.length > 0, "the valid fleet registered its children");
     assert.deepEqual(
-      m.resources.filter((r) => r.type.startsWith("aws:")),
+      aws.filter((r) => !r.name.startsWith("control")).map((r) => r.name),
       [],
     );
   });

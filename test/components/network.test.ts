@@ -314,14 +314,23 @@ describe("Network", () => {
   it("fails before creating any child when the arguments are invalid", async () => {
     const m = await withMocks();
     const { Network } = await import("../../components/network");
-    assert.throws(
-      () => new Network("demo", { vpcId: "vpc-1", appPort: 22 }),
-      (e: ComponentArgsError) => {
-        assert.equal(e.problems.length, 3);
-        return true;
-      },
+    // In one program with a valid network: once the run has registered every child of that one, anything the
+    // invalid one had started would be registered too (no wall-clock wait).
+    await m.run(async () => {
+      assert.throws(
+        () => new Network("demo", { vpcId: "vpc-1", appPort: 22 }),
+        (e: ComponentArgsError) => {
+          assert.equal(e.problems.length, 3);
+          return true;
+        },
+      );
+      return { alb: new Network("control", { tags: { env: "demo" } }).loadBalancer.arn };
+    });
+    const aws = m.resources.filter((r) => r.type.startsWith("aws"));
+    assert.ok(aws.length > 0, "the valid network registered its children");
+    assert.deepEqual(
+      aws.filter((r) => !r.name.startsWith("control")).map((r) => r.name),
+      [],
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(m.resources.filter((r) => r.type.startsWith("aws")).length, 0);
   });
 });
