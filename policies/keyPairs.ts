@@ -46,12 +46,45 @@ export function keyNamesOf(type: string, props: Record<string, unknown>): KeyNam
     });
     return found;
   }
-  add(
-    "keyName",
-    attempt(() => props.keyName),
-  );
+  const [block, field] = KEY_FIELDS[type] ?? [undefined, "keyName"];
+  if (block === undefined) {
+    add(
+      field,
+      attempt(() => props[field]),
+    );
+    return found;
+  }
+  const inner = attempt(() => props[block]);
+  if (isUnreadable(inner)) found.push({ path: block, key: inner, certain: false });
+  else
+    add(
+      `${block}.${field}`,
+      attempt(() => asRecord(inner)[field]),
+    );
   return found;
 }
+
+/**
+ * Where types other than the EC2 ones (`keyName`) name a key pair: `[block, field]`, the block absent when
+ * the field is top-level. Each installs the key on instances it launches.
+ */
+const KEY_FIELDS: Record<string, [string | undefined, string]> = {
+  [AWS.batchComputeEnvironment]: ["computeResources", "ec2KeyPair"],
+  [AWS.eksNodeGroup]: ["remoteAccess", "ec2SshKey"],
+  [AWS.emrCluster]: ["ec2Attributes", "keyName"],
+  [AWS.imageBuilderInfrastructure]: [undefined, "keyPair"],
+  [AWS.lightsailInstance]: [undefined, "keyPairName"],
+};
+
+/** Every type whose key pair no-key-pairs judges (the enumeration test checks this list). */
+export const KEY_NAME_TYPES = [
+  AWS.launchTemplate,
+  AWS.launchConfiguration,
+  AWS.instance,
+  AWS.spotInstanceRequest,
+  AWS.spotFleetRequest,
+  ...Object.keys(KEY_FIELDS),
+];
 
 function validateKeyNames(
   props: Record<string, unknown>,
@@ -84,8 +117,9 @@ function validateKeyPair(
 export const noKeyPairs: ResourceValidationPolicy = {
   name: "no-key-pairs",
   description:
-    "Checks that no launch template or configuration, instance, spot instance request or spot fleet " +
-    "sets a key pair, and that no EC2 key pair is declared.",
+    "Checks that nothing that launches instances (launch templates and configurations, instances, spot " +
+    "requests and fleets, EKS node groups, Batch, EMR, Image Builder, Lightsail) sets a key pair, and that no " +
+    "EC2 key pair is declared.",
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: schemaWithDefaults(NO_KEY_PAIRS_DEFAULTS, {
@@ -95,16 +129,7 @@ export const noKeyPairs: ResourceValidationPolicy = {
     },
   }),
   validateResource: [
-    validateTypes<Record<string, unknown>>(
-      [
-        AWS.launchTemplate,
-        AWS.launchConfiguration,
-        AWS.instance,
-        AWS.spotInstanceRequest,
-        AWS.spotFleetRequest,
-      ],
-      validateKeyNames,
-    ),
+    validateTypes<Record<string, unknown>>(KEY_NAME_TYPES, validateKeyNames),
     validateTypes<Record<string, unknown>>([AWS.keyPair], validateKeyPair),
   ].flat(),
 };

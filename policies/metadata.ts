@@ -17,7 +17,17 @@ export interface Imdsv2RequiredConfig {
 
 export const IMDSV2_REQUIRED_DEFAULTS: Imdsv2RequiredConfig = { allowDisabledEndpoint: true };
 
-const COVERED_TYPES = [AWS.launchTemplate, AWS.instance];
+/** Every type whose metadata options imdsv2-required judges, and the input that holds them. */
+const METADATA_FIELDS: Record<string, string> = {
+  [AWS.launchTemplate]: "metadataOptions",
+  [AWS.instance]: "metadataOptions",
+  [AWS.launchConfiguration]: "metadataOptions",
+  [AWS.spotInstanceRequest]: "metadataOptions",
+  // Image Builder's build instances (GoldenAmi requires IMDSv2 on them too).
+  [AWS.imageBuilderInfrastructure]: "instanceMetadataOptions",
+};
+export const METADATA_TYPES = Object.keys(METADATA_FIELDS);
+const COVERED_TYPES = METADATA_TYPES;
 
 /** Whether metadata options require IMDSv2 (or, when allowed, disable the endpoint). */
 export function requiresImdsv2(metadataOptions: unknown, allowDisabledEndpoint: boolean): boolean {
@@ -34,7 +44,8 @@ function validateMetadata(
 ) {
   const { allowDisabledEndpoint } = configOf(args, IMDSV2_REQUIRED_DEFAULTS);
   // Either readable field may decide alone: tokens required, or (when allowed) the endpoint disabled.
-  const options = readOrUndecided(attempt(() => asRecord(props.metadataOptions)));
+  const field = METADATA_FIELDS[args.type];
+  const options = readOrUndecided(attempt(() => asRecord(props[field])));
   const tokens = attempt(() => options.httpTokens);
   const endpoint = attempt(() => options.httpEndpoint);
   const lower = (v: unknown) => String(v ?? "").toLowerCase();
@@ -43,7 +54,7 @@ function validateMetadata(
   readOrUndecided(tokens);
   if (allowDisabledEndpoint) readOrUndecided(endpoint);
   report(
-    `${describeResource(args.type, args.name)} must require IMDSv2: set \`metadataOptions.httpTokens\` ` +
+    `${describeResource(args.type, args.name)} must require IMDSv2: set \`${field}.httpTokens\` ` +
       `to "required" (it is ${tokens === undefined ? "unset, which AWS reads as optional" : `"${String(tokens)}"`}).`,
   );
 }
@@ -57,21 +68,23 @@ const PROXY_TARGET = "__getSpecialProxyTarget";
  * id from a lookup) is passed back untouched instead of aborting the remediation.
  */
 const remediateMetadata: ResourceRemediation = (args) => {
-  if (!COVERED_TYPES.includes(args.type as (typeof COVERED_TYPES)[number])) {
-    return args.notApplicable(`Policy only applies to ${COVERED_TYPES.join(" and ")}`);
+  const field = METADATA_FIELDS[args.type];
+  if (field === undefined) {
+    return args.notApplicable(`Policy only applies to ${COVERED_TYPES.join(", ")}`);
   }
   const { allowDisabledEndpoint } = configOf(args, IMDSV2_REQUIRED_DEFAULTS);
   const props = args.props;
   const raw = (props[PROXY_TARGET] as Record<string, unknown> | undefined) ?? props;
-  if (requiresImdsv2(raw.metadataOptions, allowDisabledEndpoint)) return undefined;
-  props.metadataOptions = { ...asRecord(raw.metadataOptions), httpTokens: "required" };
+  if (requiresImdsv2(raw[field], allowDisabledEndpoint)) return undefined;
+  props[field] = { ...asRecord(raw[field]), httpTokens: "required" };
   return props;
 };
 
 export const imdsv2Required: ResourceValidationPolicy = {
   name: "imdsv2-required",
   description:
-    'Checks that launch templates and instances require IMDSv2 (`metadataOptions.httpTokens: "required"`), ' +
+    "Checks that launch templates and configurations, instances, spot instance requests and Image Builder " +
+    'build instances require IMDSv2 (`metadataOptions.httpTokens: "required"`), ' +
     "so a server-side request forgery can't read instance credentials.",
   enforcementLevel: "mandatory",
   severity: "high",

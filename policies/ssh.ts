@@ -164,7 +164,7 @@ export function ingressRulesOf(
   type: string,
   props: Record<string, unknown>,
 ): Array<IngressRule | Unreadable> {
-  if (type === AWS.securityGroup) {
+  if (type === AWS.securityGroup || type === AWS.defaultSecurityGroup) {
     const entries = itemsOf(() => props.ingress);
     if (isUnreadable(entries)) return [entries];
     return entries.map((entry, i) =>
@@ -177,6 +177,11 @@ export function ingressRulesOf(
     if (String(ruleType ?? "").toLowerCase() !== "ingress") return [];
     return [classicRule("the rule", props, "sourceSecurityGroupId")];
   }
+  if (type === AWS.gameLiftFleet)
+    return listedRules(() => props.ec2InboundPermissions, "ec2InboundPermissions", gameLiftRule);
+  if (type === AWS.lightsailPublicPorts)
+    return listedRules(() => props.portInfos, "portInfos", lightsailRule);
+  if (type === AWS.eksNodeGroup) return nodeGroupRules(props);
   if (type === AWS.securityGroupIngressRule) {
     const sources = new SourceCollector()
       .scalar(() => props.cidrIpv4, true)
@@ -202,6 +207,73 @@ export function ingressRulesOf(
     ];
   }
   return [];
+}
+
+/** Rules listed in one input, each mapped by `rule`; an entry or the list that can't be read stays Unreadable. */
+function listedRules(
+  read: () => unknown,
+  field: string,
+  rule: (label: string, entry: Record<string, unknown>) => IngressRule,
+): Array<IngressRule | Unreadable> {
+  const entries = itemsOf(read);
+  if (isUnreadable(entries)) return [entries];
+  return entries.map((entry, i) => (isUnreadable(entry) ? entry : rule(`${field}[${i}]`, asRecord(entry))));
+}
+
+/** A GameLift fleet's inbound permission: one IP range to a port range of its instances. */
+function gameLiftRule(label: string, entry: Record<string, unknown>): IngressRule {
+  return {
+    label,
+    protocol: attempt(() => entry.protocol),
+    fromPort: attempt(() => entry.fromPort),
+    toPort: attempt(() => entry.toPort),
+    ...new SourceCollector().scalar(() => entry.ipRange, true),
+  };
+}
+
+/** A Lightsail instance's public port: IPv4 and IPv6 CIDRs, and CIDR aliases (AWS-defined ranges). */
+function lightsailRule(label: string, entry: Record<string, unknown>): IngressRule {
+  return {
+    label,
+    protocol: attempt(() => entry.protocol),
+    fromPort: attempt(() => entry.fromPort),
+    toPort: attempt(() => entry.toPort),
+    ...new SourceCollector()
+      .cidrList(() => entry.cidrs)
+      .cidrList(() => entry.ipv6Cidrs)
+      .otherList(
+        () => entry.cidrListAliases,
+        (alias) => `CIDR alias ${alias}`,
+      ),
+  };
+}
+
+/**
+ * An EKS managed node group with `remoteAccess.ec2SshKey`: AWS opens port 22 (3389 on Windows) on its nodes,
+ * from `sourceSecurityGroupIds`, or from the internet when there are none (the provider's documentation of
+ * `NodeGroupRemoteAccess.ec2SshKey`).
+ */
+function nodeGroupRules(props: Record<string, unknown>): Array<IngressRule | Unreadable> {
+  const remoteAccess = attempt(() => props.remoteAccess);
+  if (isUnreadable(remoteAccess)) return [remoteAccess];
+  const access = asRecord(remoteAccess);
+  const key = isSetField(attempt(() => access.ec2SshKey));
+  if (key === false) return [];
+  if (isUnreadable(key)) return [key];
+  const sources = new SourceCollector().otherList(
+    () => access.sourceSecurityGroupIds,
+    (g) => `security group ${g}`,
+  );
+  if (sources.otherSources.length === 0 && sources.unreadableSources.length === 0) {
+    sources.cidrs.push("0.0.0.0/0 (no `sourceSecurityGroupIds`: AWS opens it to the internet)");
+  }
+  return [22, 3389].map((port) => ({
+    label: `remoteAccess (port ${port === 22 ? "22, or 3389 on Windows nodes" : "3389 on Windows nodes"})`,
+    protocol: "tcp",
+    fromPort: port,
+    toPort: port,
+    ...sources,
+  }));
 }
 
 function validateIngress(
@@ -240,6 +312,17 @@ function validateIngress(
   if (!violated && unsure) undecided(unsure);
 }
 
+/** Every type whose ingress no-ssh-access judges (the enumeration test checks this list). */
+export const INGRESS_TYPES = [
+  AWS.securityGroup,
+  AWS.defaultSecurityGroup,
+  AWS.securityGroupRule,
+  AWS.securityGroupIngressRule,
+  AWS.gameLiftFleet,
+  AWS.lightsailPublicPorts,
+  AWS.eksNodeGroup,
+];
+
 export const noSshAccess: ResourceValidationPolicy = {
   name: "no-ssh-access",
   description:
@@ -260,8 +343,5 @@ export const noSshAccess: ResourceValidationPolicy = {
         "(security groups, prefix lists and self stay allowed too). By default any source is a violation.",
     },
   }),
-  validateResource: validateTypes<Record<string, unknown>>(
-    [AWS.securityGroup, AWS.securityGroupRule, AWS.securityGroupIngressRule],
-    validateIngress,
-  ),
+  validateResource: validateTypes<Record<string, unknown>>(INGRESS_TYPES, validateIngress),
 };

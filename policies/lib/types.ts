@@ -33,6 +33,12 @@ export const AWS = {
   iamInstanceProfile: "aws:iam/instanceProfile:InstanceProfile",
   imageBuilderInfrastructure: "aws:imagebuilder/infrastructureConfiguration:InfrastructureConfiguration",
   eksNodeGroup: "aws:eks/nodeGroup:NodeGroup",
+  defaultSecurityGroup: "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+  gameLiftFleet: "aws:gamelift/fleet:Fleet",
+  lightsailInstance: "aws:lightsail/instance:Instance",
+  lightsailPublicPorts: "aws:lightsail/instancePublicPorts:InstancePublicPorts",
+  batchComputeEnvironment: "aws:batch/computeEnvironment:ComputeEnvironment",
+  emrCluster: "aws:emr/cluster:Cluster",
 } as const;
 export type AwsType = (typeof AWS)[keyof typeof AWS];
 
@@ -64,6 +70,12 @@ const LABELS: Record<string, string> = {
   [AWS.iamInstanceProfile]: "Instance profile",
   [AWS.imageBuilderInfrastructure]: "Image Builder infrastructure configuration",
   [AWS.eksNodeGroup]: "EKS node group",
+  [AWS.defaultSecurityGroup]: "Default security group",
+  [AWS.gameLiftFleet]: "GameLift fleet",
+  [AWS.lightsailInstance]: "Lightsail instance",
+  [AWS.lightsailPublicPorts]: "Lightsail public ports",
+  [AWS.batchComputeEnvironment]: "Batch compute environment",
+  [AWS.emrCluster]: "EMR cluster",
 };
 
 /** `Launch template "web-lt"`: how a message names the resource it is about. */
