@@ -31,3 +31,8 @@ export {
   type LocalWorkspaceEngineOptions,
 } from "./localWorkspace";
 export { AwsCloudProbe, createAwsCloudProbe, type AwsCloudProbeOptions } from "./aws/cloudProbe";
+// Where the lock and the deployment records live: one machine (files), or every machine (DynamoDB).
+export { FileRecordStore } from "./records/fileStore";
+export { DynamoDbRecordStore, type DynamoDbRecordStoreOptions } from "./records/dynamodb/store";
+export type { AppEnv, HeldLock, JournalReader, JournalWriter, RecordStore } from "./records/types";
+export type { LeaseClock } from "./records/dynamodb/lease";

@@ -78,6 +78,13 @@ function addCommonOptions(command: Command, spec: WorkflowCommandSpec<unknown, u
           "(default: file://<project-dir>/.phoenix/state)",
       ).env("PULUMI_BACKEND_URL"),
     )
+    .addOption(
+      new Option(
+        "--records <url>",
+        "where the lock and deployment records live: file (this machine, in .phoenix/) or " +
+          "dynamodb://<table> (shared by every machine; created on first use) (default: file)",
+      ).env("PHOENIX_RECORDS"),
+    )
     .option("--region <region>", "AWS region of the health checks (default: the AWS SDK's chain)")
     .option("--json", "print one JSON document on stdout instead of text")
     .option("-y, --yes", "do not ask for confirmation (needed without a terminal)");

@@ -3,6 +3,7 @@
 // `plan`, `check` and `--help` never load the Automation API or the AWS SDK. Tests replace the context
 // with `setWorkflowContext` (an in-memory engine and probe, a scripted interrupt).
 import type { BlueGreenDeployment } from "../../automation/blueGreen";
+import type { RecordsUrl } from "../../automation/records/url";
 import { EXIT } from "../exitCodes";
 
 /** The library methods the commands call (a subset of BlueGreenDeployment, so tests may pass doubles). */
@@ -22,6 +23,8 @@ export interface DeploymentSettings {
   projectDir: string;
   /** `--backend` (or PULUMI_BACKEND_URL): a Pulumi backend URL. @default - `file://<projectDir>/.phoenix/state` */
   backendUrl: string;
+  /** `--records` (or PHOENIX_RECORDS): where the lock and the deployment records live. @default - `file` */
+  records: RecordsUrl;
   /** `--region`: AWS region of the health probe. @default - the AWS SDK's provider chain */
   region?: string;
   /** `--keep-warm` */
@@ -52,12 +55,19 @@ export const defaultWorkflowContext: WorkflowContext = {
       projectDir: settings.projectDir,
       backendUrl: settings.backendUrl,
     });
+    const records =
+      settings.records.kind === "dynamodb"
+        ? new (await import("../../automation/records/dynamodb/store")).DynamoDbRecordStore({
+            table: settings.records.table,
+          })
+        : undefined;
     return new BlueGreenDeployment({
       app: settings.app,
       env: settings.env,
       engine,
       probe: createAwsCloudProbe({ region: settings.region }),
       stateDir: engine.localStateDir,
+      records,
       keepWarmMs: settings.keepWarmMs,
       healthTimeoutMs: settings.healthTimeoutMs,
     });

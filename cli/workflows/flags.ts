@@ -14,6 +14,7 @@ import {
   isDirectory,
   isProjectDir,
 } from "../../automation/localWorkspace/project";
+import { parseRecordsUrl, RECORDS_ALLOWED } from "../../automation/records/url";
 import type { Capacity } from "../../automation/types";
 import { CliError, EXIT } from "../exitCodes";
 import type { DeploymentSettings } from "./context";
@@ -24,6 +25,7 @@ export interface CommonFlags {
   app?: string;
   env?: string;
   backend?: string;
+  records?: string;
   projectDir?: string;
   region?: string;
   json?: boolean;
@@ -226,6 +228,8 @@ export class FlagParser {
     this.name("--env", env);
     const backendProblem = flags.backend === undefined ? undefined : backendUrlProblem(flags.backend);
     if (backendProblem !== undefined) this.add("--backend", flags.backend, backendProblem);
+    const records = flags.records === undefined ? { kind: "file" as const } : parseRecordsUrl(flags.records);
+    if (records === undefined) this.add("--records", flags.records, RECORDS_ALLOWED);
     const projectDir = this.projectDir(flags.projectDir, cwd, createsProject);
     if (flags.region !== undefined && !AWS_REGION.test(flags.region)) {
       this.add("--region", flags.region, "must be an AWS region such as us-east-1 or eu-west-3");
@@ -235,6 +239,7 @@ export class FlagParser {
       env: env ?? "",
       projectDir,
       backendUrl: flags.backend ?? defaultBackendUrl(projectDir),
+      records: records ?? { kind: "file" },
       region: flags.region,
       keepWarmMs: this.duration("--keep-warm", flags.keepWarm),
       healthTimeoutMs: this.duration("--health-timeout", flags.healthTimeout),

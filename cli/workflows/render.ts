@@ -21,8 +21,9 @@ import type { DeploymentSettings } from "./context";
 import { describeOps, seconds } from "./progress";
 
 /** Where a command looked, for every "nothing here yet" message: the project directory and the backend. */
-export const lookedIn = (s: Pick<DeploymentSettings, "projectDir" | "backendUrl">) =>
-  `project ${s.projectDir}, backend ${s.backendUrl}`;
+export const lookedIn = (s: Pick<DeploymentSettings, "projectDir" | "backendUrl" | "records">) =>
+  `project ${s.projectDir}, backend ${s.backendUrl}` +
+  (s.records?.kind === "dynamodb" ? `, records dynamodb://${s.records.table}` : "");
 
 /** `--app shop --env prod`, for the next command to run. */
 const target = (s: DeploymentSettings) => `--app ${s.app} --env ${s.env}`;
