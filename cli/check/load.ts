@@ -3,33 +3,49 @@
 // file, what is wrong and where.
 import type { OfflineResource } from "../../policies/offline";
 import { CliError, EXIT } from "../exitCodes";
+import { deploymentOf, kind, utf8Text } from "./deployment";
 
 /** The resources of one stack, in export order. */
 export interface StackResources {
+  /** The project in the resources' URNs (two projects may have stacks of one name). */
+  project: string;
   stack: string;
   /** The file they came from (`-` for standard input). */
   source: string;
   resources: OfflineResource[];
   /** `sourcePosition` of each resource, by URN, when the export has them (Pulumi ≥ 3.1xx). */
   positions: Map<string, string>;
+  /** Resources of pending operations (checked: a pending create is about to exist), by URN: the operation. */
+  pending: Map<string, string>;
 }
 
-/** Parse one export's text; `source` names it in errors. Resources are grouped by the stack in their URN. */
+/**
+ * Parse one export's (or checkpoint's) text; `source` names it in errors. Resources are grouped by the project
+ * and stack in their URN. Resources of pending operations other than deletes are checked too, marked pending.
+ */
 export function parseStackExport(text: string, source: string): StackResources[] {
+  const utf8 = utf8Text(text, source);
   let document: unknown;
   try {
-    document = JSON.parse(text);
+    document = JSON.parse(utf8);
   } catch (error) {
     throw new CliError(
-      `${source} is not JSON: ${(error as Error).message.replace(/\n/g, "\\n")}${lineHint(text, error as Error)}`,
+      `${source} is not JSON: ${(error as Error).message.replace(/\n/g, "\\n")}${lineHint(utf8, error as Error)}`,
       EXIT.badInput,
     );
   }
-  const resources = resourcesOf(document, source);
+  const deployment = deploymentOf(document, source);
+  const prefix = deployment.path ? `${deployment.path}.` : "";
   const stacks = new Map<string, StackResources>();
-  for (let i = 0; i < resources.length; i++) {
-    const raw = resources[i];
-    const where = `${source}: deployment.resources[${i}]`;
+  const pendingByUrn = new Map<string, { resource: unknown; type: string }>();
+  for (const op of deployment.pending) {
+    const type = String(op.type);
+    // A delete (or a read) changes nothing the stack will hold; a create, update or import will.
+    if (type === "deleting" || type === "reading") continue;
+    const urn = (op.resource as Record<string, unknown>).urn;
+    if (typeof urn === "string") pendingByUrn.set(urn, { resource: op.resource, type });
+  }
+  const add = (raw: unknown, where: string, pending?: string) => {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       throw notAnExport(`${where} must be an object, got ${kind(raw)}`);
     }
@@ -40,12 +56,13 @@ export function parseStackExport(text: string, source: string): StackResources[]
       );
     }
     if (typeof r.type !== "string") throw notAnExport(`${where}.type must be a string, got ${kind(r.type)}`);
-    if (r.delete === true) continue; // pending deletion: already replaced, not part of the stack's desired state
-    const stack = stackOfUrn(r.urn);
-    let group = stacks.get(stack);
+    if (r.delete === true) return; // pending deletion: already replaced, not part of the stack's desired state
+    const { project, stack } = projectAndStackOfUrn(r.urn);
+    const key = `${project}\u0000${stack}`;
+    let group = stacks.get(key);
     if (!group) {
-      group = { stack, source, resources: [], positions: new Map() };
-      stacks.set(stack, group);
+      group = { project, stack, source, resources: [], positions: new Map(), pending: new Map() };
+      stacks.set(key, group);
     }
     for (const field of ["inputs", "outputs", "propertyDependencies"] as const) {
       if (r[field] !== undefined && r[field] !== null && objectOrUndefined(r[field]) === undefined) {
@@ -61,7 +78,22 @@ export function parseStackExport(text: string, source: string): StackResources[]
     const options = optionsOf(r);
     group.resources.push((options ? { ...r, options } : r) as unknown as OfflineResource);
     if (typeof r.sourcePosition === "string") group.positions.set(r.urn, r.sourcePosition);
+    if (pending) group.pending.set(r.urn, pending);
+  };
+  const resources = deployment.resources;
+  for (let i = 0; i < resources.length; i++) {
+    const urn = (resources[i] as { urn?: unknown } | null)?.urn;
+    // An update in flight: the pending operation holds the state being applied, checked in its place.
+    if (typeof urn === "string" && pendingByUrn.has(urn)) continue;
+    add(resources[i], `${source}: ${prefix}resources[${i}]`);
   }
+  deployment.pending.forEach((op, i) => {
+    const urn = (op.resource as Record<string, unknown>).urn;
+    const entry = typeof urn === "string" ? pendingByUrn.get(urn) : undefined;
+    if (entry && entry.resource === op.resource) {
+      add(op.resource, `${source}: ${prefix}pending_operations[${i}].resource`, entry.type);
+    }
+  });
   return [...stacks.values()];
 }
 
@@ -81,34 +113,15 @@ function optionsOf(r: Record<string, unknown>): OfflineResource["options"] {
   };
 }
 
-/** `deployment.resources` of an export (`{ version, deployment }`), or of a bare deployment. */
-function resourcesOf(document: unknown, source: string): unknown[] {
-  if (typeof document !== "object" || document === null || Array.isArray(document)) {
-    throw notAnExport(
-      `${source} is not a stack export: expected a JSON object with \`deployment.resources\`, got ${kind(document)}`,
-    );
-  }
-  const top = document as Record<string, unknown>;
-  const deployment = (top.deployment ?? (Array.isArray(top.resources) ? top : undefined)) as
-    Record<string, unknown> | undefined;
-  if (typeof deployment !== "object" || deployment === null) {
-    throw notAnExport(
-      `${source} is not a stack export: no \`deployment\` object (top-level keys: ${Object.keys(top).join(", ") || "none"}); ` +
-        "make one with `pulumi stack export --file <file>`",
-    );
-  }
-  if (deployment.resources === undefined || deployment.resources === null) return []; // an empty stack
-  if (!Array.isArray(deployment.resources)) {
-    throw notAnExport(`${source}: deployment.resources must be an array, got ${kind(deployment.resources)}`);
-  }
-  return deployment.resources;
-}
-
 /** The stack name in a URN: `urn:pulumi:<stack>::<project>::…`. */
 export function stackOfUrn(urn: string): string {
-  const rest = urn.slice("urn:pulumi:".length);
-  const end = rest.indexOf("::");
-  return end < 0 ? rest : rest.slice(0, end);
+  return projectAndStackOfUrn(urn).stack;
+}
+
+/** Project and stack of a URN (`urn:pulumi:<stack>::<project>::…`). */
+export function projectAndStackOfUrn(urn: string): { project: string; stack: string } {
+  const [stack, project = ""] = urn.slice("urn:pulumi:".length).split("::", 2);
+  return { project, stack };
 }
 
 function notAnExport(message: string): CliError {
@@ -119,14 +132,6 @@ function objectOrUndefined(value: unknown): Record<string, unknown> | undefined 
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
-}
-
-function kind(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "an array";
-  if (typeof value === "string")
-    return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 37)}...` : value)}`;
-  return typeof value === "object" ? "an object" : `${typeof value} ${String(value)}`;
 }
 
 /**

@@ -4,7 +4,10 @@ import type { Policies } from "@pulumi/policy";
 import type { Verdict } from "../../policies/offline";
 
 export interface StackReport {
+  project: string;
   stack: string;
+  /** Resources of pending operations, by URN: the operation (`creating`, `updating`, `importing`). */
+  pending: Map<string, string>;
   source: string;
   resources: number;
   verdicts: Verdict[];
@@ -43,7 +46,7 @@ const MARK = { mandatory: "✗", advisory: "!", undecided: "?" } as const;
 export function renderText(reports: StackReport[], summary: CheckSummary): string {
   const lines: string[] = [];
   for (const report of reports) {
-    lines.push(`Stack ${report.stack} (${report.source}): ${report.resources} resources`);
+    lines.push(`Stack ${stackLabel(report)} (${report.source}): ${report.resources} resources`);
     const byResource = new Map<string, Verdict[]>();
     for (const v of report.verdicts) {
       const key = v.urn || "(stack)";
@@ -52,7 +55,11 @@ export function renderText(reports: StackReport[], summary: CheckSummary): strin
     if (byResource.size === 0) lines.push("  no findings");
     for (const [urn, verdicts] of byResource) {
       const first = verdicts[0];
-      lines.push(urn === "(stack)" ? "  the stack as a whole" : `  ${first.type} ${first.name}`);
+      const pending = report.pending.get(urn);
+      const pendingNote = pending ? ` (pending: ${pending})` : "";
+      lines.push(
+        urn === "(stack)" ? "  the stack as a whole" : `  ${first.type} ${first.name}${pendingNote}`,
+      );
       for (const v of verdicts) {
         const mark = v.kind === "undecided" ? MARK.undecided : MARK[v.enforcementLevel];
         const level = v.kind === "undecided" ? "undecided" : v.enforcementLevel;
@@ -69,11 +76,17 @@ export function renderText(reports: StackReport[], summary: CheckSummary): strin
   return lines.join("\n") + "\n";
 }
 
-/** JSON: `{ summary, stacks: [{ stack, source, resources, verdicts }] }`. */
+/** `project/stack`, as Pulumi qualifies a stack within an organisation. */
+function stackLabel(report: StackReport): string {
+  return report.project ? `${report.project}/${report.stack}` : report.stack;
+}
+
+/** JSON: `{ summary, stacks: [{ project, stack, source, resources, verdicts }] }`. */
 export function renderJson(reports: StackReport[], summary: CheckSummary): string {
   const document = {
     summary,
     stacks: reports.map((r) => ({
+      project: r.project,
       stack: r.stack,
       source: r.source,
       resources: r.resources,
@@ -86,6 +99,8 @@ export function renderJson(reports: StackReport[], summary: CheckSummary): strin
         type: v.type,
         name: v.name,
         message: v.message,
+        // Set on the resource of an interrupted operation: `creating`, `updating` or `importing`.
+        ...(r.pending.has(v.urn) ? { pending: r.pending.get(v.urn) } : {}),
       })),
     })),
   };

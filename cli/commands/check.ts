@@ -70,7 +70,9 @@ export function registerCheck(program: Command, io: CliIo): void {
       for (const file of files) stacks.push(...parseStackExport(await readInput(file, io), file));
 
       const reports = stacks.map((group) => ({
+        project: group.project,
         stack: group.stack,
+        pending: group.pending,
         source: group.source,
         resources: group.resources.length,
         positions: group.positions,

@@ -21,7 +21,7 @@ describe("phoenix check", () => {
   it("passes a compliant fleet export with exit code 0, and notes the encrypted secret it could not read", async () => {
     const { code, out } = await check([COMPLIANT]);
     assert.equal(code, 0);
-    assert.match(out, /^Stack shop-prod-blue \(.*fleet-compliant\.json\): 5 resources$/m);
+    assert.match(out, /^Stack phoenix\/shop-prod-blue \(.*fleet-compliant\.json\): 5 resources$/m);
     assert.match(
       out,
       /Passed: 1 stack, 5 resources checked; 0 mandatory violations, 0 advisory, 0 undecided\./,
@@ -55,8 +55,8 @@ describe("phoenix check", () => {
   it("checks several exports and standard input together", async () => {
     const { code, out } = await check([COMPLIANT, "-"], readFileSync(VIOLATING, "utf8"));
     assert.equal(code, 1);
-    assert.match(out, /^Stack shop-prod-blue /m);
-    assert.match(out, /^Stack shop-prod-network \(-\)/m);
+    assert.match(out, /^Stack phoenix\/shop-prod-blue /m);
+    assert.match(out, /^Stack phoenix\/shop-prod-network \(-\)/m);
     assert.match(out, /Failed: 2 stacks, 9 resources checked/);
   });
 
