@@ -119,9 +119,14 @@ class OfflineValidationArgs implements ResourceValidationArgs {
   }
 }
 
-/** Check pack config before any resource is read; throws PolicyConfigError listing every problem. */
-export function validatePolicyConfig(config: unknown, policies: Policies = ALL_POLICIES): void {
-  resolvePackConfig(config, policies, "mandatory");
+/**
+ * Check pack config before any resource is read; throws PolicyConfigError listing every problem, and returns
+ * warnings about what the CLI accepts but that changes nothing (unknown policies and properties).
+ */
+export function validatePolicyConfig(config: unknown, policies: Policies = ALL_POLICIES): string[] {
+  const warnings: string[] = [];
+  resolvePackConfig(config, policies, "mandatory", warnings);
+  return warnings;
 }
 
 /** Run every resource and stack policy over `resources`; verdicts in resource order, then stack order. */

@@ -58,7 +58,9 @@ export function registerCheck(program: Command, io: CliIo): void {
       const { ALL_POLICIES } = await import("../../policies/all");
       const { renderJson, renderSarif, renderText, summarize } = await import("../check/report");
       try {
-        validatePolicyConfig(config);
+        for (const warning of validatePolicyConfig(config)) {
+          io.stderr(`phoenix: warning: --policy-config ${flags.policyConfig}: ${warning}\n`);
+        }
       } catch (error) {
         if (error instanceof PolicyConfigError) {
           throw new CliError(`--policy-config ${flags.policyConfig}: ${error.message}`, EXIT.badInput);
@@ -107,6 +109,8 @@ async function readInput(file: string, io: CliIo): Promise<string> {
 
 async function readJsonFile(file: string, option: string, io: CliIo): Promise<unknown> {
   const text = await readInput(file, io);
+  // The Pulumi CLI takes an empty config file as no config (pkg/resource/analyzer/config.go:114-117).
+  if (text.trim() === "") return undefined;
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -1,8 +1,13 @@
 // Policy pack config in the format `pulumi up --policy-pack-config <file>` takes:
-//   { "all": "<level>", "<policy>": "<level>" | { "enforcementLevel": "<level>", "<prop>": <value> } }
-// resolved the way the engine resolves it before `Configure`: per policy, its own entry over `all` over
-// the policy's default level; properties over the schema's defaults. Validated with messages that name
-// the key, the value received and what is allowed.
+//   { "all": "<level>", "<policy>": "<level>" | { "enforcementLevel": "<level>", "<prop>": <value> },
+//     "environments": ["<esc env>"] }
+// or the versioned form { "version": 2, "policies": { … }, "environments": [...], "exceptions": … }
+// (pkg/resource/analyzer/config.go:113-179 in Pulumi 3.274), resolved the way the engine resolves it before
+// `Configure`: per policy, its own entry over `all` over the policy's default level; properties over the
+// schema's defaults. What the CLI refuses (a bad level, a value of the wrong type) is refused here, with
+// messages that name the key, the value received and what is allowed; what it accepts without using —
+// names of policies the pack doesn't have (applyConfig, config.go:397-428), properties a policy's schema
+// doesn't declare — is accepted with a warning.
 import type { EnforcementLevel, Policies, PolicyConfigSchema } from "@pulumi/policy";
 
 export const ENFORCEMENT_LEVELS: readonly EnforcementLevel[] = [
@@ -29,19 +34,16 @@ export function resolvePackConfig(
   raw: unknown,
   policies: Policies,
   packLevel: EnforcementLevel = "advisory",
+  warnings: string[] = [],
 ): Map<string, ResolvedPolicyConfig> {
   const problems: string[] = [];
-  const config = raw === undefined || raw === null ? {} : raw;
-  if (typeof config !== "object" || Array.isArray(config)) {
-    throw new PolicyConfigError([
-      `the config must be a JSON object of policy names, got ${describe(config)}`,
-    ]);
-  }
-  const entries = config as Record<string, unknown>;
+  const entries = policyEntries(raw, problems);
   const names = new Set(policies.map((p) => p.name));
   for (const key of Object.keys(entries)) {
     if (key !== "all" && !names.has(key)) {
-      problems.push(`\`${key}\` is not a policy of this pack (policies: all, ${[...names].join(", ")})`);
+      warnings.push(
+        `\`${key}\` is not a policy of this pack, so it changes nothing (policies: all, ${[...names].join(", ")})`,
+      );
     }
   }
   const allLevel = entries.all === undefined ? undefined : level(entries.all, "all", problems);
@@ -67,11 +69,45 @@ export function resolvePackConfig(
     }
     resolved.set(policy.name, {
       enforcementLevel,
-      properties: withSchema(policy.name, given, policy.configSchema, problems),
+      properties: withSchema(policy.name, given, policy.configSchema, problems, warnings),
     });
   }
   if (problems.length > 0) throw new PolicyConfigError(problems);
   return resolved;
+}
+
+/** The per-policy entries of either config format; `environments` (ESC, for the engine) set aside. */
+function policyEntries(raw: unknown, problems: string[]): Record<string, unknown> {
+  const config = raw === undefined || raw === null ? {} : raw;
+  if (typeof config !== "object" || Array.isArray(config)) {
+    throw new PolicyConfigError([
+      `the config must be a JSON object of policy names, got ${describe(config)}`,
+    ]);
+  }
+  const { environments, ...rest } = config as Record<string, unknown>;
+  if (
+    environments !== undefined &&
+    (!Array.isArray(environments) || environments.some((e) => typeof e !== "string"))
+  ) {
+    problems.push(
+      `\`environments\` must be an array of ESC environment names, got ${describe(environments)}`,
+    );
+  }
+  if (typeof rest.version !== "number") return rest; // "version" may also name a policy
+  if (rest.version !== 2) {
+    throw new PolicyConfigError([
+      rest.version > 2
+        ? `policy pack config version ${rest.version} isn't supported (versions: 2, or none)`
+        : `\`version\` must be 2, got ${describe(rest.version)}`,
+    ]);
+  }
+  const policies = rest.policies ?? {};
+  if (typeof policies !== "object" || policies === null || Array.isArray(policies)) {
+    throw new PolicyConfigError([
+      `\`policies\` must be an object of policy names, got ${describe(policies)}`,
+    ]);
+  }
+  return policies as Record<string, unknown>;
 }
 
 function level(value: unknown, key: string, problems: string[]): EnforcementLevel | undefined {
@@ -87,6 +123,7 @@ function withSchema(
   given: Record<string, unknown>,
   schema: PolicyConfigSchema | undefined,
   problems: string[],
+  warnings: string[],
 ): Record<string, unknown> {
   const properties = schema?.properties ?? {};
   const result: Record<string, unknown> = {};
@@ -97,8 +134,8 @@ function withSchema(
     const prop = properties[key];
     if (!prop) {
       const known = Object.keys(properties);
-      problems.push(
-        `\`${policy}.${key}\` is not a property of ${policy} (${known.length ? `properties: ${known.join(", ")}` : "it takes none"})`,
+      warnings.push(
+        `\`${policy}.${key}\` is not a property of ${policy}, so it changes nothing (${known.length ? `properties: ${known.join(", ")}` : "it takes none"})`,
       );
       continue;
     }

@@ -168,18 +168,20 @@ describe("phoenix check", () => {
         /standard input \(-\) can be read once: give the export or the --policy-config on it, not both/,
       );
     });
-    it("a policy config that names an unknown policy", async () => {
+    it("a policy config that names an unknown policy: a warning, as the Pulumi CLI accepts it", async () => {
       const dir = mkdtempSync(join(tmpdir(), "phoenix-check-"));
       writeFileSync(join(dir, "config.json"), JSON.stringify({ "no-ssh-acess": "advisory" }));
       // An export with no resources: the config is checked all the same, before any resource.
       const empty = join(dir, "empty.json");
       writeFileSync(empty, JSON.stringify({ version: 3, deployment: { resources: [] } }));
       const { code, err } = await check([empty, "--policy-config", join(dir, "config.json")]);
-      assert.equal(code, 2);
+      assert.equal(code, 0);
       assert.match(
         err,
-        /--policy-config .*config\.json: invalid policy config:\n {2}- `no-ssh-acess` is not a policy of this pack/,
+        /^phoenix: warning: --policy-config .*config\.json: `no-ssh-acess` is not a policy of this pack, so it changes nothing/,
       );
+      writeFileSync(join(dir, "empty-config.json"), "\n");
+      assert.equal((await check([empty, "--policy-config", join(dir, "empty-config.json")])).code, 0);
     });
   });
 });

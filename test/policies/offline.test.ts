@@ -2,7 +2,12 @@ import { strict as assert } from "assert";
 import { ALL_POLICIES } from "../../policies/all";
 import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
 import { AWS } from "../../policies/lib/types";
-import { PolicyConfigError, evaluateResources, type OfflineResource } from "../../policies/offline";
+import {
+  PolicyConfigError,
+  evaluateResources,
+  validatePolicyConfig,
+  type OfflineResource,
+} from "../../policies/offline";
 import { UNKNOWN } from "./harness";
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -188,7 +193,7 @@ describe("evaluateResources (offline)", () => {
       assert.deepEqual(evaluateResources([sshRule("10.0.0.0/8")], { config }), []);
       assert.equal(evaluateResources([sshRule("100.64.0.0/10")], { config }).length, 1);
     });
-    it("names every problem: unknown policy, bad level, unknown property, wrong type", () => {
+    it("names every problem the Pulumi CLI refuses: bad level, wrong type", () => {
       const config = {
         "no-telnet": "mandatory",
         all: "strict",
@@ -200,15 +205,42 @@ describe("evaluateResources (offline)", () => {
         (error: unknown) => {
           assert.ok(error instanceof PolicyConfigError);
           assert.deepEqual(error.problems, [
-            `\`no-telnet\` is not a policy of this pack (policies: all, ${ALL_POLICIES.map((p) => p.name).join(", ")})`,
             '`all` must be one of advisory, mandatory, remediate, disabled, got "strict"',
             '`no-ssh-access.ports` item [0] must be integer, got ["22"]',
-            "`no-ssh-access.allowPublic` is not a property of no-ssh-access (properties: ports, allowPrivateSources)",
             '`immutable-release-identity.scope` must be one of "phoenix", "all", got "some"',
           ]);
           return true;
         },
       );
+    });
+
+    it("accepts what the CLI accepts but changes nothing (unknown policies and properties) with warnings", () => {
+      const config = {
+        "no-telnet": "mandatory",
+        "no-ssh-access": { allowPublic: true },
+        environments: ["org/policy-secrets"],
+      };
+      assert.deepEqual(validatePolicyConfig(config), [
+        `\`no-telnet\` is not a policy of this pack, so it changes nothing (policies: all, ${ALL_POLICIES.map((p) => p.name).join(", ")})`,
+        "`no-ssh-access.allowPublic` is not a property of no-ssh-access, so it changes nothing (properties: ports, allowPrivateSources)",
+      ]);
+    });
+
+    it("takes the versioned form (version 2, policies, environments) and refuses other versions", () => {
+      const v2 = { version: 2, environments: ["org/env"], policies: { "no-ssh-access": "advisory" } };
+      const verdicts = evaluateResources([sshRule("0.0.0.0/0")], { config: v2 });
+      assert.deepEqual(
+        verdicts.map((v) => v.enforcementLevel),
+        ["advisory"],
+      );
+      assert.throws(() => validatePolicyConfig({ version: 3, policies: {} }), /version 3 isn't supported/);
+      assert.throws(() => validatePolicyConfig({ version: 1 }), /`version` must be 2/);
+      assert.throws(
+        () => validatePolicyConfig({ environments: "org/env" }),
+        /`environments` must be an array/,
+      );
+      // Without a number, "version" is a policy's name, as the CLI reads it.
+      assert.deepEqual(validatePolicyConfig({ version: "advisory" }).length, 1);
     });
   });
 });
