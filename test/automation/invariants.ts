@@ -32,7 +32,11 @@ async function healthy(h: Harness, colour: Colour): Promise<boolean> {
  */
 export function openWorkflows(entries: JournalEntry[]): string[] {
   const ended = new Set(entries.filter((e) => e.type === "end").map((e) => e.id));
-  return entries.flatMap((e) => (e.type === "begin" && !ended.has(e.id) ? [`${e.workflow} ${e.id}`] : []));
+  // A recovery killed in turn never gets an end line of its own: it is settled once the workflow it was
+  // recovering has one (a later recovery wrote it).
+  const settled = (e: Extract<JournalEntry, { type: "begin" }>) =>
+    ended.has(e.id) || (e.workflow === "recover" && ended.has(String(e.params.interrupted)));
+  return entries.flatMap((e) => (e.type === "begin" && !settled(e) ? [`${e.workflow} ${e.id}`] : []));
 }
 
 /** Weights 0/0: the router forwards nowhere (its listener answers 503); no release is live. */
