@@ -2,6 +2,7 @@
 // field names), SARIF 2.1.0 for code-scanning tools.
 import type { Policies } from "@pulumi/policy";
 import type { Verdict } from "../../policies/offline";
+import { gitRootOf, sourceLocation, type SourceRoots } from "./sourceLocation";
 
 export interface StackReport {
   project: string;
@@ -108,7 +109,12 @@ export function renderJson(reports: StackReport[], summary: CheckSummary): strin
 }
 
 /** SARIF 2.1.0: one run, the pack's policies as rules, each verdict a result located at its resource. */
-export function renderSarif(reports: StackReport[], policies: Policies, toolVersion: string): string {
+export function renderSarif(
+  reports: StackReport[],
+  policies: Policies,
+  toolVersion: string,
+  roots: SourceRoots = { cwd: process.cwd(), gitRoot: gitRootOf(process.cwd()) },
+): string {
   const rules = policies.map((p) => ({
     id: p.name,
     name: p.name,
@@ -129,7 +135,7 @@ export function renderSarif(reports: StackReport[], policies: Policies, toolVers
       level: v.kind === "undecided" ? "note" : v.enforcementLevel === "mandatory" ? "error" : "warning",
       kind: v.kind === "undecided" ? "review" : "fail",
       message: { text: v.message },
-      locations: [location(v, report)],
+      locations: [location(v, report, roots)],
       partialFingerprints: { "phoenixResource/v1": `${v.policy}|${v.urn}` },
     })),
   );
@@ -150,17 +156,20 @@ const SECURITY_SEVERITY: Record<string, string> = { low: "3.0", medium: "5.5", h
 
 /**
  * Where a result is: the program line that declared the resource when the export records it
- * (`sourcePosition`: `project:///index.ts#12,5`), otherwise the export file; always the resource's URN.
+ * (`sourcePosition`: `project:///index.ts#12,5`) and it lies in the repository (see sourceLocation.ts),
+ * otherwise the export file; always the resource's URN.
  */
-function location(v: Verdict, report: StackReport) {
-  const position = report.positions.get(v.urn);
-  const match = position ? /^project:\/\/\/([^#]+)(?:#(\d+)(?:,(\d+))?)?$/.exec(position) : null;
-  const physicalLocation = match
+function location(v: Verdict, report: StackReport, roots: SourceRoots) {
+  const source = sourceLocation(report.positions.get(v.urn), roots);
+  const physicalLocation = source
     ? {
-        artifactLocation: { uri: match[1] },
-        ...(match[2]
+        artifactLocation: { uri: source.uri },
+        ...(source.startLine !== undefined
           ? {
-              region: { startLine: Number(match[2]), ...(match[3] ? { startColumn: Number(match[3]) } : {}) },
+              region: {
+                startLine: source.startLine,
+                ...(source.startColumn !== undefined ? { startColumn: source.startColumn } : {}),
+              },
             }
           : {}),
       }

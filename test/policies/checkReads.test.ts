@@ -7,6 +7,7 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { memoryIo } from "../../cli/io";
 import { runCli } from "../../cli/main";
+import { sourceLocation } from "../../cli/check/sourceLocation";
 
 const FIXTURES = join(__dirname, "fixtures");
 const VIOLATING = JSON.parse(readFileSync(join(FIXTURES, "network-violating.json"), "utf8"));
@@ -148,5 +149,43 @@ describe("phoenix check reads what Pulumi writes", () => {
     assert.match(out, /^Stack phoenix\/shop-prod-network /m);
     assert.match(out, /^Stack billing\/shop-prod-network /m);
     assert.match(out, /Failed: 2 stacks, 8 resources checked/);
+  });
+
+  describe("SARIF locations", () => {
+    it("points inside the repository, relative to its root; falls back to the export file outside it", async () => {
+      const doc = structuredClone(VIOLATING);
+      const [, sg, key] = doc.deployment.resources;
+      sg.sourcePosition = "project:///components/network.ts#12,3";
+      key.sourcePosition = "project:///../../../../etc/keys.ts#4";
+      const file = join(scratch, "positions.json");
+      writeFileSync(file, JSON.stringify(doc));
+      const { out } = await check([file, "--format", "sarif"]);
+      const byName = new Map(
+        JSON.parse(out).runs[0].results.map(
+          (r: { locations: Array<{ logicalLocations: Array<{ name: string }> }> }) => [
+            r.locations[0].logicalLocations[0].name,
+            r.locations[0],
+          ],
+        ),
+      );
+      assert.deepEqual((byName.get("fleet-sg") as { physicalLocation: unknown }).physicalLocation, {
+        artifactLocation: { uri: "components/network.ts" },
+        region: { startLine: 12, startColumn: 3 },
+      });
+      assert.deepEqual((byName.get("ops") as { physicalLocation: unknown }).physicalLocation, {
+        artifactLocation: { uri: file },
+      });
+    });
+    it("resolves against the repository root from a subdirectory, and the current directory with no repository", () => {
+      const position = "project:///index.ts#3";
+      assert.deepEqual(sourceLocation(position, { cwd: "/repo/infra", gitRoot: "/repo" }), {
+        uri: "infra/index.ts",
+        startLine: 3,
+      });
+      assert.equal(sourceLocation("project:///../lib/x.ts#1", { cwd: "/repo", gitRoot: "/repo" }), undefined);
+      assert.deepEqual(sourceLocation("project:///src/a.ts", { cwd: "/work" }), { uri: "src/a.ts" });
+      assert.equal(sourceLocation("project:///../a.ts", { cwd: "/work" }), undefined);
+      assert.equal(sourceLocation(undefined, { cwd: "/work" }), undefined);
+    });
   });
 });
