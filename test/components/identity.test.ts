@@ -8,6 +8,7 @@ import {
   canonicalJson,
   hashProjection,
   identityOfName,
+  isSerializedSecret,
   launchTemplateProjection,
   nameWithIdentity,
   tryLaunchTemplateIdentity,
@@ -149,7 +150,16 @@ describe("release identity, rule by rule", () => {
     assert.deepEqual(launchTemplateProjection({ vpcSecurityGroupIds: "sg-1" }), { securityGroups: ["sg-1"] });
   });
 
-  it("sorts block devices without a name first", () => {
+  it("sorts block devices without a name first, whatever their order", () => {
+    const three = launchTemplateProjection({
+      blockDeviceMappings: [{ noDevice: "y" }, { deviceName: "/dev/b", noDevice: "x" }, { noDevice: "z" }],
+    });
+    assert.deepEqual(three.blockDeviceMappings, [
+      { noDevice: "y" },
+      { noDevice: "z" },
+      { deviceName: "/dev/b", noDevice: "x" },
+    ]);
+
     const projection = launchTemplateProjection({
       blockDeviceMappings: [{ deviceName: "/dev/b", noDevice: "x" }, { noDevice: "y" }],
     });
@@ -172,7 +182,15 @@ describe("release identity, rule by rule", () => {
     );
   });
 
+  it("tryLaunchTemplateIdentity gives the identity, or rethrows an error that is not about decidability", () => {
+    assert.equal(tryLaunchTemplateIdentity({}), "iqjw7i2vwn");
+    // A BigInt has no JSON form: a programming error, not an undecidable input.
+    assert.throws(() => tryLaunchTemplateIdentity({ kernelId: BigInt(10) }), TypeError);
+  });
+
   it("cannot decide an unknown or an encrypted input, and says which", () => {
+    undecidable({ securityGroupNames: [UNKNOWN] }, "securityGroupNames[0]", "unknown");
+    undecidable({ userData: decrypted(UNKNOWN) }, "userData", "unknown");
     undecidable({ imageId: UNKNOWN }, "imageId", "unknown");
     undecidable(
       { blockDeviceMappings: [{ ebs: { volumeSize: UNKNOWN } }] },
@@ -244,6 +262,13 @@ describe("release identity, rule by rule", () => {
       assert.equal(hashProjection({ a: 1 }), "afnl2724yv");
     });
 
+    it("a serialised secret is an object with the signature key, and nothing else is", () => {
+      assert.equal(isSerializedSecret(encrypted), true);
+      assert.equal(isSerializedSecret(null), false);
+      assert.equal(isSerializedSecret(SECRET_KEY), false);
+      assert.equal(isSerializedSecret({ ciphertext: "v1:abc" }), false);
+    });
+
     it("canonical JSON sorts keys at every level and keeps list order", () => {
       assert.equal(canonicalJson({ b: 1, a: { d: [2, 1], c: null } }), '{"a":{"c":null,"d":[2,1]},"b":1}');
       assert.equal(canonicalJson([{ b: 1, a: 2 }]), '[{"a":2,"b":1}]');
@@ -268,6 +293,11 @@ describe("release identity, rule by rule", () => {
       assert.equal(identityOfName("web-r1-abcdefghij-x"), undefined, "at the end only");
       assert.equal(identityOfName("abcdefghij"), undefined, "after a dash");
       assert.equal(identityOfName(42), undefined);
+      assert.equal(
+        identityOfName(["web-r1-abcdefghij"]),
+        undefined,
+        "a list is not a name, whatever it prints as",
+      );
     });
 
     it("an auto scaling group's identity is its launch template's, read from the template name", () => {
