@@ -1,4 +1,4 @@
-// `npm run mutate -- <unit> [--files <glob>] [--concurrency <n>]`: Stryker's mutation testing, one unit of
+// `npm run mutate -- <unit> [--files <glob>] [--concurrency <n>] [--from-head]`: Stryker's mutation testing, one unit of
 // the scope at a time (the dry run alone runs the unit's whole spec; two cores cannot afford them all at once).
 // A folder name runs its units (`automation`); no name runs every unit, one after the other. Each unit keeps
 // its own incremental report in reports/mutation/ (committed), so a later run pays only for the mutants of
@@ -6,6 +6,10 @@
 // `--files` narrows the run to some files of the unit (a quick check while killing survivors); it then
 // neither reads nor writes the incremental report, which must always hold the whole unit.
 // Plain ESM JavaScript: Stryker 9 is an ES module, which the repository's CommonJS TypeScript cannot import.
+import { execFileSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import process from "node:process";
 import { parseArgs } from "node:util";
 import { Stryker } from "@stryker-mutator/core";
@@ -70,7 +74,11 @@ function unitsOf(name) {
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { files: { type: "string" }, concurrency: { type: "string", default: "1" } },
+  options: {
+    files: { type: "string" },
+    concurrency: { type: "string", default: "1" },
+    "from-head": { type: "boolean", default: false },
+  },
 });
 const unknown = positionals.filter((name) => unitsOf(name).length === 0);
 if (unknown.length > 0) {
@@ -81,6 +89,19 @@ const units = positionals.length > 0 ? positionals.flatMap(unitsOf) : Object.key
 if (values.files && units.length !== 1) {
   process.stderr.write("--files narrows one unit: name it\n");
   process.exit(2);
+}
+
+// `--from-head`: mutate the committed tree (git archive HEAD), not the working tree. The working tree is shared
+// with other people's unfinished changes, which may fail a test of the spec and stop the dry run. The
+// incremental reports are copied back into the working tree at the end.
+const repo = process.cwd();
+let workDir = repo;
+if (values["from-head"]) {
+  workDir = mkdtempSync(join(tmpdir(), "phoenix-mutate-"));
+  execFileSync("sh", ["-c", `git archive HEAD | tar -x -C "${workDir}"`], { stdio: "inherit" });
+  symlinkSync(resolve(repo, "node_modules"), join(workDir, "node_modules"));
+  process.chdir(workDir);
+  process.stderr.write(`Mutating the committed tree (HEAD) in ${workDir}\n`);
 }
 
 const scores = [];
@@ -108,6 +129,15 @@ for (const unit of units) {
   });
   const results = await stryker.runMutationTest();
   scores.push(`${unit}: ${score(results)}`);
+  const report = `reports/mutation/${unit.replace("/", "-")}.json`;
+  if (workDir !== repo && !values.files && existsSync(join(workDir, report))) {
+    mkdirSync(join(repo, "reports/mutation"), { recursive: true });
+    copyFileSync(join(workDir, report), join(repo, report));
+  }
+}
+if (workDir !== repo) {
+  process.chdir(repo);
+  rmSync(workDir, { recursive: true, force: true });
 }
 process.stdout.write(
   `\nMutation score per unit (no coverage counts as survived):\n  ${scores.join("\n  ")}\n`,
