@@ -67,6 +67,7 @@ export function deploymentOf(document: unknown, source: string): Deployment {
     return fromDeployment(top.deployment, version, "deployment", source);
   }
   if (Array.isArray(top.resources)) return fromDeployment(top, LATEST_VERSION, "", source); // a bare deployment
+  if (Array.isArray(top.stacks)) return planDeployment(top.stacks, source);
   throw bad(
     `${source} is not a stack export: no \`deployment\` object (top-level keys: ${Object.keys(top).join(", ") || "none"}); ` +
       "make one with `pulumi stack export --file <file>`",
@@ -162,6 +163,20 @@ function migratedToV3(resource: unknown): unknown {
     r.propertyDependencies = Object.fromEntries(Object.keys(r.inputs).map((key) => [key, dependencies]));
   }
   return r;
+}
+
+/**
+ * `phoenix plan --offline --json`: every planned stack's resources, each with the URN, type, inputs and
+ * outputs an export has (cli/plan/document.ts), so a plan is checked as its stacks would be once deployed.
+ */
+function planDeployment(stacks: unknown[], source: string): Deployment {
+  const resources = stacks.flatMap((stack, i) => {
+    const list = (stack as { resources?: unknown } | null)?.resources;
+    if (!Array.isArray(list))
+      throw bad(`${source}: stacks[${i}].resources must be an array, got ${kind(list)}`);
+    return list;
+  });
+  return { resources, pending: [], path: "" };
 }
 
 function bad(message: string): CliError {

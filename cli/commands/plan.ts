@@ -6,8 +6,9 @@ import { PLAN_DEFAULTS } from "../../programs/offline/defaults";
 import { CliError, EXIT } from "../exitCodes";
 import type { CliIo } from "../io";
 import { planDocument } from "../plan/document";
-import { renderPlanMermaid, renderPlanText } from "../plan/render";
+import { renderPlanMermaid, renderPlanText, verdictMark } from "../plan/render";
 import type { Verdict } from "../../policies/offline";
+import type { Plan } from "../../programs/offline/planner";
 import type { NetworkVpc } from "../../automation/errors";
 import { addVpcOptions, existingVpcFromFlags } from "../workflows/vpcFlags";
 
@@ -47,12 +48,7 @@ export function validatePlanFlags(flags: PlanFlags): NetworkVpc | undefined {
 /** The mark after a resource in the plan tree: the policies it violates, or nothing when it passes. */
 function verdictNote(verdicts: Verdict[] | undefined): string | undefined {
   if (!verdicts || verdicts.length === 0) return undefined;
-  return verdicts
-    .map(
-      (v) =>
-        `${v.kind === "undecided" ? "?" : v.enforcementLevel === "mandatory" ? "✖" : "⚠"} ${v.policy}: ${v.message}`,
-    )
-    .join("; ");
+  return verdicts.map((v) => `${verdictMark(v)} ${v.policy}: ${v.message}`).join("; ");
 }
 
 function verdictSummary(verdicts: Verdict[]): { text: string; mandatory: number } {
@@ -118,21 +114,28 @@ export function registerPlan(program: Command, io: CliIo): void {
         colour: flags.colour,
         existingVpc,
       });
-      const format = flags.json ? "json" : flags.format;
-      if (format === "json") io.stdout(JSON.stringify(planDocument(plan), null, 2) + "\n");
-      else if (format === "mermaid") io.stdout(renderPlanMermaid(plan));
-      else {
-        const { planVerdicts } = await import("../../programs/offline/verdicts");
-        const verdicts = await planVerdicts(plan);
-        io.stdout(renderPlanText(plan, (_stack, resource) => verdictNote(verdicts.get(resource.urn))));
-        const summary = verdictSummary([...verdicts.values()].flat());
-        io.stdout(summary.text + "\n");
-        if (summary.mandatory > 0) {
-          throw new CliError(
-            `the plan violates ${summary.mandatory} mandatory policies: fix them before deploying`,
-            EXIT.failed,
-          );
-        }
-      }
+      await emitPlan(plan, flags.json ? "json" : flags.format, io);
     });
+}
+
+/**
+ * Print a plan in `format` with the policy pack's verdicts, and fail (exit 1) on a mandatory violation in
+ * every format: a plan that a deploy would refuse is not a plan to act on, however it is drawn.
+ */
+export async function emitPlan(plan: Plan, format: "text" | "mermaid" | "json", io: CliIo): Promise<void> {
+  const { planVerdicts } = await import("../../programs/offline/verdicts");
+  const verdicts = await planVerdicts(plan);
+  const summary = verdictSummary([...verdicts.values()].flat());
+  if (format === "json") io.stdout(JSON.stringify(planDocument(plan, verdicts), null, 2) + "\n");
+  else if (format === "mermaid") io.stdout(renderPlanMermaid(plan, verdicts));
+  else {
+    io.stdout(renderPlanText(plan, (_stack, resource) => verdictNote(verdicts.get(resource.urn))));
+    io.stdout(summary.text + "\n");
+  }
+  if (summary.mandatory > 0) {
+    throw new CliError(
+      `the plan violates ${summary.mandatory} mandatory policies: fix them before deploying`,
+      EXIT.failed,
+    );
+  }
 }

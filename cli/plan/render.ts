@@ -1,6 +1,7 @@
 // Human renderings of a plan: a tree per stack with resource counts, then the traffic path.
 import type { RecordedResource } from "../../programs/offline/mockRuntime";
 import type { Plan, PlannedStack } from "../../programs/offline/planner";
+import type { Verdict } from "../../policies/offline";
 import { shortType } from "./shortType";
 import { drawTraffic, escape, mermaidTraffic, trafficOfPlan } from "./traffic";
 
@@ -76,15 +77,25 @@ export function renderPlanText(plan: Plan, annotate?: Annotate): string {
   return out.join("\n");
 }
 
-export function renderPlanMermaid(plan: Plan): string {
+/**
+ * The plan as a Mermaid flowchart. With `verdicts`, a resource a policy finds fault with says so in its box
+ * (✖ mandatory, ⚠ advisory, ? undecided) and is styled as a violation.
+ */
+export function renderPlanMermaid(plan: Plan, verdicts: Map<string, Verdict[]> = new Map()): string {
   const out = ["flowchart LR"];
+  const flagged: string[] = [];
   plan.stacks.forEach((stack, s) => {
     out.push(`  subgraph stack${s}["${escape(`${stack.name} (${stack.role})`)}"]`);
     const ids = new Map(stack.resources.map((r, i) => [r.urn, `s${s}r${i}`]));
     for (const resource of stack.resources) {
+      const found = verdicts.get(resource.urn) ?? [];
+      const notes = found.map((v) => `<br/>${verdictMark(v)} ${v.policy}`).join("");
       out.push(
-        `    ${ids.get(resource.urn)}["${escape(`${shortType(resource.type)}<br/>${resource.name}`)}"]`,
+        `    ${ids.get(resource.urn)}["${escape(`${shortType(resource.type)}<br/>${resource.name}`)}${notes}"]`,
       );
+      if (found.some((v) => v.kind === "violation" && v.enforcementLevel === "mandatory")) {
+        flagged.push(ids.get(resource.urn)!);
+      }
     }
     for (const resource of stack.resources) {
       const parent = resource.parentUrn && ids.get(resource.parentUrn);
@@ -93,5 +104,13 @@ export function renderPlanMermaid(plan: Plan): string {
     out.push("  end");
   });
   out.push(...mermaidTraffic(trafficOfPlan(plan)));
+  if (flagged.length > 0) {
+    out.push("  classDef violation stroke:#c00,stroke-width:3px", `  class ${flagged.join(",")} violation`);
+  }
   return out.join("\n") + "\n";
+}
+
+/** ✖ a mandatory violation, ⚠ an advisory one, ? no verdict. */
+export function verdictMark(v: Verdict): string {
+  return v.kind === "undecided" ? "?" : v.enforcementLevel === "mandatory" ? "✖" : "⚠";
 }

@@ -3,6 +3,9 @@ import { strict as assert } from "assert";
 import { runCli } from "../../cli/main";
 import { memoryIo } from "../../cli/io";
 import type { PlanDocument } from "../../cli/plan/document";
+import { emitPlan } from "../../cli/commands/plan";
+import { CliError, EXIT } from "../../cli/exitCodes";
+import type { Plan } from "../../programs/offline/planner";
 
 async function plan(...args: string[]) {
   const io = memoryIo();
@@ -35,9 +38,10 @@ describe("phoenix plan --offline", function () {
   it("prints the stable document shape, inputs as plain JSON", () => {
     for (const stack of doc.stacks) {
       assert.deepEqual(Object.keys(stack), ["name", "role", "resources"]);
+      assert.deepEqual(Object.keys(doc), ["stacks", "traffic", "policies"]);
       assert.ok(stack.resources.length > 0, stack.name);
       for (const resource of stack.resources) {
-        assert.deepEqual(Object.keys(resource), ["urn", "type", "name", "inputs"]);
+        assert.deepEqual(Object.keys(resource), ["urn", "type", "name", "inputs", "outputs", "verdicts"]);
         assert.match(
           resource.urn,
           new RegExp(`^urn:pulumi:${stack.name}::phoenix::.*::${resource.name.replace(/[.]/g, "\\.")}$`),
@@ -125,4 +129,69 @@ describe("phoenix plan --offline", function () {
     assert.equal(code, 2);
     assert.match(err, /needs --offline/);
   });
+
+  it("carries the verdicts and the traffic picture in the JSON", () => {
+    assert.deepEqual(doc.policies, { mandatory: 0, advisory: 0, undecided: 0 });
+    assert.ok(
+      doc.stacks.every((s) => s.resources.every((r) => Array.isArray(r.verdicts) && r.verdicts.length === 0)),
+    );
+    assert.deepEqual(doc.traffic.weights, { blue: 100, green: 0 });
+    assert.equal(doc.traffic.fleets.blue?.release, "v1.0.0");
+  });
+
+  it("pipes into `phoenix check -`: the plan's stacks checked as their exports would be", async () => {
+    const { out: planned } = await plan("--offline", "--json");
+    const io = memoryIo(planned);
+    const code = await runCli(["check", "-"], io);
+    assert.equal(code, 0, io.out + io.err);
+    assert.match(io.out, /^Stack phoenix\/shop-demo-blue \(-\)/m);
+    assert.match(
+      io.out,
+      /Passed: 4 stacks, \d+ resources checked; 0 mandatory violations, 0 advisory, 0 undecided\./,
+    );
+  });
+});
+
+describe("phoenix plan on a plan that violates a mandatory policy", function () {
+  this.timeout(120_000);
+  let violating: Plan;
+
+  before(async () => {
+    const { planOffline } = await import("../../programs/offline/planner");
+    const { PROGRAMS, fleetProgram } = await import("../../programs");
+    const aws = await import("@pulumi/aws");
+    violating = await planOffline({
+      ...PROGRAMS,
+      fleet: async () => {
+        const outputs = await fleetProgram();
+        new aws.ec2.KeyPair("ops", { publicKey: "ssh-ed25519 AAAA" });
+        return outputs;
+      },
+    });
+  });
+
+  for (const format of ["text", "json", "mermaid"] as const) {
+    it(`exits 1 in ${format}, and shows the verdict`, async () => {
+      const io = memoryIo();
+      await assert.rejects(emitPlan(violating, format, io), (error: unknown) => {
+        assert.ok(error instanceof CliError);
+        assert.equal(error.exitCode, EXIT.failed);
+        return true;
+      });
+      if (format === "json") {
+        const document = JSON.parse(io.out) as PlanDocument;
+        const key = document.stacks.flatMap((s) => s.resources).find((r) => r.name === "ops")!;
+        assert.deepEqual(
+          key.verdicts.map((v) => [v.policy, v.enforcementLevel]),
+          [["no-key-pairs", "mandatory"]],
+        );
+        assert.equal(document.policies.mandatory, 1);
+      } else if (format === "mermaid") {
+        assert.match(io.out, /KeyPair<br\/>ops<br\/>✖ no-key-pairs"\]/);
+        assert.match(io.out, /classDef violation/);
+      } else {
+        assert.match(io.out, /KeyPair {2}ops {2}✖ no-key-pairs/);
+      }
+    });
+  }
 });
