@@ -1,5 +1,6 @@
-// `npm run mutate -- <unit> [--files <glob>] [--concurrency <n>] [--from-head]`: Stryker's mutation testing, one unit of
-// the scope at a time (the dry run alone runs the unit's whole spec; two cores cannot afford them all at once).
+// `npm run mutate -- <unit> [--files <glob>] [--concurrency <n>] [--from-head]`: Stryker's mutation testing,
+// one unit of the scope at a time (the dry run alone runs the unit's whole spec; two cores cannot afford them
+// all at once).
 // A folder name runs its units (`automation`); no name runs every unit, one after the other. Each unit keeps
 // its own incremental report in reports/mutation/ (committed), so a later run pays only for the mutants of
 // what changed since.
