@@ -121,14 +121,20 @@ describe("validators at their edges", () => {
   });
 
   it("an AMI id is required, and checked when it is a plain string", () => {
-    for (const value of [undefined, null, ""]) {
+    const amiProblems = (value: unknown): string[] => {
       const problems = new Problems();
       checkAmiId(problems, "imageId", value);
-      assert.deepEqual(problems.found, ['`imageId` is required: an AMI id like "ami-0123456789abcdef0"']);
-    }
-    const later = new Problems();
-    checkAmiId(later, "imageId", Promise.resolve("ami-1"));
-    assert.deepEqual(later.found, [], "an output is left to AWS");
+      try {
+        problems.throwIfAny("Test", "t");
+        return [];
+      } catch (e) {
+        return [...(e as ComponentArgsError).problems];
+      }
+    };
+    for (const value of [undefined, null, ""])
+      assert.deepEqual(amiProblems(value), ['`imageId` is required: an AMI id like "ami-0123456789abcdef0"']);
+    assert.deepEqual(amiProblems(Promise.resolve("ami-1")), [], "an output is left to AWS");
+    assert.equal(amiProblems("ami-1").length, 1);
   });
 
   it("show: numbers, booleans and undefined plain, the rest as JSON", () => {
