@@ -20,7 +20,7 @@ const automation = (files) => ({ mutate: files.map((f) => `automation/${f}`), sp
 
 /**
  * The scope (issue 12): each unit with the tests that judge it, its own incremental report and its own score.
- * automation/ is cut in four units so that each run ends (and writes its report) within a sitting.
+ * automation/ is cut in five units so that each run ends (and writes its report) within a sitting.
  * The LocalWorkspace adapter and the AWS probe are left out: the recorded transcripts and the rig judge them.
  */
 const UNITS = {
@@ -29,12 +29,10 @@ const UNITS = {
     mutate: ["components/**/*.ts", "!components/**/index.ts"],
     spec: ["test/components/**/*.test.ts", "test/programs/**/*.test.ts"],
   },
-  // Pure decisions: health gate, traffic, rollback target, guards, validation.
-  "automation/decisions": automation([
-    "health.ts",
-    "traffic.ts",
-    "deploymentState.ts",
-    "rollbackTarget.ts",
+  // The traffic decisions: the health gate, weights and idle colour, deployment state, the rollback target.
+  "automation/traffic": automation(["health.ts", "traffic.ts", "deploymentState.ts", "rollbackTarget.ts"]),
+  // The checks: the immutability guard, input validation, fleet options, rules, secrets, drift reading, errors.
+  "automation/checks": automation([
     "immutableGuard.ts",
     "validate.ts",
     "fleetOptions.ts",
