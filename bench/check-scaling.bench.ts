@@ -1,0 +1,103 @@
+// `phoenix check --format sarif` as CI runs it, one fresh process per run: its cost beyond a 200-resource
+// export on a 20,000-resource one, against the same difference for `JSON.parse` of the two files in fresh
+// processes. Subtracting the small export takes out what every process pays once (Node, loading and
+// compiling the modules), leaving what grows with the export. Target: ≤ 1.5×.
+import { spawnSync } from "child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { cpus, loadavg, tmpdir } from "os";
+import { join } from "path";
+import { generateExport } from "./check.bench";
+
+const SIZES = [200, 20_000] as const;
+const ROUNDS = 5;
+const ROOT = join(__dirname, "..");
+
+/** CPU time (user + system, ms) of this process's waited-for children, from /proc; undefined off Linux. */
+function childrenCpuMs(): number | undefined {
+  try {
+    const stat = readFileSync("/proc/self/stat", "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[13]) + Number(fields[14])) * 10; // cutime, cstime: the 16th and 17th fields
+  } catch {
+    return undefined;
+  }
+}
+
+function timed(args: string[]): { wall: number; cpu?: number } {
+  const cpuBefore = childrenCpuMs();
+  const start = performance.now();
+  const run = spawnSync(process.execPath, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 30 });
+  const wall = performance.now() - start;
+  const cpuAfter = childrenCpuMs();
+  if (run.status !== 0 && run.status !== 1) {
+    throw new Error(`node ${args.join(" ")} exited ${run.status}:\n${run.stderr}`);
+  }
+  return { wall, cpu: cpuBefore === undefined || cpuAfter === undefined ? undefined : cpuAfter - cpuBefore };
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export default async function (): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), "phoenix-check-scaling-"));
+  try {
+    const files = SIZES.map((size) => {
+      const file = join(dir, `export-${size}.json`);
+      writeFileSync(
+        file,
+        JSON.stringify({ version: 3, deployment: { manifest: {}, resources: generateExport(size) } }),
+      );
+      return file;
+    });
+    const check = (file: string) => [
+      "-r",
+      "ts-node/register/transpile-only",
+      join(ROOT, "bench", "fixtures", "phoenix-cli.ts"),
+      "check",
+      file,
+      "--format",
+      "sarif",
+    ];
+    const parse = (file: string) => [
+      "-e",
+      `JSON.parse(require("fs").readFileSync(${JSON.stringify(file)}, "utf8"))`,
+    ];
+    const samples = new Map<string, { wall: number[]; cpu: number[] }>();
+    const record = (key: string, args: string[]) => {
+      const t = timed(args);
+      const s = samples.get(key) ?? { wall: [], cpu: [] };
+      s.wall.push(t.wall);
+      if (t.cpu !== undefined) s.cpu.push(t.cpu);
+      samples.set(key, s);
+    };
+    record("warm-up", check(files[0])); // the OS file cache, as on a developer's machine
+    for (let i = 0; i < ROUNDS; i++) {
+      // Interleaved, so drift in machine load hits all four alike.
+      files.forEach((file, f) => {
+        record(`check-${SIZES[f]}`, check(file));
+        record(`parse-${SIZES[f]}`, parse(file));
+      });
+    }
+    const m = (key: string, kind: "wall" | "cpu") => median(samples.get(key)![kind]);
+    console.log(`machine: ${cpus().length} cores, load average ${loadavg()[0].toFixed(1)} (1 min)`);
+    for (const kind of ["wall", "cpu"] as const) {
+      if (samples.get("check-200")![kind].length < ROUNDS) continue;
+      const checkGrowth = m("check-20000", kind) - m("check-200", kind);
+      const parseGrowth = m("parse-20000", kind) - m("parse-200", kind);
+      console.log(
+        `${kind === "wall" ? "wall" : "CPU "} (median of ${ROUNDS} fresh processes): check --format sarif ` +
+          `${m("check-200", kind).toFixed(0)} ms (200) → ${m("check-20000", kind).toFixed(0)} ms (20,000); ` +
+          `JSON.parse ${m("parse-200", kind).toFixed(0)} ms → ${m("parse-20000", kind).toFixed(0)} ms`,
+      );
+      console.log(
+        `check cost beyond 200 resources / JSON.parse's, ${kind === "wall" ? "wall" : "CPU"} time: ` +
+          `${(checkGrowth / parseGrowth).toFixed(2)}× (${checkGrowth.toFixed(0)} ms vs ${parseGrowth.toFixed(0)} ms; target ≤ 1.5×)`,
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
