@@ -140,7 +140,7 @@ describe("settings at their edges", () => {
     );
     const document = componentDocument("web", [], ["curl -f localhost"]);
     assert.doesNotMatch(document, /name: build/);
-    assert.match(document,  / {2}- name: test\n {4}steps:\n {6}- name: PhoenixTest\n/);
+    assert.match(document, / {2}- name: test\n {4}steps:\n {6}- name: PhoenixTest\n/);
   });
 
   it("AMI names keep the characters AWS allows and cut the base at 90", () => {
