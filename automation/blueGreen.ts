@@ -392,7 +392,10 @@ export class BlueGreenDeployment {
     problems.integer("limit", options.limit, 1, 1_000_000);
     problems.done();
     if (options.signal?.aborted) throw new AbortedError("history");
-    const records = toHistory(await this.journal.read());
+    // The archives only when the active records do not hold as many workflows as asked for.
+    let records = toHistory(await this.journal.read());
+    if (this.journal.readAll && (!options.limit || records.length < options.limit))
+      records = toHistory(await this.journal.readAll());
     return options.limit ? records.slice(-options.limit) : records;
   }
 

@@ -2,8 +2,9 @@
 // begins (with the traffic it found), one per step (started, then ok/failed with its duration), one when
 // it ends. The stacks stay the source of truth; the journal is the history, and it tells the next workflow
 // what an interrupted one was doing so it can be completed or undone.
-import { mkdir, open, readFile } from "fs/promises";
-import { dirname } from "path";
+import { mkdir, open, readdir, readFile, rename } from "fs/promises";
+import { basename, dirname, join } from "path";
+import { joinArchives, planArchive } from "./records/journalArchive";
 import type { Colour } from "../programs/contract";
 import type { WorkflowName } from "./events";
 
@@ -102,43 +103,116 @@ export class Journal {
       this.dirReady = true;
     }
     const file = await open(this.path, "a+");
+    let created: boolean;
     try {
       // A process killed mid-append leaves a last line without its newline. Appended straight after it,
       // this entry would share its line and be skipped as torn too: a lost `begin` hides a workflow from
       // history, and from recovery if that workflow is interrupted in turn. End the torn line first.
       const { size } = await file.stat();
+      created = size === 0;
       const last = Buffer.alloc(1);
       const torn = size > 0 && (await file.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a;
       await file.appendFile((torn ? "\n" : "") + JSON.stringify(entry) + "\n");
+      // On disk before the workflow acts on it: a step's record must survive a power loss during the step.
+      await file.sync();
     } finally {
       await file.close();
     }
+    if (created) await syncDirectory(dirname(this.path));
+    if (entry.type === "end") await this.archiveIfLong();
   }
 
-  /** Every entry; a torn line (a crash mid-append) is skipped. */
+  /** Every entry of the active file; a torn line (a crash mid-append) is skipped. */
   async read(): Promise<JournalEntry[]> {
-    let text: string;
-    try {
-      text = await readFile(this.path, "utf8");
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-      throw error;
-    }
-    const entries: JournalEntry[] = [];
-    for (const line of text.split("\n")) {
-      if (line.trim() === "") continue;
-      try {
-        entries.push(JSON.parse(line) as JournalEntry);
-      } catch {
-        // A partial line from a crash mid-append: nothing after it was written by that workflow.
-      }
-    }
-    return entries;
+    return parseJournal(await readIfExists(this.path));
+  }
+
+  /** Every entry, the archives' included, oldest first (for `history`). */
+  async readAll(): Promise<JournalEntry[]> {
+    const archives = await Promise.all(
+      (await this.archivePaths()).map(async (path) => parseJournal(await readIfExists(path))),
+    );
+    return joinArchives(archives, await this.read());
+  }
+
+  /** Move the oldest finished workflows to a new archive file once the active file holds too many. */
+  private async archiveIfLong(): Promise<void> {
+    const plan = planArchive(await this.read());
+    if (!plan) return;
+    const archives = await this.archivePaths();
+    const lastNumber = archives.length === 0 ? 0 : Number(/archive-(\d+)\.jsonl$/.exec(archives.at(-1)!)![1]);
+    // The archive first: a crash before the active file is rewritten leaves both copies, and readAll() keeps
+    // the active one. Each file is replaced whole (rename), so no reader ever sees half of one.
+    await writeDurably(this.archivePath(lastNumber + 1), plan.archived);
+    await writeDurably(this.path, plan.kept);
+    await syncDirectory(dirname(this.path));
+  }
+
+  private archivePath(n: number): string {
+    return this.path.replace(/\.jsonl$/, "") + `.archive-${String(n).padStart(4, "0")}.jsonl`;
+  }
+
+  /** The archive files, oldest first. */
+  private async archivePaths(): Promise<string[]> {
+    const prefix = basename(this.path).replace(/\.jsonl$/, "") + ".archive-";
+    const names = await readdir(dirname(this.path)).catch(() => [] as string[]);
+    return names
+      .filter((name) => name.startsWith(prefix) && name.endsWith(".jsonl"))
+      .sort()
+      .map((name) => join(dirname(this.path), name));
   }
 
   /** The most recent workflow that began and has no end entry. */
   async interrupted(): Promise<InterruptedWorkflow | undefined> {
     return findInterrupted(await this.read());
+  }
+}
+
+async function readIfExists(path: string): Promise<string> {
+  try {
+    return await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "";
+    throw error;
+  }
+}
+
+function parseJournal(text: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    try {
+      entries.push(JSON.parse(line) as JournalEntry);
+    } catch {
+      // A partial line from a crash mid-append: nothing after it was written by that workflow.
+    }
+  }
+  return entries;
+}
+
+/** Replace `path` with `entries` whole: written to a temporary file, flushed, renamed over it. */
+async function writeDurably(path: string, entries: JournalEntry[]): Promise<void> {
+  const temporary = `${path}.${process.pid}.tmp`;
+  const file = await open(temporary, "w");
+  try {
+    await file.writeFile(entries.map((entry) => JSON.stringify(entry) + "\n").join(""));
+    await file.sync();
+  } finally {
+    await file.close();
+  }
+  await rename(temporary, path);
+}
+
+/** Flush a directory's entries (a created or renamed file), where the platform allows it. */
+async function syncDirectory(dir: string): Promise<void> {
+  const handle = await open(dir, "r").catch(() => undefined);
+  if (!handle) return;
+  try {
+    await handle.sync();
+  } catch {
+    // Windows cannot open a directory for syncing; its file system orders the metadata itself.
+  } finally {
+    await handle.close();
   }
 }
 

@@ -7,8 +7,10 @@ import type { InterruptedWorkflow, JournalEntry } from "../journal";
 export interface JournalReader {
   /** Where they live, for messages: a file path or `dynamodb://<table> <app>/<env>`. */
   readonly location: string;
-  /** Every entry, oldest first. */
+  /** Every entry the workflows need, oldest first (the file store's active file). */
   read(): Promise<JournalEntry[]>;
+  /** Every entry ever written, archives included, oldest first; absent where `read` already returns all. */
+  readAll?(): Promise<JournalEntry[]>;
   /** The most recent workflow that began and has no end entry. */
   interrupted(): Promise<InterruptedWorkflow | undefined>;
 }
