@@ -1,7 +1,7 @@
 // No key pairs: an immutable server has no login, so nothing may give it an SSH key.
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
-import { AWS, describeResource, validateTypes } from "./lib/types";
+import { AWS, byType, describeResource, validateTypes } from "./lib/types";
 import { Judgement, attempt, isSetField, isUnreadable, itemsOf, type Unreadable } from "./lib/unreadable";
 import { asRecord } from "./lib/values";
 
@@ -128,8 +128,8 @@ export const noKeyPairs: ResourceValidationPolicy = {
       description: "Whether declaring an `aws.ec2.KeyPair` resource is itself a violation.",
     },
   }),
-  validateResource: [
+  validateResource: byType(
     validateTypes<Record<string, unknown>>(KEY_NAME_TYPES, validateKeyNames),
     validateTypes<Record<string, unknown>>([AWS.keyPair], validateKeyPair),
-  ].flat(),
+  ),
 };

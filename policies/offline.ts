@@ -19,7 +19,7 @@ import { UndecidableInputError } from "../components/immutability/identity";
 import { ALL_POLICIES } from "./all";
 import { readableInputs } from "./lib/guard";
 import { resolvePackConfig, type ResolvedPolicyConfig } from "./lib/packConfig";
-import { pulumiTypeOf } from "./lib/types";
+import { pulumiTypeOf, typesOf } from "./lib/types";
 
 export { PolicyConfigError } from "./lib/packConfig";
 
@@ -209,10 +209,12 @@ function indexValidations(policies: Policies, config: Map<string, ResolvedPolicy
       ? policy.validateResource
       : [policy.validateResource];
     for (const validation of validations) {
-      const type = pulumiTypeOf(validation) ?? ANY_TYPE;
-      const list = byType.get(type) ?? [];
-      list.push({ policy, validation, level });
-      byType.set(type, list);
+      const types = typesOf(validation);
+      for (const type of types.length > 0 ? types : [ANY_TYPE]) {
+        const list = byType.get(type) ?? [];
+        list.push({ policy, validation, level });
+        byType.set(type, list);
+      }
     }
   }
   return byType;

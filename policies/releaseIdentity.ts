@@ -18,7 +18,7 @@ import {
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { serializedInputs } from "./lib/guard";
 import { identityTagOf, isPhoenixTagged, templateReferencesOf } from "./lib/fleet";
-import { AWS, describeResource, validateTypes } from "./lib/types";
+import { AWS, byType, describeResource, validateTypes } from "./lib/types";
 import { Judgement, Unreadable, attempt, isUnreadable, readOrUndecided } from "./lib/unreadable";
 import { isPresent, tagsOf } from "./lib/values";
 
@@ -170,10 +170,10 @@ export const immutableReleaseIdentity: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   configSchema: schemaWithDefaults(RELEASE_IDENTITY_DEFAULTS, { scope: scopeSchema }),
-  validateResource: [
+  validateResource: byType(
     validateTypes<Record<string, unknown>>([AWS.launchTemplate], validateLaunchTemplate),
     validateTypes<Record<string, unknown>>([AWS.autoScalingGroup], validateAutoScalingGroup),
-  ].flat(),
+  ),
 };
 
 /**

@@ -4,7 +4,7 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { templateReferencesOf } from "./lib/fleet";
-import { AWS, describeResource, validateTypes } from "./lib/types";
+import { AWS, byType, describeResource, validateTypes } from "./lib/types";
 import { Judgement, isUnreadable } from "./lib/unreadable";
 import { asBoolean, isPresent } from "./lib/values";
 
@@ -76,8 +76,8 @@ export const launchTemplateVersionPinned: ResourceValidationPolicy = {
       description: "Whether `updateDefaultVersion: true` on a launch template is a violation.",
     },
   }),
-  validateResource: [
+  validateResource: byType(
     validateTypes<Record<string, unknown>>([AWS.autoScalingGroup], validateGroup),
     validateTypes<Record<string, unknown>>([AWS.launchTemplate], validateTemplate),
-  ].flat(),
+  ),
 };

@@ -3,7 +3,9 @@
 // `aws.iam.RolePolicyAttachmentsExclusive`, `aws.iam.Role`'s `managedPolicyArns`) or a document on it allows
 // the `ssmmessages` channel actions (the role's inline policies, `aws.iam.RolePolicy`, an `aws.iam.Policy`
 // attached to it). Only a role EC2 can assume gives instances anything. Links are read from property
-// dependencies first (known in a preview, when names and ARNs are not), then from values (exports).
+// dependencies first (known in a preview, when names and ARNs are not), then from values (exports). The
+// engine sends AnalyzeStack each resource's outputs and its property dependencies
+// (pkg/resource/deploy/step_generator.go:3655-3674 in v3.274.0).
 import type { PolicyResource } from "@pulumi/policy";
 import {
   SESSION_MANAGER_MANAGED_POLICIES,

@@ -90,24 +90,60 @@ export type TypedValidation<TProps> = (
 ) => void;
 
 /**
- * One validation per token, with the contract of the SDK's `validateResourceOfType`: it runs only on its
- * type, calls `notApplicable` with the SDK's reason otherwise, and carries `__pulumiType` so the engine
- * skips other types without calling it. Written here rather than imported: importing a value from
+ * One validation for a list of tokens, with the contract of the SDK's `validateResourceOfType`: it runs
+ * only on those types and calls `notApplicable` otherwise; with one token it carries `__pulumiType`, so the
+ * SDK skips other types without calling it (see `byType` for why never a list of functions). Written here rather than imported: importing a value from
  * `@pulumi/policy` loads its gRPC server and `@pulumi/pulumi` (a second or more), which `phoenix check`
  * never needs; the pack's index pays that once anyway.
  */
 export function validateTypes<TProps>(
   tokens: readonly string[],
   validate: TypedValidation<TProps>,
-): ResourceValidation | ResourceValidation[] {
-  const validations = tokens.map((token) => {
-    const validation: ResourceValidation = (args, reportViolation) => {
-      if (args.type === token) return validate(args.props as TProps, args, reportViolation);
-      args.notApplicable(`Policy only applies to resources of type '${token}'`);
-    };
-    return Object.assign(validation, { __pulumiType: token });
+): ResourceValidation {
+  const types = new Set(tokens);
+  const validation: ResourceValidation = (args, reportViolation) => {
+    if (types.has(args.type)) return validate(args.props as TProps, args, reportViolation);
+    args.notApplicable(notApplicableReason(tokens));
+  };
+  return withTypes(validation, tokens);
+}
+
+/**
+ * One validation made of several, each run on its own types. One function per policy, not a list: the SDK
+ * deserialises a resource's properties once per validation function it calls (@pulumi/policy server.js,
+ * the Analyze loop), and skips a policy without calling it only when its one function has a single
+ * `__pulumiType` — a list of per-type functions costs a deserialisation per type on every resource.
+ */
+export function byType(...parts: ResourceValidation[]): ResourceValidation {
+  const tokens = parts.flatMap(typesOf);
+  const validation: ResourceValidation = (args, reportViolation) => {
+    const matching = parts.filter((part) => typesOf(part).includes(args.type));
+    if (matching.length === 0) return args.notApplicable(notApplicableReason(tokens));
+    for (const part of matching) void part(args, reportViolation);
+  };
+  return withTypes(validation, tokens);
+}
+
+function notApplicableReason(tokens: readonly string[]): string {
+  return tokens.length === 1
+    ? `Policy only applies to resources of type '${tokens[0]}'`
+    : `Policy only applies to resources of types ${tokens.map((t) => `'${t}'`).join(", ")}`;
+}
+
+/** Mark a validation with the types it judges: `__pulumiType` for the SDK's fast filter when there is one. */
+function withTypes(validation: ResourceValidation, tokens: readonly string[]): ResourceValidation {
+  return Object.assign(validation, {
+    __phoenixTypes: [...tokens],
+    ...(tokens.length === 1 ? { __pulumiType: tokens[0] } : {}),
   });
-  return validations.length === 1 ? validations[0] : validations;
+}
+
+/** The types a validation judges: Phoenix's list, or the SDK's single `__pulumiType`; none for any type. */
+export function typesOf(fn: unknown): string[] {
+  const listed = (fn as { __phoenixTypes?: unknown } | undefined)?.__phoenixTypes;
+  if (Array.isArray(listed)) return listed as string[];
+  const token = pulumiTypeOf(fn);
+  return token ? [token] : [];
 }
 
 /** The `__pulumiType` a validation or remediation was built for, if any (same rule as the SDK's). */

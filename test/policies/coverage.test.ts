@@ -7,7 +7,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { ALL_POLICIES } from "../../policies/all";
-import { pulumiTypeOf } from "../../policies/lib/types";
+import { typesOf } from "../../policies/lib/types";
 import { enumerate, type EnumeratedType } from "../../scripts/policies/enumerate";
 
 interface Decision {
@@ -39,7 +39,7 @@ function typesJudgedBy(name: string): string[] {
   const policy = ALL_POLICIES.find((p) => p.name === name) as ResourceValidationPolicy | undefined;
   assert.ok(policy, `no policy named ${name}`);
   const validations = [policy.validateResource ?? []].flat();
-  return validations.map((v) => pulumiTypeOf(v)).filter((t): t is string => t !== undefined);
+  return validations.flatMap((v) => typesOf(v));
 }
 
 const key = (d: { type: string; concern: string }) => `${d.type} ${d.concern}`;

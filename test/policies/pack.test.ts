@@ -20,6 +20,12 @@ describe("the pack's policies", () => {
         const advisory = ["no-in-place-config-agents", "session-manager-roles-traced"];
         assert.equal(policy.enforcementLevel, advisory.includes(policy.name) ? "advisory" : "mandatory");
       });
+      it("validates with one function, not a list: the SDK deserialises the properties once per function", () => {
+        // @pulumi/policy's Analyze deserialises a resource's properties for every validation function of a
+        // policy, and skips the policy unread only when it has one function with one __pulumiType.
+        const validate = (policy as { validateResource?: unknown }).validateResource;
+        assert.ok(!Array.isArray(validate), `${policy.name} has a list of validations`);
+      });
       it("has a config schema whose every property has a default and a description", () => {
         const properties = Object.entries(policy.configSchema?.properties ?? {});
         assert.ok(properties.length > 0, "no config properties");
