@@ -184,6 +184,8 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
           region: "eu-west-3",
           keepWarmMs: 5_400_000,
           healthTimeoutMs: 90_000,
+          // No --records: the file store, on this machine.
+          records: { kind: "file" },
         },
       ]);
     });
