@@ -45,6 +45,7 @@ export function parseStackExport(text: string, source: string): StackResources[]
     const urn = (op.resource as Record<string, unknown>).urn;
     if (typeof urn === "string") pendingByUrn.set(urn, { resource: op.resource, type });
   }
+  let last: { prefix: string; group: StackResources } | undefined;
   const add = (raw: unknown, where: string, pending?: string) => {
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
       throw notAnExport(`${where} must be an object, got ${kind(raw)}`);
@@ -57,12 +58,17 @@ export function parseStackExport(text: string, source: string): StackResources[]
     }
     if (typeof r.type !== "string") throw notAnExport(`${where}.type must be a string, got ${kind(r.type)}`);
     if (r.delete === true) return; // pending deletion: already replaced, not part of the stack's desired state
-    const { project, stack } = projectAndStackOfUrn(r.urn);
-    const key = `${project}\u0000${stack}`;
-    let group = stacks.get(key);
+    // Resources of one stack come together: the group of the last one is tried first, without slicing.
+    let group = last && r.urn.startsWith(last.prefix) ? last.group : undefined;
     if (!group) {
-      group = { project, stack, source, resources: [], positions: new Map(), pending: new Map() };
-      stacks.set(key, group);
+      const { project, stack } = projectAndStackOfUrn(r.urn);
+      const prefix = `urn:pulumi:${stack}::${project}::`;
+      group = stacks.get(prefix);
+      if (!group) {
+        group = { project, stack, source, resources: [], positions: new Map(), pending: new Map() };
+        stacks.set(prefix, group);
+      }
+      last = { prefix, group };
     }
     for (const field of ["inputs", "outputs", "propertyDependencies"] as const) {
       if (r[field] !== undefined && r[field] !== null && objectOrUndefined(r[field]) === undefined) {

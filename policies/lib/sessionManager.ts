@@ -107,13 +107,47 @@ function structuredCloneReadable(value: unknown): unknown {
   return value;
 }
 
+/**
+ * Resources findable by URN and by every name, ARN and id they can be referred to by: a grant is matched to
+ * its role or policy in one look-up, not by comparing it with every role of the stack (thousands of grants
+ * and roles in a large stack).
+ */
+class Referents {
+  private readonly byUrn = new Map<string, PolicyResource>();
+  private readonly byHandle = new Map<string, PolicyResource[]>();
+
+  constructor(resources: PolicyResource[]) {
+    for (const r of resources) {
+      this.byUrn.set(r.urn, r);
+      for (const handle of handlesOf(r)) this.byHandle.set(handle, [...(this.byHandle.get(handle) ?? []), r]);
+    }
+  }
+
+  /** What `from` refers to through `key`: its property dependencies, then names, ARNs (`…/name`) it holds. */
+  referredBy(from: PolicyResource, key: string): PolicyResource[] {
+    const found = new Set<PolicyResource>();
+    for (const dep of from.propertyDependencies?.[key] ?? []) {
+      const r = this.byUrn.get(dep.urn);
+      if (r) found.add(r);
+    }
+    const value = attempt(() => structuredCloneReadable(from.props[key]));
+    if (isUnreadable(value)) return [...found];
+    for (const s of stringsIn(value)) {
+      for (const r of this.byHandle.get(s) ?? []) found.add(r);
+      const tail = s.slice(s.lastIndexOf("/") + 1);
+      if (tail !== s) for (const r of this.byHandle.get(tail) ?? []) found.add(r);
+    }
+    return [...found];
+  }
+}
+
 /** The roles a granting resource names, through `key` (a role name, ARN, or a list of them). */
 function rolesNamed(
   by: PolicyResource,
   key: string,
-  roles: PolicyResource[],
+  roles: Referents,
 ): { found: PolicyResource[]; missing: string[]; unreadable?: Unreadable } {
-  const found = roles.filter((role) => refersTo(by, [key], role) === true);
+  const found = roles.referredBy(by, key);
   if (found.length > 0) return { found, missing: [] };
   const value = attempt(() => structuredCloneReadable(by.props[key]));
   if (isUnreadable(value)) return { found, missing: [], unreadable: value };
@@ -122,8 +156,8 @@ function rolesNamed(
 
 /** Every Session Manager grant of the stack, by role (declared or not). */
 function grantsByRole(resources: PolicyResource[]) {
-  const roles = resources.filter((r) => r.type === AWS.iamRole);
-  const policies = resources.filter((r) => r.type === AWS.iamPolicy);
+  const roles = new Referents(resources.filter((r) => r.type === AWS.iamRole));
+  const policies = new Referents(resources.filter((r) => r.type === AWS.iamPolicy));
   const byRole = new Map<string, TracedRole>();
   let unreadable: Unreadable | undefined;
   /** `role` is the declared role, or the name a grant gives a role this stack doesn't declare. */
@@ -149,12 +183,7 @@ function grantsByRole(resources: PolicyResource[]) {
   const grantedBy = (by: PolicyResource, key: string, arn: unknown): string | undefined => {
     const managed = sessionManagerManagedPolicy(arn);
     if (managed) return managed;
-    for (const policy of policies) {
-      if (
-        refersTo(by, [key], policy) !== true &&
-        !(typeof arn === "string" && handlesOf(policy).includes(arn))
-      )
-        continue;
+    for (const policy of policies.referredBy(by, key)) {
       const actions = sessionManagerActionsAllowed(() => policy.props.policy);
       if (isUnreadable(actions)) unreadable ??= actions;
       else if (actions.length > 0)

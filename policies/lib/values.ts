@@ -48,6 +48,15 @@ export function asRecord(value: unknown): Record<string, unknown> {
  * is `unreadable` (it may hold any tag).
  */
 export function tagsOf(props: Record<string, unknown>): Tags {
+  // Several policies read one resource's tags (whether it is Phoenix's, its identity and digest tags).
+  let tags = tagsCache.get(props);
+  if (!tags) tagsCache.set(props, (tags = readTags(props)));
+  return tags;
+}
+
+const tagsCache = new WeakMap<object, Tags>();
+
+function readTags(props: Record<string, unknown>): Tags {
   const values = new Map<string, string | Unreadable>();
   let unreadable: Unreadable | undefined;
   for (const field of ["tagsAll", "tags"] as const) {
