@@ -164,9 +164,11 @@ function checkCron(problems: Problems, cron: unknown): string | undefined {
         .replace(/^cron\((.*)\)$/, "$1")
         .trim()
     : "";
-  const fields = inner.split(/\s+/).filter(Boolean).length;
+  const fields = inner.split(/\s+/).filter(Boolean);
+  // Six fields of what AWS cron takes (values, names like MON, and * ? , - / # L W): a stray "x" or
+  // parenthesis around them (a misspelt `cron(…)`) is refused, not passed on to fail at deploy time.
   const ok = problems.check(
-    fields === 6,
+    fields.length === 6 && fields.every((field) => /^[0-9A-Za-z*?,\-/#]+$/.test(field)),
     `\`schedule.cron\` (${show(cron)}) must be an AWS cron expression of six fields, like "0 4 ? * MON *"`,
   );
   return ok ? `cron(${inner})` : undefined;

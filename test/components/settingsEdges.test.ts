@@ -117,7 +117,7 @@ describe("settings at their edges", () => {
     assert.equal(schedule("cron(0 4 ? * MON *)"), "cron(0 4 ? * MON *)");
     assert.equal(schedule("  cron( 0 4 ? * MON * )  "), "cron(0 4 ? * MON *)");
     assert.equal(schedule("0  4 ? * MON *"), "cron(0  4 ? * MON *)");
-    for (const cron of ["0 4 ? * MON", "0 4 ? * MON * *"])
+    for (const cron of ["0 4 ? * MON", "0 4 ? * MON * *", "xcron(0 4 ? * MON *)", "cron(0 4 ? * MON *)x"])
       assert.equal(
         problemsOf(() => resolveGoldenAmiSettings("web", golden({ schedule: { cron } }))).length,
         1,
