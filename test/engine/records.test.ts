@@ -89,8 +89,10 @@ describe("the DynamoDB record store on moto (two machines, one table)", function
   it("two machines racing: every workflow's records in one piece, none lost, none twice", async () => {
     const before = (await records()).length;
     const workflows = 8;
+    // Both start their first workflow at the same moment, whenever their process finished starting.
+    const startAt = String(Date.now() + 8000);
     const machines = ["a", "b"].map((name) =>
-      machine(["race", name, String(workflows), String(LEASE_MS)], dirs),
+      machine(["race", name, String(workflows), String(LEASE_MS), startAt], dirs),
     );
     const codes = await Promise.all(machines.map((m) => m.exited));
     assert.deepEqual(codes, [0, 0], JSON.stringify(machines.map((m) => m.events)));
@@ -100,10 +102,13 @@ describe("the DynamoDB record store on moto (two machines, one table)", function
     for (const run of runs)
       assert.deepEqual(run.types, ["begin", "step", "step", "end"], `${run.id} interleaved`);
     assert.equal(new Set(runs.map((run) => run.id)).size, 2 * workflows);
-    const refused = machines.map((m) => (m.events.find((e) => e.event === "done")?.refused as number) ?? 0);
+    const count = (key: string) =>
+      machines.reduce((sum, m) => sum + Number(m.events.find((e) => e.event === "done")?.[key] ?? 0), 0);
     console.log(
-      `      ${2 * workflows} workflows raced; the lock refused a machine ${refused[0] + refused[1]} times`,
+      `      ${2 * workflows} workflows raced: ${count("waited")} times a machine found the lock held and waited, ` +
+        `${count("refused")} times it was refused (the holder renewed meanwhile)`,
     );
+    assert.ok(count("waited") + count("refused") > 0, "the machines never met: no race took place");
   });
 
   it("a machine killed while holding the lock is taken over (its pid is gone on this host); its workflow stays open", async () => {
@@ -112,14 +117,8 @@ describe("the DynamoDB record store on moto (two machines, one table)", function
     await holder.next("holding");
     holder.child.kill("SIGKILL");
     await holder.exited;
-    const started = performance.now();
     const taker = machine(["race", "taker", "1", String(LEASE_MS)], dirs);
     assert.equal(await taker.exited, 0, JSON.stringify(taker.events));
-    const waited = performance.now() - started;
-    assert.ok(
-      waited >= LEASE_MS,
-      `taken over after ${Math.round(waited)} ms, before a lease of ${LEASE_MS} ms`,
-    );
     const runs = runsOf((await records()).slice(before));
     assert.equal(runs[0].id, "killed-held");
     assert.ok(!runs[0].types.includes("end"), "the killed workflow was ended");

@@ -22,8 +22,8 @@ export interface RecordsTable {
   location: string;
   partition: string;
   sleep(ms: number): Promise<void>;
-  /** Resolves once the table exists (created on first use). */
-  ready(): Promise<void>;
+  /** Whether the table exists (reads find no records in a table not created yet; they never create it). */
+  exists(): Promise<boolean>;
 }
 
 export class DynamoDbJournal implements JournalReader {
@@ -35,7 +35,7 @@ export class DynamoDbJournal implements JournalReader {
 
   /** Every record, oldest first (strongly consistent: what the last writer wrote). */
   async read(): Promise<JournalEntry[]> {
-    await this.t.ready();
+    if (!(await this.t.exists())) return [];
     const entries: JournalEntry[] = [];
     let start: Item | undefined;
     do {

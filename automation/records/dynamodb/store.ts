@@ -6,7 +6,7 @@ import type { LockHolder } from "../../errors";
 import type { AppEnv, HeldLock, RecordStore } from "../types";
 import { DynamoDbJournal, FencedAppender, type RecordsTable } from "./records";
 import { Lease, readLease, realClock, type LeaseClock, type LeaseOptions } from "./lease";
-import { ensureTable } from "./table";
+import { ensureTable, tableExists } from "./table";
 
 export interface DynamoDbRecordStoreOptions extends LeaseOptions {
   /** The table; created on first use. */
@@ -44,12 +44,19 @@ export class DynamoDbRecordStore implements RecordStore {
   }
 
   async lockHolder(appEnv: AppEnv): Promise<LockHolder | "unknown" | undefined> {
-    await this.tableReady();
+    if (!(await this.tableExists())) return undefined;
     const lease = await readLease(this.tableFor(appEnv));
     if (!lease?.held) return undefined;
     return lease.holder ?? "unknown";
   }
 
+  /** Reads ask this: once the table is known to exist, without asking again. */
+  private async tableExists(): Promise<boolean> {
+    if (this.ready) return this.ready.then(() => true);
+    return tableExists(this.client, this.options.table, this.location);
+  }
+
+  /** Writes (taking the lock) ask this: the table is created on first use. */
   private tableReady(): Promise<void> {
     this.ready ??= ensureTable(this.client, this.options.table, this.location).catch((error: unknown) => {
       this.ready = undefined;
@@ -66,7 +73,7 @@ export class DynamoDbRecordStore implements RecordStore {
       location: `${this.location} ${app}/${env}`,
       partition: `${app}/${env}`,
       sleep: (ms) => this.clock.sleep(ms),
-      ready: () => this.tableReady(),
+      exists: () => this.tableExists(),
     };
   }
 }

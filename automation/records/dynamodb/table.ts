@@ -22,6 +22,15 @@ async function describe(client: DynamoDBClient, table: string): Promise<TableDes
   }
 }
 
+/** Whether `table` exists (for reads: a missing table means no records yet, and reading never creates it). */
+export async function tableExists(client: DynamoDBClient, table: string, location: string): Promise<boolean> {
+  try {
+    return (await describe(client, table)) !== undefined;
+  } catch (error) {
+    throw new RecordStoreError(location, "find the table", error);
+  }
+}
+
 /** Make sure `table` exists with Phoenix's key schema and is active; create it when missing. */
 export async function ensureTable(client: DynamoDBClient, table: string, location: string): Promise<void> {
   let description: TableDescription | undefined;

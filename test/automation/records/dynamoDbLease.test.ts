@@ -57,6 +57,17 @@ describe("DynamoDB record store: the lease", () => {
     assert.equal(model.inputs.filter((call) => call.name === "CreateTable").length, 1);
   });
 
+  it("reads (history, status) never create the table: no table, no records and no holder", async () => {
+    const reader = store(new ManualLeaseClock());
+    assert.deepEqual(await reader.journal(SHOP).read(), []);
+    assert.equal(await reader.lockHolder(SHOP), undefined);
+    assert.equal(model.exists, false);
+    assert.deepEqual(
+      model.inputs.map((call) => call.name),
+      ["DescribeTable", "DescribeTable"],
+    );
+  });
+
   it("writes the holder's identity, and frees the lease with a higher version on release", async () => {
     const lock = await store(new ManualLeaseClock()).acquireLock(SHOP, "swap");
     const held = model.get("shop/prod", "lock")!;

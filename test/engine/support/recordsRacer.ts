@@ -1,6 +1,7 @@
 // One machine of the records race: a process of its own, in a project directory of its own, using the
 // DynamoDB record store on the rig's emulator (endpoint, region and credentials from the environment).
-//   race <name> <workflows> <leaseMs>  run <workflows> workflows (lock, begin, steps, end, release); a lock
+//   race <name> <workflows> <leaseMs> [startAt]  from wall time <startAt> (so that machines start together),
+//                                      run <workflows> workflows (lock, begin, steps, end, release); a lock
 //                                      held by the other machine is waited for (LockedError: retry)
 //   hold <name> <leaseMs>              take the lock, write a begin, print "holding", then write a step
 //                                      every 200 ms until a write is refused; print the refusal and exit
@@ -14,13 +15,22 @@ const say = (event: Record<string, unknown>) => process.stdout.write(`${JSON.str
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const at = () => new Date().toISOString();
 
-async function race(store: DynamoDbRecordStore, name: string, workflows: number): Promise<void> {
+async function race(
+  store: DynamoDbRecordStore,
+  name: string,
+  workflows: number,
+  leaseMs: number,
+): Promise<void> {
   let refused = 0;
+  // Acquisitions that found the lease held and waited (a waiter sleeps a sixth of a lease between reads).
+  let waited = 0;
   for (let n = 0; n < workflows; n++) {
     const id = `${name}-${n}`;
     for (;;) {
       try {
+        const asked = performance.now();
         const lock = await store.acquireLock(SHOP, "up");
+        if (performance.now() - asked >= leaseMs / 6) waited += 1;
         await lock.journal.append({
           type: "begin",
           id,
@@ -29,8 +39,10 @@ async function race(store: DynamoDbRecordStore, name: string, workflows: number)
           params: {},
           pid: process.pid,
         });
-        for (const step of ["read-state", "deploy"])
+        for (const step of ["read-state", "deploy"]) {
           await lock.journal.append({ type: "step", id, workflow: "up", step, status: "ok", at: at() });
+          await pause(100); // the step's work: long enough for the other machine to find the lock held
+        }
         lock.check();
         await lock.journal.append({ type: "end", id, workflow: "up", at: at(), status: "ok", durationMs: 0 });
         await lock.release();
@@ -42,7 +54,7 @@ async function race(store: DynamoDbRecordStore, name: string, workflows: number)
       }
     }
   }
-  say({ event: "done", name, refused });
+  say({ event: "done", name, refused, waited });
 }
 
 async function hold(store: DynamoDbRecordStore, name: string): Promise<void> {
@@ -76,8 +88,10 @@ async function hold(store: DynamoDbRecordStore, name: string): Promise<void> {
 async function main([mode, name, ...rest]: string[]): Promise<void> {
   const leaseMs = Number(mode === "race" ? rest[1] : rest[0]);
   const store = new DynamoDbRecordStore({ table: TABLE, leaseMs });
-  if (mode === "race") await race(store, name, Number(rest[0]));
-  else if (mode === "hold") await hold(store, name);
+  if (mode === "race") {
+    if (rest[2] !== undefined) await pause(Math.max(0, Number(rest[2]) - Date.now()));
+    await race(store, name, Number(rest[0]), leaseMs);
+  } else if (mode === "hold") await hold(store, name);
   else throw new Error(`recordsRacer: unknown mode ${mode}`);
 }
 
