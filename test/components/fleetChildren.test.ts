@@ -16,7 +16,9 @@ describe("ImmutableFleet children, input by input", () => {
     return found[0];
   };
 
-  before(async () => {
+  // Planned for each test, not once in `before`: Stryker's per-test coverage counts only what runs inside a
+  // test and its beforeEach hooks, so a plan made once would leave these tests out of every mutant's run.
+  beforeEach(async () => {
     mocks = await withMocks();
     const { ImmutableFleet } = await import("../../components/immutableFleet");
     await mocks.run(async () => {

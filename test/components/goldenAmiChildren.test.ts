@@ -21,7 +21,9 @@ describe("GoldenAmi children, input by input", () => {
   };
   const policy = (json: unknown) => JSON.parse(String(json));
 
-  before(async () => {
+  // Planned for each test, not once in `before`: Stryker's per-test coverage counts only what runs inside a
+  // test and its beforeEach hooks, so a plan made once would leave these tests out of every mutant's run.
+  beforeEach(async () => {
     mocks = await plan({
       parentImage: "ami-0123456789abcdef0",
       buildSteps: ["dnf install -y nginx"],

@@ -20,7 +20,9 @@ describe("Network children, input by input", () => {
   const albGroup = () => byName("demo-alb-in-80-0").inputs.securityGroupId;
   const fleetGroup = () => byName("demo-fleet-in-alb").inputs.securityGroupId;
 
-  before(async () => {
+  // Planned for each test, not once in `before`: Stryker's per-test coverage counts only what runs inside a
+  // test and its beforeEach hooks, so a plan made once would leave these tests out of every mutant's run.
+  beforeEach(async () => {
     mocks = await withMocks();
     const { Network } = await import("../../components/network");
     await mocks.run(async () => {
