@@ -246,7 +246,8 @@ describe("GoldenAmi", () => {
 
   let mocks: MockedStack;
   let ami: Awaited<ReturnType<typeof plan>>["ami"];
-  before(async () => {
+  // In beforeEach, not before: Stryker's per-test coverage counts only what runs in a test and its beforeEach.
+  beforeEach(async () => {
     ({ mocks, ami } = await plan(happyPathArgs()));
   });
 

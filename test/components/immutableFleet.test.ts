@@ -105,7 +105,8 @@ describe("ImmutableFleet", () => {
   let mocks: MockedStack;
   let fleet: Awaited<ReturnType<typeof planFleet>>["fleet"];
 
-  before(async () => {
+  // In beforeEach, not before: Stryker's per-test coverage counts only what runs in a test and its beforeEach.
+  beforeEach(async () => {
     ({ mocks, fleet } = await planFleet(happyPathArgs()));
   });
 
@@ -301,7 +302,8 @@ describe("ImmutableFleet", () => {
 
 describe("ImmutableFleet release identity", () => {
   let base: { lt: string; asg: string };
-  before(async () => {
+  // In beforeEach, not before: Stryker's per-test coverage counts only what runs in a test and its beforeEach.
+  beforeEach(async () => {
     base = await namesOf(happyPathArgs());
   });
 

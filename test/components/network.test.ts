@@ -191,7 +191,8 @@ describe("Network", () => {
 
   let mocks: MockedStack;
   let network: Awaited<ReturnType<typeof plan>>["network"];
-  before(async () => {
+  // In beforeEach, not before: Stryker's per-test coverage counts only what runs in a test and its beforeEach.
+  beforeEach(async () => {
     ({ mocks, network } = await plan({ tags: { env: "demo" } }));
   });
 
