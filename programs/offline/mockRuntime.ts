@@ -87,7 +87,7 @@ function engineUrn(urn: string): string {
 }
 
 /** Give the SDK's MockMonitor the hook RPCs it lacks, and let it tell us each resource's URN, parent and options. Idempotent. */
-function patchMockMonitor(): void {
+export function patchMockMonitor(): void {
   if (monitorPatched) return;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks") as {
