@@ -76,16 +76,19 @@ function stringsIn(value: unknown, into: string[] = []): string[] {
 
 /**
  * Whether `from` refers to `target` through one of `keys`: a property dependency on it (engine and
- * export alike), or a value equal to one of its handles. Unreadable when the value can't be read and there
- * is no dependency to go by.
+ * export alike), or a value equal to one of its handles. Unreadable when the value can't be read and the
+ * property has no dependencies recorded to go by.
  */
 function refersTo(from: PolicyResource, keys: string[], target: PolicyResource): boolean | Unreadable {
   let unsure: Unreadable | undefined;
   for (const key of keys) {
-    if ((from.propertyDependencies?.[key] ?? []).some((d) => d.urn === target.urn)) return true;
+    const dependencies = from.propertyDependencies?.[key] ?? [];
+    if (dependencies.some((d) => d.urn === target.urn)) return true;
     const value = attempt(() => structuredCloneReadable(from.props[key]));
     if (isUnreadable(value)) {
-      unsure ??= value;
+      // The engine records which resources a property's value came from: with dependencies recorded and
+      // the target not among them, a value unknown in a preview can't be the target's name or ARN.
+      if (dependencies.length === 0) unsure ??= value;
       continue;
     }
     const handles = handlesOf(target);

@@ -173,6 +173,58 @@ describe("immutability through the real engine", function () {
       }
       return assertNothingCreated("plain-open");
     });
+    it("refuses Session Manager on a fleet role in a plain `pulumi preview --policy-pack`, and passes a build role", () => {
+      // no-remote-shell is a stack policy: during a preview the roles' names are unknown, and it follows the
+      // property dependencies the engine sends with AnalyzeStack. The build role's profile serves only Image
+      // Builder, so its SSM grant passes.
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "phoenix-imm-ssm-"));
+      try {
+        fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+        fs.writeFileSync(path.join(dir, "package.json"), '{ "name": "phoenix-imm-ssm", "private": true }\n');
+        fs.writeFileSync(
+          path.join(dir, "Pulumi.yaml"),
+          "name: phoenix-imm-ssm\nruntime: nodejs\nmain: index.js\n",
+        );
+        fs.writeFileSync(
+          path.join(dir, "index.js"),
+          [
+            `const aws = require("@pulumi/aws");`,
+            `const trust = JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }] });`,
+            `const ssm = "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore";`,
+            `const withSsm = (name) => {`,
+            `  const role = new aws.iam.Role(name + "-role", { assumeRolePolicy: trust });`,
+            `  new aws.iam.RolePolicyAttachment(name + "-ssm", { role: role.name, policyArn: ssm });`,
+            `  return new aws.iam.InstanceProfile(name + "-profile", { role: role.name });`,
+            `};`,
+            `const fleet = withSsm("fleet");`,
+            `new aws.ec2.LaunchTemplate("fleet-lt", { imageId: "ami-12345678", instanceType: "t3.micro",`,
+            `  iamInstanceProfile: { arn: fleet.arn }, metadataOptions: { httpTokens: "required" } });`,
+            `const build = withSsm("build");`,
+            `new aws.imagebuilder.InfrastructureConfiguration("build-infra", { instanceProfileName: build.name,`,
+            `  instanceTypes: ["t3.micro"], instanceMetadataOptions: { httpTokens: "required" } });`,
+            ``,
+          ].join("\n"),
+        );
+        const pulumiCli = (args: string[]) =>
+          spawnSync("pulumi", [...args, "--non-interactive"], {
+            cwd: dir,
+            env: process.env,
+            encoding: "utf8",
+          });
+        const init = pulumiCli(["stack", "init", "imm-ssm"]);
+        assert.equal(init.status, 0, init.stderr);
+        const preview = pulumiCli(["preview", "--policy-pack", POLICY_PACK]);
+        const output = `${preview.stdout}\n${preview.stderr}`;
+        assert.notEqual(preview.status, 0, output);
+        assertRefusedByPack(output, ["no-remote-shell"]);
+        assert.match(output, /Role "fleet-role" must not give Session Manager shells/, output);
+        assert.doesNotMatch(output, /build-role" must/, output);
+        assert.doesNotMatch(output, /session-manager-roles-traced/, output);
+        pulumiCli(["stack", "rm", "--yes", "--force", "imm-ssm"]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
 
   describe("a fleet whose names leave out the release identity", () => {

@@ -5,6 +5,7 @@ import { evaluateResources, type OfflineResource, type Verdict } from "../../pol
 import { noRemoteShell, sessionManagerRolesTraced } from "../../policies/remoteShell";
 import { sessionManagerActionsAllowed, trustsService } from "../../policies/lib/iamDocument";
 import { AWS } from "../../policies/lib/types";
+import { UNKNOWN } from "./harness";
 
 const EC2_TRUST = JSON.stringify({
   Version: "2012-10-17",
@@ -334,6 +335,35 @@ describe("session-manager-roles-traced (advisory)", () => {
       assert.deepEqual(check(stack), [["session-manager-roles-traced", "advisory", subject]]);
     });
   }
+
+  it("traces through property dependencies when names are unknown (a preview): a build role passes", () => {
+    // As the real engine sends a preview: every name and ARN unknown, the links in property dependencies.
+    const stack: Stack = {
+      "build-role": { type: AWS.iamRole, outputs: { name: UNKNOWN, assumeRolePolicy: EC2_TRUST } },
+      "build-ssm": {
+        type: AWS.iamRolePolicyAttachment,
+        outputs: { role: UNKNOWN, policyArn: SSM_CORE },
+        deps: { role: ["build-role"] },
+      },
+      "build-profile": {
+        type: AWS.iamInstanceProfile,
+        outputs: { name: UNKNOWN, role: UNKNOWN },
+        deps: { role: ["build-role"] },
+      },
+      "build-infra": {
+        type: AWS.imageBuilderInfrastructure,
+        outputs: { instanceProfileName: UNKNOWN },
+        deps: { instanceProfileName: ["build-profile"] },
+      },
+      "fleet-profile": { type: AWS.iamInstanceProfile, outputs: { name: UNKNOWN, role: "other" } },
+      "fleet-lt": {
+        type: AWS.launchTemplate,
+        outputs: { iamInstanceProfile: { arn: UNKNOWN } },
+        deps: { iamInstanceProfile: ["fleet-profile"] },
+      },
+    };
+    assert.deepEqual(check(stack), []);
+  });
 
   it("takes a role allowed by config", () => {
     const stack = untraced[1][1];
