@@ -28,12 +28,14 @@ describe("package entry points (exports map)", function () {
       const file = require.resolve(specifier, { paths: [ROOT] });
       assert.ok(file.startsWith(join(ROOT, "dist")), file);
       assert.ok(existsSync(file.replace(/\.js$/, ".d.ts")), `no type declarations beside ${file}`);
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading the built file itself is the point
       const loaded = require(file) as Record<string, unknown>;
       for (const name of names) assert.ok(loaded[name] !== undefined, `${specifier} does not export ${name}`);
     });
   }
 
   it("phoenix-fleet/policies names the pack directory, not the pack", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- the built entry point, as users load it
     const { policyPackDir } = require(require.resolve("phoenix-fleet/policies", { paths: [ROOT] })) as {
       policyPackDir: string;
     };
