@@ -87,6 +87,18 @@ function validateStack(args: StackValidationArgs, report: ReportViolation) {
   judgement.finish();
 }
 
+/** Every type no-remote-shell judges (the enumeration test checks this list). */
+export const REMOTE_SHELL_TYPES = [
+  AWS.instanceConnectEndpoint,
+  AWS.serialConsoleAccess,
+  AWS.iamRole,
+  AWS.iamPolicy,
+  AWS.iamRolePolicy,
+  AWS.iamRolePolicyAttachment,
+  AWS.iamPolicyAttachment,
+  AWS.iamRolePolicyAttachmentsExclusive,
+];
+
 export const noRemoteShell: StackValidationPolicy = {
   name: "no-remote-shell",
   description:
@@ -110,7 +122,8 @@ export const noRemoteShell: StackValidationPolicy = {
       description: "Allow Session Manager grants on roles whose instances run a release.",
     },
   }),
-  validateStack,
+  // A stack policy reads every resource; the types it judges are listed for the coverage test.
+  validateStack: Object.assign(validateStack, { __phoenixTypes: REMOTE_SHELL_TYPES }),
 };
 
 export interface SessionManagerTracedConfig {

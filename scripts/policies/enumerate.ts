@@ -1,6 +1,7 @@
 // Coverage by enumeration: list, from the installed @pulumi/aws type definitions, every resource type with an
 // input that admits ports, installs a key pair, launches instances or sets instance metadata options — at
-// any depth of its args (nested input types followed). test/policies/coverage.test.ts checks that this list
+// any depth of its args (nested input types followed), and every type that is or can grant an interactive
+// way in other than ports (see SHELL_TYPES). test/policies/coverage.test.ts checks that this list
 // equals the types the policies cover plus the ones docs/policies.md lists as out of scope, so a new
 // @pulumi/aws type fails the build until someone decides.
 //
@@ -28,7 +29,15 @@ export const CONCERNS = {
   ],
   metadata: ["metadataOptions", "instanceMetadataOptions", "httpTokens"],
 } as const;
-export type Concern = keyof typeof CONCERNS;
+export type Concern = keyof typeof CONCERNS | "shell";
+
+/**
+ * Interactive ways in other than ports (`no-remote-shell`): types that are one by what they are (an EC2
+ * Instance Connect endpoint, serial console access), and IAM types with inputs that can grant Session
+ * Manager (a managed policy or a policy document).
+ */
+const SHELL_TYPES = /InstanceConnect|SerialConsole/;
+const SHELL_GRANTS = ["policy", "policyArn", "policyArns", "managedPolicyArns", "inlinePolicies"];
 
 /** One enumerated type: its token and the concerns it has, each with the first property path found. */
 export interface EnumeratedType {
@@ -111,6 +120,11 @@ export function enumerate(awsDir = dirname(require.resolve("@pulumi/aws/package.
       for (const [concern, names] of Object.entries(CONCERNS) as Array<[Concern, readonly string[]]>) {
         const found = findPath(args, names, inputs);
         if (found) concerns[concern] = found;
+      }
+      if (SHELL_TYPES.test(className)) concerns.shell = "(the type itself)";
+      else if (module === "iam") {
+        const grant = findPath(args, SHELL_GRANTS, inputs);
+        if (grant) concerns.shell = grant;
       }
       if (Object.keys(concerns).length > 0) result.push({ token, concerns });
     }

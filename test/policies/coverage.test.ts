@@ -36,9 +36,10 @@ function documentedDecisions(): Decision[] {
 
 /** The types each resource policy judges (its validations' type tokens). */
 function typesJudgedBy(name: string): string[] {
-  const policy = ALL_POLICIES.find((p) => p.name === name) as ResourceValidationPolicy | undefined;
+  const policy = ALL_POLICIES.find((p) => p.name === name) as
+    (ResourceValidationPolicy & { validateStack?: unknown }) | undefined;
   assert.ok(policy, `no policy named ${name}`);
-  const validations = [policy.validateResource ?? []].flat();
+  const validations = [policy.validateResource ?? policy.validateStack ?? []].flat();
   return validations.flatMap((v) => typesOf(v));
 }
 
