@@ -5,6 +5,7 @@
 import {
   GetItemCommand,
   QueryCommand,
+  type QueryCommandInput,
   TransactWriteItemsCommand,
   type DynamoDBClient,
 } from "@aws-sdk/client-dynamodb";
@@ -39,19 +40,7 @@ export class DynamoDbJournal implements JournalReader {
     const entries: JournalEntry[] = [];
     let start: Item | undefined;
     do {
-      const page = await this.t.client
-        .send(
-          new QueryCommand({
-            TableName: this.t.table,
-            KeyConditionExpression: "pk = :pk AND begins_with(sk, :records)",
-            ExpressionAttributeValues: { ":pk": { S: this.t.partition }, ":records": { S: RECORD_PREFIX } },
-            ConsistentRead: true,
-            ExclusiveStartKey: start,
-          }),
-        )
-        .catch((error: unknown) => {
-          throw new RecordStoreError(this.t.location, "read the records", error);
-        });
+      const page = await this.queryRecords({ ExclusiveStartKey: start });
       for (const item of page.Items ?? []) entries.push(fromRecordItem(item));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -64,21 +53,25 @@ export class DynamoDbJournal implements JournalReader {
 
   /** The sequence number of the newest record (0 when there is none). */
   async lastSeq(): Promise<number> {
-    const { Items } = await this.t.client
+    const { Items } = await this.queryRecords({ ScanIndexForward: false, Limit: 1 });
+    return Items?.[0] ? Number(Items[0].seq?.N ?? 0) : 0;
+  }
+
+  /** A strongly consistent Query of this app/env's records (not its lease). */
+  private queryRecords(page: Pick<QueryCommandInput, "ExclusiveStartKey" | "ScanIndexForward" | "Limit">) {
+    return this.t.client
       .send(
         new QueryCommand({
           TableName: this.t.table,
           KeyConditionExpression: "pk = :pk AND begins_with(sk, :records)",
           ExpressionAttributeValues: { ":pk": { S: this.t.partition }, ":records": { S: RECORD_PREFIX } },
           ConsistentRead: true,
-          ScanIndexForward: false,
-          Limit: 1,
+          ...page,
         }),
       )
       .catch((error: unknown) => {
         throw new RecordStoreError(this.t.location, "read the records", error);
       });
-    return Items?.[0] ? Number(Items[0].seq?.N ?? 0) : 0;
   }
 
   /** The `appendId` of the record at `seq`, if there is one. */
