@@ -157,13 +157,17 @@ export class Lease {
     throw new LockCompromisedError(this.lost);
   }
 
+  /**
+   * Free the lease. Never throws: the workflow is over, and a release the table did not take (unreachable) only
+   * makes the next workflow wait one lease before it takes the lease over.
+   */
   async release(): Promise<void> {
     this.stopRenewing?.();
     await this.serially(async () => {
       if (this.lost) return;
       const next = { version: this.version + 1, held: false, leaseMs: this.leaseMs };
-      // A lease lost at this point is someone else's: not ours to free.
-      await this.write(this.version, next, "release the lock");
+      // A lease lost at this point is someone else's: the condition keeps us from freeing it.
+      await this.write(this.version, next, "release the lock").catch(() => undefined);
     });
   }
 
@@ -186,8 +190,8 @@ export class Lease {
 
   /**
    * Write `next` if the lease still has `expected` version (absent: no lease item yet). Returns false when
-   * the condition failed. After an unknown outcome it reads the lease
-   * back: our token at the new version means the write took effect.
+   * the condition failed. After an unknown outcome it reads the lease back: the new version (with our token,
+   * while held) means the write took effect; otherwise it tries again, up to WRITE_ATTEMPTS.
    */
   private async write(expected: number | undefined, next: LeaseItem, operation: string): Promise<boolean> {
     // Versions only go up, each write conditional on the one before: a version names one write of the lease.

@@ -189,6 +189,17 @@ describe("DynamoDB record store: the lease", () => {
     assert.throws(() => lock.check(), /not renewed for a whole lease/);
   });
 
+  it("a release the table does not take never fails the workflow that ended", async () => {
+    const clock = new ManualLeaseClock();
+    const lock = await store(clock).acquireLock(SHOP, "up");
+    model.onCall = (name) => {
+      if (name === "PutItem") throw Object.assign(new Error("connect ECONNREFUSED"), { name: "Error" });
+    };
+    await lock.release();
+    model.onCall = undefined;
+    assert.equal(model.get("shop/prod", "lock")!.held.BOOL, true, "released although every write failed");
+  });
+
   it("a renewal refused by another holder's version marks the lease lost", async () => {
     const clock = new ManualLeaseClock();
     const lock = await store(clock).acquireLock(SHOP, "up");
