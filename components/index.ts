@@ -12,3 +12,4 @@ export * from "./fleetUpdateHook";
 export * from "./iam";
 export * from "./immutability/identity";
 export * from "./immutability/updateGuard";
+export * from "./peers";

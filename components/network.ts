@@ -1,7 +1,8 @@
 // Network: what the blue and green fleets share and outlive them — the VPC, the load balancer, the security
 // groups (no SSH anywhere) and one target group per colour.
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type * as awsx from "@pulumi/awsx";
+import { loadPeer } from "./peers";
 import * as pulumi from "@pulumi/pulumi";
 import { hashProjection } from "./immutability/identity";
 import {
@@ -101,7 +102,11 @@ export class Network extends pulumi.ComponentResource {
     this.appPort = settings.appPort;
 
     if (settings.mode === "create") {
-      this.vpc = new awsx.ec2.Vpc(
+      const { ec2 } = loadPeer<typeof awsx>(
+        "@pulumi/awsx",
+        "A Network that creates its own VPC (without `vpcId`)",
+      );
+      this.vpc = new ec2.Vpc(
         `${name}-vpc`,
         {
           cidrBlock: settings.vpcCidr,

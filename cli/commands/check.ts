@@ -1,4 +1,5 @@
 // `phoenix check <export…>`: run the CrossGuard pack offline on `pulumi stack export` documents.
+import { withPolicies } from "../policiesPeer";
 import { readFileSync } from "fs";
 import { Option, type Command } from "commander";
 import type { StackResources } from "../check/load";
@@ -53,9 +54,10 @@ export function registerCheck(program: Command, io: CliIo): void {
         : undefined;
       // Loaded here, not at start-up: other commands don't need the policies.
       const { parseStackExport } = await import("../check/load");
-      const { evaluateResources, validatePolicyConfig, PolicyConfigError } =
-        await import("../../policies/offline");
-      const { ALL_POLICIES } = await import("../../policies/all");
+      const [{ evaluateResources, validatePolicyConfig, PolicyConfigError }, { ALL_POLICIES }] =
+        await withPolicies("check", () =>
+          Promise.all([import("../../policies/offline"), import("../../policies/all")]),
+        );
       const { renderJson, renderSarif, renderText, summarize } = await import("../check/report");
       try {
         for (const warning of validatePolicyConfig(config)) {

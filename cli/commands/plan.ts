@@ -1,4 +1,5 @@
 // `phoenix plan --offline`: what every stack of an app/env would create, with no Pulumi CLI and no AWS.
+import { withPolicies } from "../policiesPeer";
 import { Option, type Command } from "commander";
 import { Problems } from "../../automation/validate";
 import { COLOURS, type Colour } from "../../programs/contract";
@@ -124,7 +125,7 @@ export function registerPlan(program: Command, io: CliIo): void {
  */
 export async function emitPlan(plan: Plan, format: "text" | "mermaid" | "json", io: CliIo): Promise<void> {
   const { planVerdicts } = await import("../../programs/offline/verdicts");
-  const verdicts = await planVerdicts(plan);
+  const verdicts = await withPolicies("plan", () => planVerdicts(plan));
   const summary = verdictSummary([...verdicts.values()].flat());
   if (format === "json") io.stdout(JSON.stringify(planDocument(plan, verdicts), null, 2) + "\n");
   else if (format === "mermaid") io.stdout(renderPlanMermaid(plan, verdicts));
