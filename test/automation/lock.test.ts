@@ -5,6 +5,8 @@ import { hostname, userInfo } from "os";
 import { join } from "path";
 import { LockedError } from "../../automation/errors";
 import { acquireLock } from "../../automation/lock";
+import { FileRecordStore } from "../../automation/records/fileStore";
+import type { HeldLock } from "../../automation/records/types";
 import { AMI_1, AMI_2, START, deployedOnce, harness, weights, type Harness } from "./harness";
 import { waitFor, whileRunning } from "./waitFor";
 
@@ -107,8 +109,13 @@ describe("app/env lock", () => {
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
     let paused = false;
+    // The file store, with a hand on the lock it takes (to see when proper-lockfile notices the loss).
+    const store = new FileRecordStore(h.stateDir, { staleMs: 3000 });
+    let held: HeldLock | undefined;
+    const take = store.acquireLock.bind(store);
+    store.acquireLock = async (appEnv, workflow) => (held = await take(appEnv, workflow));
     const swap = h
-      .another({ lockStaleMs: 3000, sleep: () => ((paused = true), gate) })
+      .another({ records: store, sleep: () => ((paused = true), gate) })
       .swap({ steps: [10, 100], pauseMs: 1000 });
     let outcome: "ok" | Error | undefined;
     void swap.then(
@@ -118,7 +125,15 @@ describe("app/env lock", () => {
     try {
       await whileRunning(swap, () => paused, "the pause after the first swap step");
       rmSync(join(h.stateDir, "shop-prod.lock"), { recursive: true, force: true });
-      await new Promise((resolve) => setTimeout(resolve, 1500)); // proper-lockfile's refresh notices the loss
+      // proper-lockfile's next refresh (a third of the stale time) notices the loss; check() then says so.
+      await waitFor(() => {
+        try {
+          held!.check();
+          return false;
+        } catch {
+          return true;
+        }
+      }, "the lock's refresh to notice the loss");
     } finally {
       release();
     }
