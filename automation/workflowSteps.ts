@@ -233,12 +233,7 @@ export class WorkflowSteps {
   }
 
   /** Throw KeepWarmError while `fleet` on `colour` is the rollback target inside its window (unless forced). */
-  checkKeepWarm(
-    colour: Colour,
-    fleet: FleetOutputs,
-    entries: JournalEntry[],
-    force: boolean,
-  ): void {
+  checkKeepWarm(colour: Colour, fleet: FleetOutputs, entries: JournalEntry[], force: boolean): void {
     const retired = retiredAt(entries, colour, fleet);
     if (retired === undefined || force) return;
     const remaining = retired + this.ctx.keepWarmMs - this.ctx.clock.now();
