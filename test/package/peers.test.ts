@@ -56,6 +56,8 @@ describe("installed into a user's project with the lowest required peers", funct
     const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", project], {
       cwd: ROOT,
       encoding: "utf8",
+      stdio: ["ignore", "pipe", "ignore"], // npm lists every file it packs on stderr
+      timeout: 120_000,
     })
       .trim()
       .split("\n")
