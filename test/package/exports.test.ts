@@ -1,6 +1,8 @@
 // The package's entry points, resolved as a user's project resolves them (Node's self-reference through the
 // `exports` map of package.json): each one loads from the build and offers what the docs say; anything else
 // inside the package is not importable.
+import { NOT_BUILT } from "./built";
+import { skipSuite } from "../integration/support";
 import assert from "node:assert/strict";
 import { existsSync } from "fs";
 import { join } from "path";
@@ -18,9 +20,7 @@ const ENTRY_POINTS: Record<string, string[]> = {
 
 describe("package entry points (exports map)", function () {
   before(function () {
-    if (built) return;
-    console.log("    skipped: dist/ is not built (npm ci builds it; or run `npm run build`)");
-    this.skip();
+    if (!built) skipSuite(this, NOT_BUILT);
   });
 
   for (const [specifier, names] of Object.entries(ENTRY_POINTS)) {

@@ -1,6 +1,8 @@
 // phoenix-fleet as a user's project gets it: the packed tarball installed next to the lowest versions of its
 // required peers that its ranges allow (@pulumi/pulumi, @pulumi/aws), without the optional ones. One copy of the
 // Pulumi SDK in the tree (the user's), and a program with every component running under phoenix-fleet/testing.
+import { NOT_BUILT } from "./built";
+import { skipSuite } from "../integration/support";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
@@ -48,10 +50,7 @@ describe("installed into a user's project with the lowest required peers", funct
   let result: Record<string, string>;
 
   before(function () {
-    if (!existsSync(join(ROOT, "dist", "index.js"))) {
-      console.log("    skipped: dist/ is not built (npm ci builds it; or run `npm run build`)");
-      this.skip();
-    }
+    if (!existsSync(join(ROOT, "dist", "index.js"))) skipSuite(this, NOT_BUILT);
     project = mkdtempSync(join(tmpdir(), "phoenix-user-"));
     const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", project], {
       cwd: ROOT,

@@ -4,6 +4,7 @@
 // language host installs its dependencies there (policypack.go:534-580). This test does the same: pack,
 // extract into an empty directory, `npm install --omit=dev --prefer-offline`, start the pack from there
 // with the run-policy-pack it installed, and drive it over the Analyzer protocol.
+import { skipSuite } from "../integration/support";
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "fs";
@@ -58,9 +59,11 @@ describe("the published pack (npm pack, extracted, npm install, run-policy-pack)
   let client: AnalyzerClient;
 
   before(async function () {
-    if (process.platform === "win32") {
-      this.skip(); // the simulation extracts with tar and spawns npm as on the Linux and macOS CI machines
-    }
+    if (process.platform === "win32")
+      skipSuite(
+        this,
+        "the simulation extracts with tar and spawns npm as on the Linux and macOS CI machines",
+      );
     ensurePackBuilt();
     scratch = mkdtempSync(join(tmpdir(), "phoenix-publish-"));
     // Exactly the publish command, with the tarball written outside the (shared) working tree.
