@@ -59,26 +59,35 @@ function strings(read: () => unknown): string[] | Unreadable {
 }
 
 /**
+ * The document's Allow statements, and the first statement part that could not be read (a statement, or its
+ * Effect): a verdict that finds nothing among the readable ones is undecided because of it.
+ */
+function allowStatements(
+  read: () => unknown,
+): { allows: Record<string, unknown>[]; unsure: Unreadable | undefined } | Unreadable {
+  const statements = statementsOf(read);
+  if (isUnreadable(statements)) return statements;
+  const allows: Record<string, unknown>[] = [];
+  let unsure: Unreadable | undefined;
+  for (const statement of statements) {
+    const effect = isUnreadable(statement) ? statement : attempt(() => statement.Effect);
+    if (isUnreadable(effect)) unsure ??= effect;
+    else if (String(effect).toLowerCase() === "allow") allows.push(statement as Record<string, unknown>);
+  }
+  return { allows, unsure };
+}
+
+/**
  * The Session Manager actions a document allows (empty when none); Unreadable when that can't be told.
  * Deny statements are not subtracted: a shell granted and denied in one document is still reported,
  * since a policy elsewhere can't be seen to agree.
  */
 export function sessionManagerActionsAllowed(read: () => unknown): string[] | Unreadable {
-  const statements = statementsOf(read);
-  if (isUnreadable(statements)) return statements;
+  const found = allowStatements(read);
+  if (isUnreadable(found)) return found;
   const allowed = new Set<string>();
-  let unsure: Unreadable | undefined;
-  for (const statement of statements) {
-    if (isUnreadable(statement)) {
-      unsure ??= statement;
-      continue;
-    }
-    const effect = attempt(() => statement.Effect);
-    if (isUnreadable(effect)) {
-      unsure ??= effect;
-      continue;
-    }
-    if (String(effect).toLowerCase() !== "allow") continue;
+  let unsure = found.unsure;
+  for (const statement of found.allows) {
     const notAction = attempt(() => statement.NotAction) !== undefined;
     const patterns = strings(() => (notAction ? statement.NotAction : statement.Action));
     if (isUnreadable(patterns)) {
@@ -96,20 +105,10 @@ export function sessionManagerActionsAllowed(read: () => unknown): string[] | Un
 
 /** Whether a trust policy lets `service` assume the role (an Allow of sts:AssumeRole* to it). */
 export function trustsService(read: () => unknown, service: string): boolean | Unreadable {
-  const statements = statementsOf(read);
-  if (isUnreadable(statements)) return statements;
-  let unsure: Unreadable | undefined;
-  for (const statement of statements) {
-    if (isUnreadable(statement)) {
-      unsure ??= statement;
-      continue;
-    }
-    const effect = attempt(() => statement.Effect);
-    if (isUnreadable(effect)) {
-      unsure ??= effect;
-      continue;
-    }
-    if (String(effect ?? "").toLowerCase() !== "allow") continue;
+  const found = allowStatements(read);
+  if (isUnreadable(found)) return found;
+  let unsure = found.unsure;
+  for (const statement of found.allows) {
     const services = strings(() => asRecord(statement.Principal).Service);
     if (isUnreadable(services)) {
       unsure ??= services;
