@@ -392,11 +392,13 @@ export class BlueGreenDeployment {
     problems.integer("limit", options.limit, 1, 1_000_000);
     problems.done();
     if (options.signal?.aborted) throw new AbortedError("history");
-    // The archives only when the active records do not hold as many workflows as asked for.
+    // The archives only when asked for everything, or for more workflows than the active records hold.
+    const { limit } = options;
+    const readAll = this.journal.readAll?.bind(this.journal);
+    if (readAll && !limit) return toHistory(await readAll());
     let records = toHistory(await this.journal.read());
-    if (this.journal.readAll && (!options.limit || records.length < options.limit))
-      records = toHistory(await this.journal.readAll());
-    return options.limit ? records.slice(-options.limit) : records;
+    if (readAll && limit && records.length < limit) records = toHistory(await readAll());
+    return limit ? records.slice(-limit) : records;
   }
 
   // ---------------------------------------------------------------- the workflow frame

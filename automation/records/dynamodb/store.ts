@@ -53,7 +53,10 @@ export class DynamoDbRecordStore implements RecordStore {
   /** Reads ask this: once the table is known to exist, without asking again. */
   private async tableExists(): Promise<boolean> {
     if (this.ready) return this.ready.then(() => true);
-    return tableExists(this.client, this.options.table, this.location);
+    const exists = await tableExists(this.client, this.options.table, this.location);
+    // Found once, it stays: later reads (status reads the records, then the lease) ask no more.
+    if (exists) this.ready ??= Promise.resolve();
+    return exists;
   }
 
   /** Writes (taking the lock) ask this: the table is created on first use. */
