@@ -209,20 +209,14 @@ export class Lease {
       try {
         await this.t.client.send(new PutItemCommand({ TableName: this.t.table, Item: item, ...condition }));
       } catch (error) {
-        const failure = classify(error);
-        if (failure.kind === "condition-failed") {
-          const after = await readLease(this.t);
-          if (!(after?.version === next.version && after.token === item.token?.S)) return false;
-          // Our own earlier attempt took effect (its answer was lost): this one found it done.
-        } else {
-          const after = await readLease(this.t);
-          const tookEffect =
-            after?.version === next.version && (next.held ? after.token === this.token : true);
-          if (!tookEffect) {
-            if (attempt >= WRITE_ATTEMPTS) throw new RecordStoreError(this.t.location, operation, error);
-            await this.clock.sleep(backoffMs(attempt));
-            continue;
-          }
+        // Whatever the answer, an earlier attempt (or this one) may have taken effect: read the lease back.
+        const after = await readLease(this.t);
+        const tookEffect = after?.version === next.version && after.token === item.token?.S;
+        if (!tookEffect) {
+          if (classify(error).kind === "condition-failed") return false;
+          if (attempt >= WRITE_ATTEMPTS) throw new RecordStoreError(this.t.location, operation, error);
+          await this.clock.sleep(backoffMs(attempt));
+          continue;
         }
       }
       this.version = next.version;
