@@ -18,9 +18,13 @@ async function check(args: string[], stdin = "") {
 }
 
 describe("phoenix check", () => {
-  it("passes a compliant fleet export with exit code 0, and notes the encrypted secret it could not read", async () => {
+  it("passes a compliant fleet export with exit code 0; its encrypted userData decides no verdict", async () => {
+    // The launch template's and the group's userData are secrets (ciphertext here), but no policy's verdict
+    // depends on userData, so nothing is undecided (undecided verdicts: checkExitCodes.test.ts).
     const { code, out } = await check([COMPLIANT]);
     assert.equal(code, 0);
+    assert.match(readFileSync(COMPLIANT, "utf8"), /"ciphertext"/);
+    assert.doesNotMatch(out, /\? undecided/);
     assert.match(out, /^Stack phoenix\/shop-prod-blue \(.*fleet-compliant\.json\): 5 resources$/m);
     assert.match(
       out,
