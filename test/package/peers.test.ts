@@ -1,22 +1,12 @@
 // phoenix-fleet as a user's project gets it: the packed tarball installed next to the lowest versions of its
 // required peers that its ranges allow (@pulumi/pulumi, @pulumi/aws), without the optional ones. One copy of the
 // Pulumi SDK in the tree (the user's), and a program with every component running under phoenix-fleet/testing.
-import { NOT_BUILT } from "./built";
+import { installIntoProject, isBuilt, lowest, manifest, NOT_BUILT, requiredPeers } from "./tarball";
 import { skipSuite } from "../integration/support";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
-
-const ROOT = join(__dirname, "..", "..");
-const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as {
-  peerDependencies: Record<string, string>;
-  peerDependenciesMeta: Record<string, { optional?: boolean }>;
-};
-
-/** The lowest version a caret range allows (`^3.182.0` → `3.182.0`). */
-const lowest = (range: string) => /^\^(\d+\.\d+\.\d+)$/.exec(range)?.[1];
 
 const PROGRAM = `
 const assert = require("node:assert/strict");
@@ -50,29 +40,8 @@ describe("installed into a user's project with the lowest required peers", funct
   let result: Record<string, string>;
 
   before(function () {
-    if (!existsSync(join(ROOT, "dist", "index.js"))) skipSuite(this, NOT_BUILT);
-    project = mkdtempSync(join(tmpdir(), "phoenix-user-"));
-    const tarball = execFileSync("npm", ["pack", "--ignore-scripts", "--pack-destination", project], {
-      cwd: ROOT,
-      encoding: "utf8",
-      stdio: ["ignore", "pipe", "ignore"], // npm lists every file it packs on stderr
-      timeout: 120_000,
-    })
-      .trim()
-      .split("\n")
-      .pop()!;
-    const dependencies: Record<string, string> = { "phoenix-fleet": `file:./${tarball}` };
-    for (const [name, range] of Object.entries(manifest.peerDependencies))
-      if (!manifest.peerDependenciesMeta[name]?.optional) dependencies[name] = lowest(range)!;
-    writeFileSync(
-      join(project, "package.json"),
-      JSON.stringify({ name: "user-program", private: true, dependencies }),
-    );
-    execFileSync("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], {
-      cwd: project,
-      stdio: ["ignore", "ignore", "inherit"],
-      timeout: 240_000,
-    });
+    if (!isBuilt) skipSuite(this, NOT_BUILT);
+    project = installIntoProject({ prefix: "phoenix-user-", dependencies: requiredPeers("lowest") });
     writeFileSync(join(project, "program.js"), PROGRAM);
     result = JSON.parse(
       execFileSync(process.execPath, ["program.js"], { cwd: project, encoding: "utf8", timeout: 120_000 }),
