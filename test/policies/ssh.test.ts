@@ -47,6 +47,19 @@ describe("no-ssh-access", () => {
         { protocol: "tcp", fromPort: 23, toPort: 3388, cidrBlocks: ["0.0.0.0/0"] },
         false,
       ],
+      // A tcp rule with a missing bound is read as open on that side (0 below, 65535 above).
+      [
+        "tcp from 3000 without toPort (open up to 65535)",
+        { protocol: "tcp", fromPort: 3000, cidrBlocks: ["0.0.0.0/0"] },
+        true,
+      ],
+      ["tcp from 3390 without toPort", { protocol: "tcp", fromPort: 3390, cidrBlocks: ["0.0.0.0/0"] }, false],
+      [
+        "tcp up to 22 without fromPort (open from 0)",
+        { protocol: "tcp", toPort: 22, cidrBlocks: ["0.0.0.0/0"] },
+        true,
+      ],
+      ["tcp with neither bound", { protocol: "tcp", cidrBlocks: ["0.0.0.0/0"] }, true],
       ["udp 22", { protocol: "udp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] }, false],
       ["icmp", { protocol: "icmp", fromPort: -1, toPort: -1, cidrBlocks: ["0.0.0.0/0"] }, false],
     ];
