@@ -1,6 +1,6 @@
 import { strict as assert } from "assert";
 import { ALL_POLICIES } from "../../policies/all";
-import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
+import { IDENTITY, TEMPLATE, TEMPLATE_NAME } from "./pinnedTemplate";
 import { AWS } from "../../policies/lib/types";
 import {
   PolicyConfigError,
@@ -13,16 +13,9 @@ import { UNKNOWN } from "./harness";
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET_VALUE = "1b47061264138c4ac30d75fd1eb44270";
 
-const TEMPLATE = {
-  imageId: "ami-0abc",
-  instanceType: "t3.small",
-  metadataOptions: { httpTokens: "required" },
-};
-const IDENTITY = launchTemplateIdentity(TEMPLATE);
-
 /** A compliant fleet stack: its launch template and the group running it. */
 function fleetStack(): OfflineResource[] {
-  const templateName = nameWithIdentity("shop-web", IDENTITY);
+  const templateName = TEMPLATE_NAME;
   return [
     {
       urn: `urn:pulumi:shop-dev-blue::phoenix::${AWS.launchTemplate}::web-lt`,
@@ -33,7 +26,7 @@ function fleetStack(): OfflineResource[] {
       urn: `urn:pulumi:shop-dev-blue::phoenix::${AWS.autoScalingGroup}::web-asg`,
       type: AWS.autoScalingGroup,
       inputs: {
-        name: nameWithIdentity("shop-web", IDENTITY, 255),
+        name: TEMPLATE_NAME,
         launchTemplate: { name: templateName, version: "1" },
         targetGroupArns: ["arn:tg"],
         healthCheckType: "ELB",

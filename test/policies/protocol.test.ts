@@ -3,6 +3,7 @@
 // engine encodes them (google.protobuf.Struct; unknowns as the engine's sentinel; secrets signed).
 import { strict as assert } from "assert";
 import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
+import { IDENTITY, TEMPLATE, TEMPLATE_NAME } from "./pinnedTemplate";
 import { AWS } from "../../policies/lib/types";
 import {
   PACK_DIR,
@@ -33,14 +34,6 @@ const ROOT_VERSION: string = require(`${ROOT}/package.json`).version;
 
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
 const SECRET = "1b47061264138c4ac30d75fd1eb44270";
-
-const TEMPLATE = {
-  imageId: "ami-0abc",
-  instanceType: "t3.small",
-  metadataOptions: { httpTokens: "required" },
-};
-const IDENTITY = launchTemplateIdentity(TEMPLATE);
-const TEMPLATE_NAME = nameWithIdentity("shop-web", IDENTITY);
 
 describe("the policy pack over the Analyzer protocol", function () {
   this.timeout(120_000);
@@ -147,7 +140,7 @@ describe("the policy pack over the Analyzer protocol", function () {
 
   it("Analyze: sees resource options (ignoreChanges)", async () => {
     const asg = {
-      name: nameWithIdentity("shop-web", IDENTITY, 255),
+      name: TEMPLATE_NAME,
       launchTemplate: { name: TEMPLATE_NAME, version: "1" },
       tags: [{ key: "phoenix:identity", value: IDENTITY }],
     };
@@ -194,7 +187,7 @@ describe("the policy pack over the Analyzer protocol", function () {
   it("AnalyzeStack: reports a fleet whose launch template is not in its stack", async () => {
     const req = new pb.AnalyzeStackRequest();
     const group = {
-      name: nameWithIdentity("shop-web", IDENTITY, 255),
+      name: TEMPLATE_NAME,
       launchTemplate: { name: TEMPLATE_NAME, version: "1" },
       tags: [{ key: "phoenix:app", value: "shop" }],
     };

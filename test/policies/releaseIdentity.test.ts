@@ -9,6 +9,7 @@ import {
 import { AWS, pulumiTypeOf } from "../../policies/lib/types";
 import { fleetTemplateInSameStack, immutableReleaseIdentity } from "../../policies/releaseIdentity";
 import { UNKNOWN, runPolicy } from "./harness";
+import * as PINNED from "./pinnedTemplate";
 
 const TEMPLATE_INPUTS = {
   imageId: "ami-0abc",
@@ -29,6 +30,10 @@ describe("immutable-release-identity", () => {
     assert.equal(launchTemplateIdentity(TEMPLATE_INPUTS), IDENTITY);
     assert.equal(nameWithIdentity("shop-web-v1", IDENTITY), NAME);
     assert.equal(userDataDigest(TEMPLATE_INPUTS.userData), sha256(TEMPLATE_INPUTS.userData));
+    // The template the other policy tests share (pinnedTemplate.ts); a group's name fits in 255 characters as is.
+    assert.equal(launchTemplateIdentity(PINNED.TEMPLATE), PINNED.IDENTITY);
+    assert.equal(nameWithIdentity("shop-web", PINNED.IDENTITY), PINNED.TEMPLATE_NAME);
+    assert.equal(nameWithIdentity("shop-web", PINNED.IDENTITY, 255), PINNED.TEMPLATE_NAME);
   });
 
   describe("launch templates", () => {

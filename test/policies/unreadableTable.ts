@@ -1,7 +1,7 @@
 // The rows of the unreadable-value table (unreadable.test.ts): per policy, a resource, and for each input
 // made unreadable in turn the verdict expected when it is unknown (preview) and when it is an encrypted
 // secret (`phoenix check` on an export). A verdict is decided whenever it does not depend on the value.
-import { launchTemplateIdentity, nameWithIdentity } from "../../components/immutability/identity";
+import { TEMPLATE, TEMPLATE_NAME } from "./pinnedTemplate";
 import { AWS } from "../../policies/lib/types";
 
 export type Expected = "pass" | "violation" | "undecided";
@@ -29,15 +29,8 @@ export interface Case {
   rows: Row[];
 }
 
-const TEMPLATE = {
-  imageId: "ami-0abc",
-  instanceType: "t3.small",
-  metadataOptions: { httpTokens: "required" },
-};
-const IDENTITY = launchTemplateIdentity(TEMPLATE);
-const TEMPLATE_NAME = nameWithIdentity("shop-web", IDENTITY);
 const GROUP = {
-  name: nameWithIdentity("shop-web", IDENTITY, 255),
+  name: TEMPLATE_NAME,
   launchTemplate: { name: TEMPLATE_NAME, version: "1" },
   targetGroupArns: ["arn:tg"],
   healthCheckType: "ELB",
