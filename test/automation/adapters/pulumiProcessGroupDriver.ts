@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const controller = new AbortController();
   let presses = 0;
   process.on("SIGINT", () => {
+    process.stdout.write("driver: SIGINT\n");
     if (onSigint === "ignore") return;
     presses += 1;
     if (presses === 1) controller.abort();
