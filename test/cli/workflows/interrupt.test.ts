@@ -17,12 +17,19 @@ function runInterrupted(body: string, lockFirst: boolean) {
     const execa = require(require.resolve("execa", { paths: [require.resolve("@pulumi/pulumi/automation")] }));
     const log = (line) => process.stdout.write(line + "\\n");
     const before = process.listeners("SIGINT");
-    const stop = defaultWorkflowContext.onInterrupt((presses) => log("press " + presses));
+    // afterPress(n, fn): run fn once the context's listener has seen the nth Ctrl-C (on the next turn, after
+    // every other SIGINT listener of that emit, signal-exit's included, has run: a process about to die of it
+    // would be dead by then). No wall-clock wait.
+    const afterPress = (n, fn) => (after[n] = fn);
+    const after = [];
+    const stop = defaultWorkflowContext.onInterrupt((presses) => {
+      log("press " + presses);
+      if (after[presses]) setImmediate(after[presses]);
+    });
     const added = process.listeners("SIGINT").filter((l) => !before.includes(l));
     const listening = () => added.length === 1 && process.listeners("SIGINT").includes(added[0]);
     const child = execa("sleep", ["30"]); // signal-exit's SIGINT listener, after the context's unless lockFirst
     child.catch(() => undefined);
-    const later = (ms, fn) => setTimeout(fn, ms);
     ${body}`;
   const run = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "-e", script], {
     cwd: `${__dirname}/../../..`,
@@ -54,13 +61,13 @@ describe("phoenix workflow commands: Ctrl-C in the default context", function ()
     it(`keeps listening after the first Ctrl-C, so the workflow can undo what it started (${order})`, () => {
       const run = runInterrupted(
         `
-        process.kill(process.pid, "SIGINT");
-        later(500, () => {
+        afterPress(1, () => {
           log("alive, listening " + listening());
           stop();
           log("stopped, listening " + listening());
           child.kill();
-        });`,
+        });
+        process.kill(process.pid, "SIGINT");`,
         lockFirst,
       );
       assert.equal(run.signal, null, `the process died of ${run.signal}: ${run.stderr}`);
@@ -72,9 +79,9 @@ describe("phoenix workflow commands: Ctrl-C in the default context", function ()
       const run = runInterrupted(
         `
         log("child " + child.pid);
+        afterPress(1, () => process.kill(process.pid, "SIGINT"));
         process.kill(process.pid, "SIGINT");
-        later(500, () => process.kill(process.pid, "SIGINT"));
-        later(5000, () => log("still running"));`,
+        setTimeout(() => log("still running"), 20_000); // a deadline only: 130 ends the process long before`,
         lockFirst,
       );
       assert.equal(run.signal, null, `the process died of ${run.signal}: ${run.stderr}`);
