@@ -15,6 +15,7 @@ import {
   type RecordingPulumiCommandOptions,
 } from "./recordingPulumiCommand";
 import { recorded } from "./transcripts";
+import { waitFor } from "../waitFor";
 
 /** What the SDK's CommandError keeps of a failed command. */
 interface CommandFailure {
@@ -120,7 +121,9 @@ describe("the recording PulumiCommand answers as the real CLI did", function () 
       signal: controller.signal,
       onEvent: (event) => seen.push(event),
     });
-    setTimeout(() => controller.abort(), 20);
+    // Aborted once the CLI runs the preview (it hangs there), not after a guessed delay.
+    await waitFor(() => cli.callsOf("preview").length > 0, "the CLI to start the preview");
+    controller.abort();
     await assert.rejects(preview, (error: unknown) => {
       assert.ok(error instanceof CommandError, String(error));
       const result = (error as unknown as CommandFailure).commandResult;
