@@ -57,7 +57,12 @@ const UNITS = {
   "automation/records": automation(["journal.ts", "lock.ts", "records/**/*.ts"]),
   "cli/check": {
     mutate: ["cli/check/**/*.ts"],
-    spec: ["test/policies/check.test.ts", "test/policies/offline.test.ts"],
+    spec: [
+      "test/policies/check.test.ts",
+      "test/policies/checkExitCodes.test.ts",
+      "test/policies/checkReads.test.ts",
+      "test/policies/offline.test.ts",
+    ],
   },
   policies: {
     mutate: ["policies/**/*.ts", "!policies/index.ts"],
