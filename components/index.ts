@@ -13,3 +13,5 @@ export * from "./iam";
 export * from "./immutability/identity";
 export * from "./immutability/updateGuard";
 export * from "./peers";
+export * from "./route53Router";
+export * from "./route53RouterSettings";

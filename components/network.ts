@@ -72,6 +72,25 @@ export interface NetworkArgs {
    * @default {}
    */
   tags?: Record<string, string>;
+  /**
+   * How traffic reaches the colours. "alb": one load balancer; a BlueGreenRouter's listener weights the two
+   * target groups. "route53": one load balancer per colour, each with a listener forwarding to its colour's
+   * target group; a Route53Router's weighted alias records split the traffic between them.
+   * @default "alb"
+   */
+  router?: "alb" | "route53";
+  /**
+   * The colours' listeners in route53 mode (only then). `port` 80 or 443; `certificateArn` makes them HTTPS;
+   * `sslPolicy` only with a certificate.
+   * @default { port: 80 } (443 with `certificateArn`)
+   */
+  colourListener?: { port?: number; certificateArn?: pulumi.Input<string>; sslPolicy?: string };
+}
+
+/** A colour's own entry point in route53 mode: its load balancer and the listener forwarding to its target group. */
+export interface ColourEndpoint {
+  readonly loadBalancer: aws.lb.LoadBalancer;
+  readonly listener: aws.lb.Listener;
 }
 
 /** The shared network of one app/env: VPC, ALB, security groups and the blue and green target groups. */
@@ -84,8 +103,10 @@ export class Network extends pulumi.ComponentResource {
   readonly publicSubnetIds: pulumi.Output<string[]>;
   /** Private subnets (the fleets'). */
   readonly privateSubnetIds: pulumi.Output<string[]>;
-  /** The internet-facing application load balancer. */
+  /** The internet-facing application load balancer (in route53 mode: the blue colour's, see `colourEndpoints`). */
   readonly loadBalancer: aws.lb.LoadBalancer;
+  /** Route53 mode: each colour's load balancer and listener. */
+  readonly colourEndpoints?: { readonly blue: ColourEndpoint; readonly green: ColourEndpoint };
   /** Security group of the load balancer: 80 and 443 in from `albIngressCidrs`, out to the fleet only. */
   readonly albSecurityGroup: aws.ec2.SecurityGroup;
   /** Security group of the fleets: `appPort` in from the load balancer only (never SSH); all egress. */
@@ -196,19 +217,28 @@ export class Network extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    this.loadBalancer = new aws.lb.LoadBalancer(
-      `${name}-alb`,
-      {
-        name: elbName(name, "alb"),
-        loadBalancerType: "application",
-        internal: false,
-        subnets: this.publicSubnetIds,
-        securityGroups: [this.albSecurityGroup.id],
-        dropInvalidHeaderFields: true,
-        tags,
-      },
-      { parent: this },
-    );
+    const loadBalancer = (logical: string, suffix: string) =>
+      new aws.lb.LoadBalancer(
+        logical,
+        {
+          name: elbName(name, suffix),
+          loadBalancerType: "application",
+          internal: false,
+          subnets: this.publicSubnetIds,
+          securityGroups: [this.albSecurityGroup.id],
+          dropInvalidHeaderFields: true,
+          tags,
+        },
+        { parent: this },
+      );
+    const perColour =
+      settings.router === "route53"
+        ? {
+            blue: loadBalancer(`${name}-alb-blue`, "alb-blue"),
+            green: loadBalancer(`${name}-alb-green`, "alb-green"),
+          }
+        : undefined;
+    this.loadBalancer = perColour ? perColour.blue : loadBalancer(`${name}-alb`, "alb");
 
     const targetGroup = (colour: "blue" | "green") =>
       new aws.lb.TargetGroup(
@@ -240,12 +270,34 @@ export class Network extends pulumi.ComponentResource {
         { parent: this },
       );
     this.targetGroups = { blue: targetGroup("blue"), green: targetGroup("green") };
+    if (perColour) {
+      const listener = settings.colourListener!;
+      const endpoint = (colour: "blue" | "green"): ColourEndpoint => ({
+        loadBalancer: perColour[colour],
+        listener: new aws.lb.Listener(
+          `${name}-${colour}-listener`,
+          {
+            loadBalancerArn: perColour[colour].arn,
+            port: listener.port,
+            protocol: listener.protocol,
+            ...(listener.protocol === "HTTPS"
+              ? { certificateArn: args.colourListener!.certificateArn, sslPolicy: listener.sslPolicy }
+              : {}),
+            // A fixed forward: the colours' shares are the Route 53 records' weights, not this listener's.
+            defaultActions: [{ type: "forward", targetGroupArn: this.targetGroups[colour].arn }],
+          },
+          { parent: this },
+        ),
+      });
+      this.colourEndpoints = { blue: endpoint("blue"), green: endpoint("green") };
+    }
 
     this.registerOutputs({
       vpcId: this.vpcId,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
       loadBalancer: this.loadBalancer,
+      colourEndpoints: this.colourEndpoints,
       albSecurityGroup: this.albSecurityGroup,
       fleetSecurityGroup: this.fleetSecurityGroup,
       targetGroups: this.targetGroups,

@@ -2,6 +2,7 @@
 // target group limits. No Pulumi import.
 import type { NetworkArgs } from "./network";
 import { hashProjection } from "./immutability/identity";
+import { DEFAULT_SSL_POLICY } from "./routerSettings";
 import { Problems, checkInteger, isIpv4Cidr, isPlainString, show } from "./validation";
 
 export const NETWORK_DEFAULTS = {
@@ -41,7 +42,18 @@ export interface HealthCheckSettings {
   timeout: number;
 }
 
+/** The listener each colour's own load balancer has in route53 mode. */
+export interface ColourListenerSettings {
+  port: number;
+  protocol: "HTTP" | "HTTPS";
+  sslPolicy?: string;
+}
+
 export interface NetworkSettings {
+  /** "alb": one load balancer for both colours; "route53": one per colour, each forwarding to its target group. */
+  router: "alb" | "route53";
+  /** Route53 mode only: the colours' listeners. */
+  colourListener?: ColourListenerSettings;
   /** "create" makes a VPC with awsx; "existing" uses the given VPC and subnets. */
   mode: "create" | "existing";
   vpcCidr: string;
@@ -118,8 +130,16 @@ export function resolveNetworkSettings(name: string, args: NetworkArgs): Network
   );
   checkInteger(problems, "deregistrationDelay", args.deregistrationDelay, 0, 3600);
   const healthCheck = resolveHealthCheck(problems, args.healthCheck ?? {});
+  const router = args.router ?? "alb";
+  problems.check(
+    router === "alb" || router === "route53",
+    `\`router\` (${show(args.router)}) must be "alb" or "route53"`,
+  );
+  const colourListener = resolveColourListener(problems, router, args.colourListener);
   problems.throwIfAny("Network", name);
   return {
+    router,
+    colourListener,
     mode,
     vpcCidr,
     availabilityZones: args.availabilityZones ?? NETWORK_DEFAULTS.availabilityZones,
@@ -152,6 +172,39 @@ function resolveHealthCheck(problems: Problems, given: Partial<HealthCheckSettin
     );
   }
   return check;
+}
+
+function resolveColourListener(
+  problems: Problems,
+  router: string,
+  given: NetworkArgs["colourListener"],
+): ColourListenerSettings | undefined {
+  if (router !== "route53") {
+    if (given !== undefined)
+      problems.add(
+        '`colourListener` applies only with `router: "route53"`: in alb mode the BlueGreenRouter owns the listener',
+      );
+    return undefined;
+  }
+  const https = given?.certificateArn !== undefined;
+  const port = given?.port ?? (https ? 443 : 80);
+  if (checkInteger(problems, "colourListener.port", given?.port, 1, 65535)) {
+    problems.check(
+      (ALB_LISTENER_PORTS as readonly number[]).includes(port),
+      `\`colourListener.port\` (${port}) must be ${ALB_LISTENER_PORTS.join(" or ")}: the load balancers' security group admits only those`,
+    );
+  }
+  if (!https && port === 443)
+    problems.add("`colourListener.port` (443) needs `colourListener.certificateArn`");
+  if (!https && given?.sslPolicy !== undefined)
+    problems.add(
+      `\`colourListener.sslPolicy\` (${show(given.sslPolicy)}) applies only to HTTPS: give \`colourListener.certificateArn\` too`,
+    );
+  return {
+    port,
+    protocol: https ? "HTTPS" : "HTTP",
+    sslPolicy: https ? (given?.sslPolicy ?? DEFAULT_SSL_POLICY) : undefined,
+  };
 }
 
 function isIpv6Cidr(value: string): boolean {

@@ -1,6 +1,7 @@
 // Typed, validated stack config for each role. Parsing is pure (a `lookup` of raw strings in, a typed config
 // or every problem at once out), so tests and `phoenix plan` call it without a Pulumi runtime.
 import { FLEET_DEFAULTS } from "../components/fleetSettings";
+import { RECORD_NAME_PATTERN, ZONE_ID_PATTERN } from "../components/route53RouterSettings";
 import {
   AMI_ID_PATTERN,
   COLOURS,
@@ -8,12 +9,14 @@ import {
   NAME_PATTERN,
   RELEASE_PATTERN,
   ROLES,
+  ROUTER_MODES,
   type Colour,
   type FleetConfig,
   type GoldenAmiConfig,
   type NetworkConfig,
   type Role,
   type RouterConfig,
+  type RouterMode,
 } from "./contract";
 
 /** Raw config value of `phoenix:<key>` as `pulumi config` stores it (a string; objects and lists as JSON). */
@@ -109,6 +112,11 @@ class Reader {
   }
 }
 
+const ZONE_ID_ALLOWED =
+  "must be a Route 53 hosted zone id (upper-case letters and digits, like Z0123456789ABC)";
+const RECORD_NAME_ALLOWED = "must be a lower-case DNS name inside the zone, like shop.example.com";
+const CERTIFICATE_ARN = /^arn:aws[\w-]*:acm:/;
+
 const NAME_ALLOWED = "must be 2–32 lower-case letters, digits or inner dashes, starting with a letter";
 
 /** The role of this stack, from `phoenix:role`. */
@@ -149,7 +157,16 @@ export function parseNetworkConfig(lookup: ConfigLookup): NetworkConfig {
       /^subnet-[0-9a-f]{8,17}$/,
       "items must be subnet ids (subnet-…)",
     ),
+    router: r.oneOf<RouterMode>("router", ROUTER_MODES),
+    listenerPort: r.integer("listenerPort", 1, 65535),
+    certificateArn: r.string("certificateArn", CERTIFICATE_ARN, "must be an ACM certificate ARN"),
   };
+  if (config.router !== "route53" && (config.listenerPort !== undefined || config.certificateArn)) {
+    r.problems.push(
+      "`phoenix:listenerPort` and `phoenix:certificateArn` of the network stack serve only `phoenix:router` " +
+        "route53 (each colour's listener); in alb mode they are the router stack's",
+    );
+  }
   const existing = [config.vpcId, config.publicSubnetIds, config.privateSubnetIds].filter(
     (v) => v !== undefined,
   ).length;
@@ -208,9 +225,13 @@ export function parseRouterConfig(lookup: ConfigLookup): RouterConfig {
     blueWeight: r.integer("blueWeight", 0, 100),
     greenWeight: r.integer("greenWeight", 0, 100),
     listenerPort: r.integer("listenerPort", 1, 65535),
-    certificateArn: r.string("certificateArn", /^arn:aws[\w-]*:acm:/, "must be an ACM certificate ARN"),
+    certificateArn: r.string("certificateArn", CERTIFICATE_ARN, "must be an ACM certificate ARN"),
     stickinessSeconds: r.integer("stickinessSeconds", 0, 7 * 24 * 3600),
+    router: r.oneOf<RouterMode>("router", ROUTER_MODES),
+    zoneId: r.string("zoneId", ZONE_ID_PATTERN, ZONE_ID_ALLOWED),
+    recordName: r.string("recordName", RECORD_NAME_PATTERN, RECORD_NAME_ALLOWED),
   };
+  r.problems.push(...routerModeProblems(config, lookup));
   const { blue, green } = routerWeights(config);
   if (blue + green !== 100 && !(blue === 0 && green === 0)) {
     r.problems.push(
@@ -220,6 +241,32 @@ export function parseRouterConfig(lookup: ConfigLookup): RouterConfig {
   }
   r.done();
   return config;
+}
+
+/** What contradicts the router mode: route53 needs a zone and a name; alb takes neither, route53 no listener keys. */
+function routerModeProblems(config: RouterConfig, lookup: ConfigLookup): string[] {
+  const problems: string[] = [];
+  if (config.router === "route53") {
+    for (const key of ["zoneId", "recordName"] as const)
+      // A value that failed its pattern is reported already: "required" only when nothing was set.
+      if (config[key] === undefined && !lookup(key))
+        problems.push(`\`phoenix:${key}\` is required with \`phoenix:router\` route53`);
+    const listenerKeys = (["listenerPort", "certificateArn", "stickinessSeconds"] as const).filter(
+      (key) => config[key] !== undefined,
+    );
+    if (listenerKeys.length > 0)
+      problems.push(
+        `${listenerKeys.map((k) => `\`phoenix:${k}\``).join(", ")} cannot be used with \`phoenix:router\` route53: ` +
+          "each colour's listener is the network stack's, and DNS weighting cannot keep a client on one colour",
+      );
+  } else {
+    const dnsKeys = (["zoneId", "recordName"] as const).filter((key) => config[key] !== undefined);
+    if (dnsKeys.length > 0)
+      problems.push(
+        `${dnsKeys.map((k) => `\`phoenix:${k}\``).join(" and ")} need \`phoenix:router\` route53 (the router is an ALB listener)`,
+      );
+  }
+  return problems;
 }
 
 /**
@@ -253,6 +300,17 @@ export function parseGoldenAmiConfig(lookup: ConfigLookup): GoldenAmiConfig {
       "schedule",
       /^cron\(.+\)$/,
       "must be an Image Builder cron expression: cron(0 3 ? * MON *)",
+    ),
+    testSteps: r.stringList("testSteps"),
+    distributionRegions: r.stringList(
+      "distributionRegions",
+      /^[a-z]{2}(-[a-z]+)+-\d$/,
+      "items must be AWS regions like eu-west-1",
+    ),
+    bakeId: r.string(
+      "bakeId",
+      /^[a-z0-9][a-z0-9-]{0,39}$/,
+      "must be 1 to 40 lower-case letters, digits or dashes, starting with a letter or digit",
     ),
   };
   r.done();

@@ -12,6 +12,19 @@ export type Role = (typeof ROLES)[number];
 export const COLOURS = ["blue", "green"] as const;
 export type Colour = (typeof COLOURS)[number];
 
+/**
+ * How traffic reaches the colours, chosen at bootstrap (`phoenix:router`) and fixed for the life of the app/env:
+ * "alb" — one load balancer whose listener weights the two target groups (one resource per swap step);
+ * "route53" — one load balancer per colour and two weighted alias records under one name (two per step).
+ */
+export const ROUTER_MODES = ["alb", "route53"] as const;
+export type RouterMode = (typeof ROUTER_MODES)[number];
+
+/** A router mode as a stack records it: absent (stacks deployed before route53 existed) is "alb". */
+export function routerModeOf(value: unknown): RouterMode {
+  return value === "route53" ? "route53" : "alb";
+}
+
 /** The other colour. */
 export function otherColour(colour: Colour): Colour {
   return colour === "blue" ? "green" : "blue";
@@ -45,8 +58,18 @@ export interface NetworkOutputs {
   vpcId: string;
   publicSubnetIds: string[];
   privateSubnetIds: string[];
+  /** The load balancer (in route53 mode: the blue colour's; each colour's is in `colourLoadBalancers`). */
   albArn: string;
   albDnsName: string;
+  /** How traffic reaches the colours (absent: "alb"). */
+  routerMode?: RouterMode;
+  /** Route53 mode: each colour's own load balancer, the target of its weighted alias record. */
+  colourLoadBalancers?: Record<Colour, { arn: string; dnsName: string; zoneId: string }>;
+  /** Route53 mode: port and protocol of the colours' listeners (what the Route 53 health checks call). */
+  listenerPort?: number;
+  listenerProtocol?: "HTTP" | "HTTPS";
+  /** The target groups' health check path (the Route 53 health checks call it too). */
+  healthCheckPath?: string;
   albSecurityGroupId: string;
   fleetSecurityGroupId: string;
   blueTargetGroupArn: string;
@@ -75,16 +98,30 @@ export interface FleetOutputs {
 
 /** Outputs of the `router` stack. */
 export interface RouterOutputs {
-  listenerArn: string;
+  /** ALB mode: the weighted listener. Absent in route53 mode. */
+  listenerArn?: string;
+  /** How traffic reaches the colours (absent: "alb"). */
+  routerMode?: RouterMode;
+  /** Route53 mode: the name the weighted records answer for. */
+  recordName?: string;
   weights: Record<Colour, number>;
   url: string;
 }
 
 /** Outputs of the `golden-ami` stack. */
 export interface GoldenAmiOutputs {
+  /** The AMI of the first distribution region. */
   imageId: string;
+  /** The AMI of every distribution region, by region. */
+  imageIds: Record<string, string>;
   imageArn: string;
   pipelineArn?: string;
+  /** The recipe the image was built from: its semantic version and ARN. */
+  recipeVersion: string;
+  recipeArn: string;
+  parentImage: string;
+  /** The bake id of this image (`phoenix:bakeId`), absent when none was set. */
+  bakeId?: string;
 }
 
 // Config of each role, as set with `pulumi config set phoenix:<key>` or the Automation API's
@@ -112,6 +149,12 @@ export interface NetworkConfig extends CommonConfig {
   vpcId?: string;
   publicSubnetIds?: string[];
   privateSubnetIds?: string[];
+  /** How traffic reaches the colours; "route53" gives each colour its own load balancer. @default "alb" */
+  router?: RouterMode;
+  /** Route53 mode: port of the colours' listeners. @default 80 (443 with certificateArn) */
+  listenerPort?: number;
+  /** Route53 mode: ACM certificate of the colours' HTTPS listeners. */
+  certificateArn?: string;
 }
 
 /** Config of a `fleet` role stack: one release of the app in one colour. */
@@ -149,6 +192,12 @@ export interface RouterConfig extends CommonConfig {
   certificateArn?: string;
   /** Stickiness duration in seconds across the two target groups; 0 turns it off. @default 0 */
   stickinessSeconds?: number;
+  /** How traffic reaches the colours; must match the network stack's. @default "alb" */
+  router?: RouterMode;
+  /** Route53 mode: the hosted zone (an existing one) that holds the weighted records. */
+  zoneId?: string;
+  /** Route53 mode: the name the weighted records answer for, inside that zone (`shop.example.com`). */
+  recordName?: string;
 }
 
 /** Config of the `golden-ami` role. */
@@ -161,4 +210,10 @@ export interface GoldenAmiConfig extends CommonConfig {
   instanceTypes?: string[];
   /** Image Builder cron schedule for a pipeline; no pipeline when absent. */
   schedule?: string;
+  /** Shell commands of the image tests; a failure fails the bake. */
+  testSteps?: string[];
+  /** Regions the AMI is distributed to. @default the stack's region */
+  distributionRegions?: string[];
+  /** A new value bakes a new image version from the same recipe (`phoenix bake` sets it). */
+  bakeId?: string;
 }

@@ -71,6 +71,16 @@ export const FORCE_NEW: Readonly<Record<string, ForceNewRow>> = {
     replaceOn: ["loadBalancerArn"],
     source: "internal/service/elbv2/listener.go @01c08000 (ResourceListener schema)",
   },
+  "aws:route53/record:Record": {
+    // set_identifier and type are not ForceNew: Update deletes the old record set and creates the new one in
+    // one change batch. Weights, alias and health check id update in place (an UPSERT).
+    replaceOn: ["name", "zoneId"],
+    source: "internal/service/route53/record.go @6f9f4734 (resourceRecord schema, resourceRecordUpdate)",
+  },
+  "aws:route53/healthCheck:HealthCheck": {
+    replaceOn: ["measureLatency", "referenceName", "requestInterval", "routingControlArn", "type"],
+    source: "internal/service/route53/health_check.go @21d93134 (ResourceHealthCheck schema)",
+  },
   "aws:ec2/launchTemplate:LaunchTemplate": {
     // Every other change creates a new version of the same template.
     replaceOn: ["name", "namePrefix"],

@@ -95,6 +95,18 @@ const RESOURCE_FACTORIES: Record<string, StateFactory> = {
     const listenerArn = arn("elasticloadbalancing", `listener/app/alb/${hex(s, 16)}/${hex(s + "l", 16)}`);
     return { id: listenerArn, state: { arn: listenerArn } };
   },
+  "aws:route53/healthCheck:HealthCheck": (_a, s) => {
+    const id = `${hex(s, 8)}-${hex(s + "1", 4)}-${hex(s + "2", 4)}-${hex(s + "3", 4)}-${hex(s + "4", 12)}`;
+    return { id, state: { arn: `arn:${FAKE_PARTITION}:route53:::healthcheck/${id}` } };
+  },
+  // The Terraform provider's id: zone, name, type and set identifier joined by "_".
+  "aws:route53/record:Record": (a) => {
+    const name = String(a.inputs.name ?? a.name).toLowerCase();
+    const parts = [a.inputs.zoneId, name, a.inputs.type, a.inputs.setIdentifier].filter(
+      (p) => p !== undefined && p !== "",
+    );
+    return { id: parts.join("_"), state: { fqdn: name } };
+  },
   "aws:iam/role:Role": (a, s) => {
     const name = physicalName(a, 64);
     return {
