@@ -1,7 +1,7 @@
 // The blue/green workflows of one app/env: bootstrap, up, swap, rollback, destroy, status, history, drift,
 // heal. The stacks are the source of truth; the journal records every step; a lock keeps workflows on one
 // app/env apart; a workflow interrupted at any point is completed or undone by the next one.
-import { COLOURS, otherColour, stackName, type Colour } from "../programs/contract";
+import { COLOURS, otherColour, stackName, type Colour, type FleetOutputs } from "../programs/contract";
 import { AppStacks, liveColour } from "./deploymentState";
 import {
   AbortedError,
@@ -50,8 +50,30 @@ import type {
 import { checkAppEnv, Problems } from "./validate";
 import { WorkflowRun } from "./workflowRun";
 import { WorkflowSteps } from "./workflowSteps";
+import { runStrategy, releaseParams } from "./strategies/release";
+import { withTargetScaledUp } from "./strategies/rolling";
+import type { ReleaseOptions, ReleaseResult } from "./strategies/types";
+import { checkStrategyOptions } from "./strategies/validate";
 
 const MINUTE = 60_000;
+
+/** The problems of a deploy's options (`up`, and every strategy of `release`). */
+function checkDeployOptions(problems: Problems, options: DeployOptions): void {
+  problems.release("release", options.release);
+  problems.imageId("imageId", options.imageId);
+  problems.instanceType("instanceType", options.instanceType);
+  checkCapacity(problems, options.capacity);
+  if (
+    options.userData !== undefined &&
+    (typeof options.userData !== "string" || options.userData.length > 16 * 1024)
+  ) {
+    problems.add(
+      "userData",
+      typeof options.userData === "string" ? `${options.userData.length} characters` : options.userData,
+      "must be a string of at most 16 KiB",
+    );
+  }
+}
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -166,20 +188,7 @@ export class BlueGreenDeployment {
   /** Deploy a release to the idle colour (weight 0) and wait until it is healthy. Traffic is never touched. */
   async up(options: DeployOptions): Promise<DeployResult> {
     const problems = new Problems();
-    problems.release("release", options.release);
-    problems.imageId("imageId", options.imageId);
-    problems.instanceType("instanceType", options.instanceType);
-    checkCapacity(problems, options.capacity);
-    if (
-      options.userData !== undefined &&
-      (typeof options.userData !== "string" || options.userData.length > 16 * 1024)
-    ) {
-      problems.add(
-        "userData",
-        typeof options.userData === "string" ? `${options.userData.length} characters` : options.userData,
-        "must be a string of at most 16 KiB",
-      );
-    }
+    checkDeployOptions(problems, options);
     problems.done();
     const params = {
       release: options.release,
@@ -193,6 +202,34 @@ export class BlueGreenDeployment {
       this.steps.requireBootstrapped(state);
       return this.steps.deploy(run, state, options, "");
     });
+  }
+
+  /**
+   * Release by a strategy, in one workflow: `blue-green` (up, then all the traffic at once), `canary` (up,
+   * then traffic steps), `rolling` (capacity moves between the colours in health-gated batches) or
+   * `recreate` (downtime accepted: the old colour destroyed first). Every option is checked before any
+   * change; a failure puts back what the release changed (recreate: past its destroy, nothing serves).
+   * See docs/strategies.md.
+   */
+  async release(options: ReleaseOptions): Promise<ReleaseResult> {
+    const problems = new Problems();
+    checkStrategyOptions(problems, options);
+    checkDeployOptions(problems, options);
+    if (options.steps !== undefined) problems.steps("steps", options.steps);
+    problems.duration("pauseMs", options.pauseMs);
+    checkVerify(problems, options.verify);
+    problems.done();
+    return this.exclusive(
+      "release",
+      releaseParams(options),
+      options,
+      async (run) => {
+        const state = await this.steps.readState(run);
+        this.steps.requireBootstrapped(state);
+        return runStrategy(this.steps, run, state, options);
+      },
+      (result, state) => retirement(state, result.from),
+    );
   }
 
   /** Move the traffic to the other colour step by step, verifying after each; any failure puts it all back. */
@@ -254,15 +291,17 @@ export class BlueGreenDeployment {
         }
         const { from, target: fleet } = target;
         const to = fleet.colour;
-        await run.step(
-          "check-health",
-          () => checkHealthy(this.options.probe, to, state.fleets[to]!, run.signal),
-          {
+        const moveTraffic = async (outputs: FleetOutputs) => {
+          await run.step("check-health", () => checkHealthy(this.options.probe, to, outputs, run.signal), {
             colour: to,
             detail: `release ${fleet.release}, deployment ${fleet.deploymentId}`,
-          },
-        );
-        await this.steps.route(run, state, weightsFor(to, 100), "route", to);
+          });
+          await this.steps.route(run, state, weightsFor(to, 100), "route", to);
+        };
+        // A rolling release left the previous fleet at zero capacity: scale it back up, healthy, then move.
+        if (state.fleets[to]!.desiredCapacity === 0)
+          await withTargetScaledUp(this.steps, run, to, moveTraffic);
+        else await moveTraffic(state.fleets[to]!);
         return {
           from,
           fromRelease: target.current?.release,

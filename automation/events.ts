@@ -3,7 +3,25 @@ import type { EngineEvent } from "@pulumi/pulumi/automation";
 import type { Colour } from "../programs/contract";
 
 export type WorkflowName =
-  "bootstrap" | "up" | "swap" | "rollback" | "destroy" | "drift" | "heal" | "recover";
+  | "bootstrap"
+  | "up"
+  | "swap"
+  | "rollback"
+  | "destroy"
+  | "drift"
+  | "heal"
+  | "recover"
+  /** `release`: one of the strategies (blue-green, canary, rolling, recreate) over up and swap. */
+  | "release"
+  /** `bake`: a new golden AMI; `ami-prune`: old baked AMIs deprecated and deregistered. */
+  | "bake"
+  | "ami-prune";
+
+/**
+ * Phases of a bake as the engine's events show them (automation/images/phases.ts): the recipe and its parts,
+ * then the Image create (Image Builder builds, tests and distributes inside that one provider call), then done.
+ */
+export type BakePhase = "prepare" | "build-test-distribute" | "distributed" | "failed";
 
 export type StepStatus = "ok" | "failed";
 
@@ -38,7 +56,8 @@ export type ProgressEvent =
       attempt: number;
       at: number;
     }
-  | { kind: "engine"; workflow: WorkflowName; stack: string; operation: EngineOperation; event: EngineEvent };
+  | { kind: "engine"; workflow: WorkflowName; stack: string; operation: EngineOperation; event: EngineEvent }
+  | { kind: "bake-phase"; phase: BakePhase; detail?: string; at: number };
 
 export type EngineOperation = "preview" | "up" | "refresh" | "destroy";
 

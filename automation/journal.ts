@@ -7,6 +7,7 @@ import { basename, dirname, join } from "path";
 import { joinArchives, planArchive } from "./records/journalArchive";
 import type { Colour } from "../programs/contract";
 import type { WorkflowName } from "./events";
+import type { BakeRecord } from "./images/types";
 
 /** The traffic and fleets a workflow found when it began. */
 export interface JournalSnapshot {
@@ -14,6 +15,16 @@ export interface JournalSnapshot {
   releases: Partial<Record<Colour, string>>;
   /** Each colour's fleet identity (its `deploymentId` output), for fleets that have one. */
   deployments?: Partial<Record<Colour, string>>;
+}
+
+/**
+ * A fleet stack's capacity config as it was (`phoenix:minSize`, `maxSize`, `desiredCapacity`): the raw values,
+ * "" or absent meaning the fleet program's default.
+ */
+export interface CapacityConfig {
+  minSize?: string;
+  maxSize?: string;
+  desiredCapacity?: string;
 }
 
 /** One deployed fleet, as the records name it: its colour, release and deployment id. */
@@ -49,6 +60,13 @@ export type JournalEntry =
       state?: JournalSnapshot;
       /** On the `deploy` step, once ok: the fleet it deployed (the deployment record, timed by `at`). */
       deployed?: FleetRecord;
+      /** On the `bake` step, once ok: the AMIs it baked (the bake record). Never on a failed bake. */
+      baked?: BakeRecord;
+      /**
+       * On a step that changes a fleet's capacity in place (rolling release, rollback after one): the colour's
+       * capacity config before the step. Recovery puts back the first one of each colour.
+       */
+      scaledFrom?: CapacityConfig;
     }
   | {
       type: "end";

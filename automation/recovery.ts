@@ -1,10 +1,19 @@
 // Recovery: a workflow that began and never ended (a crash, a kill, an undo that could not finish) is
 // completed or undone by the next workflow, from what the journal says it was doing and what the stacks hold.
 import type { ProgressEvent } from "./events";
-import type { InterruptedWorkflow } from "./journal";
+import type { CapacityConfig, InterruptedWorkflow } from "./journal";
 import type { HeldLock } from "./records/types";
 import type { InterruptedOperation } from "./seams";
-import type { Colour } from "../programs/contract";
+import { COLOURS, type Colour } from "../programs/contract";
+import type { DeploymentState } from "./deploymentState";
+import {
+  describeCapacity,
+  readCapacityConfig,
+  resolveCapacity,
+  restoreCapacityStep,
+  waitHealthyStep,
+} from "./strategies/capacity";
+import { RECREATE_DESTROY_STEP } from "./strategies/recreate";
 import { describeWeights } from "./traffic";
 import { WorkflowRun } from "./workflowRun";
 import type { WorkflowSteps } from "./workflowSteps";
@@ -24,6 +33,52 @@ function describeLeftovers(creates: InterruptedOperation[]): string {
   );
 }
 
+/** A colour whose capacity an interrupted workflow changed, and the capacity config it had before. */
+interface CapacityRestore {
+  colour: Colour;
+  raw: CapacityConfig;
+}
+
+/**
+ * The capacities to put back: for each colour, the first `scaledFrom` the interrupted workflow journaled
+ * (the capacity it found), where the colour's fleet still exists and differs from it; split by whether
+ * putting it back grows the fleet (before the traffic returns to it) or shrinks it (after the traffic left).
+ */
+async function capacityToRestore(
+  steps: WorkflowSteps,
+  done: InterruptedWorkflow["steps"],
+  state: DeploymentState,
+): Promise<{ grow: CapacityRestore[]; shrink: CapacityRestore[] }> {
+  const grow: CapacityRestore[] = [];
+  const shrink: CapacityRestore[] = [];
+  for (const colour of COLOURS) {
+    const raw = done.find((s) => s.colour === colour && s.scaledFrom)?.scaledFrom;
+    const fleet = state.fleets[colour];
+    if (!raw || !fleet) continue;
+    const now = resolveCapacity(await readCapacityConfig(steps, colour));
+    const before = resolveCapacity(raw);
+    if (now.desired === before.desired && now.min === before.min && now.max === before.max) continue;
+    (before.desired > fleet.desiredCapacity ? grow : shrink).push({ colour, raw });
+  }
+  return { grow, shrink };
+}
+
+async function restoreCapacities(
+  steps: WorkflowSteps,
+  run: WorkflowRun,
+  restores: CapacityRestore[],
+  actions: string[],
+): Promise<void> {
+  for (const { colour, raw } of restores) {
+    const fleet = await restoreCapacityStep(steps, run, "restore-capacity", colour, raw);
+    if (fleet.desiredCapacity > 0)
+      await waitHealthyStep(steps, run, "restore-capacity:wait-healthy", colour, fleet, false).catch(() => {
+        actions.push(`${colour} did not report every target healthy in time`);
+      });
+    actions.push(`${colour}'s capacity put back to ${describeCapacity(resolveCapacity(raw))}`);
+  }
+}
+
 /** Complete or undo a workflow that began and never ended (a crash, a kill, an undo that failed). */
 export async function recoverInterrupted(
   steps: WorkflowSteps,
@@ -38,7 +93,16 @@ export async function recoverInterrupted(
   const actions: string[] = [];
   try {
     const state = await steps.readState(run);
-    const inDestroyPhase = begin.workflow === "destroy" || done.some((s) => s.step.startsWith("destroy:"));
+    // A recreate past its destroy of the old colour cannot give the traffic back: it completes the destroy.
+    const recreateDestroy = done.find((s) => s.step === RECREATE_DESTROY_STEP);
+    const inDestroyPhase =
+      begin.workflow === "destroy" ||
+      recreateDestroy !== undefined ||
+      done.some((s) => s.step.startsWith("destroy:"));
+    // Capacity changed in place (rolling release, rollback after one): what grows back goes before the traffic
+    // returns, what shrinks back after it.
+    const capacity = await capacityToRestore(steps, done, state);
+    await restoreCapacities(steps, run, capacity.grow, actions);
     // 1. Traffic: back where the interrupted workflow found it (unless it was past its swap, in heal's destroy phase).
     if (
       before &&
@@ -50,6 +114,7 @@ export async function recoverInterrupted(
       state.weights = { ...before.weights };
       actions.push(`traffic restored to ${describeWeights(before.weights)}`);
     }
+    await restoreCapacities(steps, run, capacity.shrink, actions);
     // 2. A fleet an interrupted up created and never finished: destroyed (it has no traffic).
     const upColour = done.find(
       (s) => s.colour && (begin.workflow === "up" || s.step.startsWith("up:")),
@@ -74,7 +139,7 @@ export async function recoverInterrupted(
     const destroyColour =
       begin.workflow === "heal"
         ? done.find((s) => s.step === "refresh-preview")?.colour
-        : done.find((s) => s.step === "destroy")?.colour;
+        : (recreateDestroy ?? done.find((s) => s.step === "destroy"))?.colour;
     if (
       destroyColour &&
       inDestroyPhase &&

@@ -7,8 +7,9 @@ import type { Colour } from "../programs/contract";
 import { AbortedError, errorMessage, LockCompromisedError } from "./errors";
 import type { EngineOperation, ProgressEvent, WorkflowName } from "./events";
 import type { Clock } from "./health";
-import type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
+import type { CapacityConfig, FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
 import type { HeldLock, JournalWriter } from "./records/types";
+import type { BakeRecord } from "./images/types";
 
 export interface StepExtra<T> {
   detail?: string;
@@ -17,6 +18,10 @@ export interface StepExtra<T> {
   stateOf?: (result: T) => JournalSnapshot;
   /** For the `deploy` step: the fleet it deploys, recorded with the step's ok line (the deployment record). */
   deployed?: FleetRecord;
+  /** For the `bake` step: the bake record to journal with its ok line. */
+  bakedOf?: (result: T) => BakeRecord;
+  /** For a step that changes a fleet's capacity: its capacity config before (what recovery restores). */
+  scaledFrom?: CapacityConfig;
 }
 
 export class WorkflowRun {
@@ -124,6 +129,8 @@ export class WorkflowRun {
       at: this.iso(),
       colour: extra.colour,
       detail: extra.detail,
+      // On the started line: a crash during the step must still find what to restore.
+      ...(extra.scaledFrom ? { scaledFrom: extra.scaledFrom } : {}),
     });
     this.emit({ kind: "step-start", workflow: this.workflow, step: name, detail: extra.detail, at: started });
     try {
@@ -132,6 +139,7 @@ export class WorkflowRun {
         status: "ok",
         state: extra.stateOf?.(result),
         ...(extra.deployed ? { deployed: extra.deployed } : {}),
+        ...(extra.bakedOf ? { baked: extra.bakedOf(result) } : {}),
       });
       return result;
     } catch (error) {
@@ -146,7 +154,8 @@ export class WorkflowRun {
     started: number,
     extra: StepExtra<T>,
     outcome:
-      { status: "ok"; state?: JournalSnapshot; deployed?: FleetRecord } | { status: "failed"; error: string },
+      | { status: "ok"; state?: JournalSnapshot; deployed?: FleetRecord; baked?: BakeRecord }
+      | { status: "failed"; error: string },
   ): Promise<void> {
     const durationMs = this.clock.now() - started;
     await this.record({

@@ -1,0 +1,62 @@
+// Validation of `release` options, before any engine call: every problem at once, naming the option, the
+// value received and what is allowed.
+import type { Problems } from "../validate";
+import { STRATEGIES, type Batch, type ReleaseOptions } from "./types";
+
+const PERCENT = /^(\d+(?:\.\d+)?)%$/;
+
+/** A batch as a rule: a fixed count, or a fraction of the new fleet's desired capacity. */
+export type BatchRule = { count: number } | { percent: number };
+
+/** The batch rule of a valid `batch`, or undefined (with a problem added) for an invalid one. */
+export function parseBatch(problems: Problems, name: string, batch: unknown): BatchRule | undefined {
+  const allowed =
+    'must be a whole number of instances from 1 to 1000 (2) or a percentage above 0 and at most 100 ("25%")';
+  if (typeof batch === "number") {
+    if (Number.isInteger(batch) && batch >= 1 && batch <= 1000) return { count: batch };
+  } else if (typeof batch === "string") {
+    const match = PERCENT.exec(batch.trim());
+    const percent = match ? Number(match[1]) : NaN;
+    if (percent > 0 && percent <= 100) return { percent };
+  }
+  problems.add(name, batch, allowed);
+  return undefined;
+}
+
+/** The problems of the strategy-specific options (the deploy and swap options are checked by their own rules). */
+export function checkStrategyOptions(problems: Problems, options: ReleaseOptions): void {
+  const { strategy } = options;
+  if (!(STRATEGIES as readonly string[]).includes(strategy)) {
+    problems.add("strategy", strategy, `must be one of ${STRATEGIES.join(", ")}`);
+    return;
+  }
+  const only = (name: string, value: unknown, strategies: string) => {
+    if (value !== undefined) problems.add(name, value, `is for ${strategies} only, not \`${strategy}\``);
+  };
+  if (strategy === "rolling" || strategy === "recreate")
+    only("steps", options.steps, "blue-green and canary");
+  if (strategy === "blue-green" && options.steps !== undefined) {
+    const steps = options.steps;
+    if (!(Array.isArray(steps) && steps.length === 1 && steps[0] === 100))
+      problems.add(
+        "steps",
+        steps,
+        "must be [100] for blue-green (all at once); steps before 100 are a canary",
+      );
+  }
+  if (strategy === "recreate") only("pauseMs", options.pauseMs, "blue-green, canary and rolling");
+  if (strategy === "rolling") parseBatch(problems, "batch", options.batch ?? "25%");
+  else only("batch", options.batch, "rolling");
+  if (strategy === "recreate") {
+    if (options.acceptDowntime !== true)
+      problems.add(
+        "acceptDowntime",
+        options.acceptDowntime,
+        "must be true for recreate: the old colour is destroyed before the new one serves, so the router answers 503 in between",
+      );
+  } else if (options.acceptDowntime !== undefined && options.acceptDowntime !== false) {
+    only("acceptDowntime", options.acceptDowntime, "recreate");
+  }
+}
+
+export type { Batch };
