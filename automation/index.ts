@@ -31,6 +31,29 @@ export {
   type LocalWorkspaceEngineOptions,
 } from "./localWorkspace";
 export { AwsCloudProbe, createAwsCloudProbe, type AwsCloudProbeOptions } from "./aws/cloudProbe";
+// Their typed errors, which docs/adapters.md tells callers to catch.
+export {
+  LocalWorkspaceEngineError,
+  PulumiCliNotFoundError,
+  PulumiCliTooOldError,
+  PassphraseMissingError,
+  PolicyPackNotFoundError,
+  InvalidEngineInputError,
+  EngineEventsIncompleteError,
+  StackLockedError,
+  ProjectNotFoundError,
+} from "./localWorkspace/errors";
+export {
+  CloudProbeError,
+  InvalidProbeInputError,
+  TargetGroupNotFoundError,
+  AutoScalingGroupNotFoundError,
+  AlarmsNotFoundError,
+  ProbeThrottledError,
+  ProbeTimeoutError,
+  ProbeConfigurationError,
+  ProbeRequestError,
+} from "./aws/errors";
 // Where the lock and the deployment records live: one machine (files), or every machine (DynamoDB).
 export { FileRecordStore } from "./records/fileStore";
 export { DynamoDbRecordStore, type DynamoDbRecordStoreOptions } from "./records/dynamodb/store";
