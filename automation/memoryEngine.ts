@@ -30,6 +30,7 @@ import { canonicalJson, isSerializedSecret } from "../components/immutability/id
 import { CONFIG_NAMESPACE, type Role } from "../programs/contract";
 import { FAKE_PROGRAMS, shortHash, type FakeProgram, type FakeResource } from "./memory/fakePrograms";
 import { replaceOnKeys } from "./memory/forceNew";
+import { MemoryImages } from "./memory/images";
 import type { Engine, EngineStack } from "./seams";
 import { blocksWithout, SECURITY_GROUP_TYPE, type SecurityGroupRule } from "./securityGroupRules";
 
@@ -82,6 +83,8 @@ export interface MemoryEngineOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** Called as a destroy takes effect, with the engine's state still intact (tests audit what gets destroyed). */
   beforeDestroy?: (stack: string, engine: MemoryEngine) => void;
+  /** The clock of the simulated account (the creation time of the AMIs bakes register). @default Date.now */
+  now?: () => number;
 }
 
 interface StoredResource {
@@ -126,6 +129,8 @@ const sleepWithSignal = (ms: number, signal?: AbortSignal) =>
   });
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
+const IMAGE_TYPE = "aws:imagebuilder/image:Image";
+const DISTRIBUTION_TYPE = "aws:imagebuilder/distributionConfiguration:DistributionConfiguration";
 
 export class MemoryEngine implements Engine {
   readonly project: string;
@@ -142,10 +147,22 @@ export class MemoryEngine implements Engine {
   private sequence = 0;
   /** True while a call runs that fails midway: `up` and `destroy` then apply half of their steps. */
   private midway = false;
+  /** The simulated account's AMIs (automation/memory/images.ts): what bakes leave in EC2. */
+  readonly images: MemoryImages;
+  private imageTestsFail = false;
 
   constructor(private readonly options: MemoryEngineOptions = {}) {
     this.project = options.project ?? "phoenix";
     this.programs = { ...FAKE_PROGRAMS, ...options.programs };
+    this.images = new MemoryImages(options.now);
+  }
+
+  /**
+   * While on, the image tests of every Image Builder image an `up` creates fail: the create fails as the
+   * provider's does when the build ends FAILED, the resources before it stay applied, no AMI is registered.
+   */
+  failImageTests(on: boolean): void {
+    this.imageTestsFail = on;
   }
 
   // ---- fault injection and inspection (not engine calls: never counted) ----
@@ -578,6 +595,10 @@ export class MemoryEngine implements Engine {
     }
     const desired = this.runProgram(stored, opts?.onEvent);
     const steps = this.plan(stored.resources, desired);
+    const failing = this.imageTestsFail
+      ? steps.findIndex((s) => (s.op === "create" || s.op === "replace") && s.type === IMAGE_TYPE)
+      : -1;
+    if (failing >= 0) return this.failImageStep(stored, steps, failing, opts?.onEvent);
     const changes = this.report(stored, steps, false, opts?.onEvent, started.getTime(), refreshed);
     const applied = this.midway ? steps.slice(0, Math.ceil(steps.length / 2)) : steps;
     for (const step of applied) {
@@ -589,12 +610,73 @@ export class MemoryEngine implements Engine {
     stored.version++;
     // A failed update keeps the outputs of the last successful one (they are registered at the end).
     if (!this.midway) stored.outputs = structuredClone(desired[0].outputs);
+    if (!this.midway && stored.role === "golden-ami") this.registerBakedAmis(stored);
     return {
       stdout: `Updating (${name})\n`,
       stderr: "",
       outputs: this.outputs(name),
       summary: this.summary(stored, "update", started, changes, opts?.message),
     };
+  }
+
+  /**
+   * An `up` whose Image create fails (image tests): the steps before it are applied and reported, the Image's
+   * pre-event is followed by a `resOpFailedEvent` and an error diagnostic on its URN (pulumi v3.274.0
+   * pkg/engine/events.go:613 resourceOperationFailedEvent), the summary says failed, and the call throws.
+   */
+  private failImageStep(
+    stored: StoredStack,
+    steps: Step[],
+    failing: number,
+    onEvent: ((event: EngineEvent) => void) | undefined,
+  ): never {
+    this.emit(onEvent, { preludeEvent: { config: this.flatConfigWithNamespace(stored) } });
+    const changes: OpMap = {};
+    for (const step of steps.slice(0, failing)) {
+      changes[step.op] = (changes[step.op] ?? 0) + 1;
+      this.emit(onEvent, { resourcePreEvent: { metadata: this.metadata(step), planning: false } });
+      this.emit(onEvent, { resOutputsEvent: { metadata: this.metadata(step), planning: false } });
+      if (step.op === "delete") stored.resources.delete(step.urn);
+      else if (step.next) stored.resources.set(step.urn, step.next);
+    }
+    const step = steps[failing];
+    const recipe = String(step.next?.inputs.imageRecipeArn ?? "").split("/")[1] ?? "image";
+    const message =
+      `creating urn ${step.urn}: waiting for Image Builder Image (${recipe}) to become available: unexpected ` +
+      `state 'FAILED', wanted target 'AVAILABLE'. last error: Image tests failed`;
+    this.emit(onEvent, { resourcePreEvent: { metadata: this.metadata(step), planning: false } });
+    this.emit(onEvent, {
+      resOpFailedEvent: { metadata: this.metadata(step), status: 1, steps: failing },
+    } as Omit<EngineEvent, "sequence" | "timestamp">);
+    this.emit(onEvent, {
+      diagnosticEvent: { message: `${message}\n`, color: "never", severity: "error", urn: step.urn },
+    });
+    this.emit(onEvent, {
+      summaryEvent: { ...summaryAsSent(changes, false, 0), result: "failed" } as NonNullable<
+        EngineEvent["summaryEvent"]
+      >,
+    });
+    stored.version++;
+    throw new Error(`code: 255\n stderr: error: update failed\n  ${message}`);
+  }
+
+  /** The AMIs a golden-ami stack's image produced, registered in the simulated account as its distribution does. */
+  private registerBakedAmis(stored: StoredStack): void {
+    const byRegion = (stored.outputs.imageIds ?? {}) as Record<string, string>;
+    const distribution = [...stored.resources.values()].find((r) => r.type === DISTRIBUTION_TYPE);
+    const regions = (distribution?.inputs.distributions ?? []) as {
+      region?: string;
+      amiDistributionConfiguration?: { amiTags?: Record<string, string> };
+    }[];
+    for (const [region, imageId] of Object.entries(byRegion)) {
+      const amiTags = (regions.find((d) => d.region === region) ?? regions[0])?.amiDistributionConfiguration
+        ?.amiTags;
+      this.images.register({
+        imageId,
+        region,
+        tags: { ...amiTags, Ec2ImageBuilderArn: String(stored.outputs.imageArn ?? "") },
+      });
+    }
   }
 
   /**

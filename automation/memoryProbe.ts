@@ -8,11 +8,15 @@
 import type { Colour } from "../programs/contract";
 import { stackName } from "../programs/contract";
 import type { MemoryEngine } from "./memoryEngine";
-import type { CloudProbe, TargetGroupHealth } from "./seams";
+import type { CloudProbe, ImageProbe, TargetGroupHealth } from "./seams";
 import { describeRule, type SecurityGroupRule } from "./securityGroupRules";
 
 export type ProbeMethod =
-  "targetGroupHealth" | "desiredCapacity" | "alarmsInAlarm" | "revokeSecurityGroupRules";
+  | "targetGroupHealth"
+  | "desiredCapacity"
+  | "alarmsInAlarm"
+  | "revokeSecurityGroupRules"
+  | `images.${keyof ImageProbe}`;
 
 export class MemoryCloudProbe implements CloudProbe {
   readonly calls: { method: ProbeMethod; target: string }[] = [];
@@ -25,7 +29,30 @@ export class MemoryCloudProbe implements CloudProbe {
   private readonly targetStates = new Map<string, Record<string, number>>();
   private failRule?: (method: ProbeMethod, target: string) => Error | undefined;
 
-  constructor(private readonly engine: MemoryEngine) {}
+  /** EC2's AMI calls over the engine's simulated account (automation/memory/images.ts), counted and failable. */
+  readonly images: ImageProbe;
+
+  constructor(private readonly engine: MemoryEngine) {
+    const images = engine.images;
+    const call = (method: keyof ImageProbe, target: string, signal?: AbortSignal) =>
+      this.record(`images.${method}`, target, signal);
+    this.images = {
+      describeImages: async (tags, signal) => (
+        call("describeImages", JSON.stringify(tags), signal),
+        images.describeImages(tags)
+      ),
+      tagImage: async (id, tags, signal) => (call("tagImage", id, signal), images.tagImage(id, tags)),
+      untagImage: async (id, keys, signal) => (call("untagImage", id, signal), images.untagImage(id, keys)),
+      deprecateImage: async (id, at, signal) => (
+        call("deprecateImage", id, signal),
+        images.deprecateImage(id, at)
+      ),
+      deregisterImage: async (id, snapshots, signal) => (
+        call("deregisterImage", id, signal),
+        images.deregisterImage(id, snapshots)
+      ),
+    };
+  }
 
   /** The ARN of a colour's target group, from the network stack's outputs. */
   targetGroupOf(app: string, env: string, colour: Colour): string {

@@ -72,4 +72,38 @@ export interface CloudProbe {
    * change, when it finds such a rule.
    */
   revokeSecurityGroupRules?(rules: SecurityGroupRule[], signal?: AbortSignal): Promise<void>;
+  /**
+   * The AMIs of the account in the probe's region (EC2): `ami list`, `up` without an image, `ami prune`. Optional:
+   * without it those see only the AMIs the deployment records name, and prune refuses.
+   */
+  images?: ImageProbe;
+}
+
+/** One AMI as EC2 `DescribeImages` reports it. */
+export interface AmiDescription {
+  imageId: string;
+  name?: string;
+  /** ISO time. */
+  creationDate?: string;
+  /** `available`, `pending`, `failed`, `deregistered`, … */
+  state?: string;
+  tags: Record<string, string>;
+  /** ISO time from which the AMI is deprecated (set by `EnableImageDeprecation` or a lifecycle policy). */
+  deprecationTime?: string;
+  /** EBS snapshots behind the AMI's block devices: deleted with it. */
+  snapshotIds: string[];
+}
+
+/** The EC2 image calls of the image workflows; IAM actions in docs/images.md. */
+export interface ImageProbe {
+  /** EC2 `DescribeImages` of the account's own AMIs (`Owners: ["self"]`) carrying every one of `tags`. */
+  describeImages(tags: Record<string, string>, signal?: AbortSignal): Promise<AmiDescription[]>;
+  /** EC2 `CreateTags` on one AMI. */
+  tagImage(imageId: string, tags: Record<string, string>, signal?: AbortSignal): Promise<void>;
+  /** EC2 `DeleteTags` on one AMI (absent keys are no error). */
+  untagImage(imageId: string, keys: string[], signal?: AbortSignal): Promise<void>;
+  /** EC2 `EnableImageDeprecation`: the AMI is deprecated from `at` on (EC2 rounds to the minute). */
+  deprecateImage(imageId: string, at: Date, signal?: AbortSignal): Promise<void>;
+  /** EC2 `DeregisterImage`, then `DeleteSnapshot` of each of `snapshotIds`. */
+  deregisterImage(imageId: string, snapshotIds: string[], signal?: AbortSignal): Promise<void>;
 }

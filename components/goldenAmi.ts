@@ -10,6 +10,7 @@ import {
   resolveGoldenAmiSettings,
   updateLinuxComponentArn,
   GOLDEN_AMI_TAG,
+  IN_USE_TAG,
   type GoldenAmiSettings,
 } from "./goldenAmiSettings";
 import { assumeRolePolicy } from "./iam";
@@ -84,10 +85,19 @@ export interface GoldenAmiArgs {
   schedule?: { cron: string };
   /**
    * Deprecate this GoldenAmi's AMIs older than `deprecateAfterDays`, keeping at least `retainAtLeast`
-   * (default 1), with an Image Builder lifecycle policy.
+   * (default 1), with an Image Builder lifecycle policy. AMIs tagged in use (`phoenix:in-use`, set by Phoenix
+   * while a fleet stack uses them) are excluded; `phoenix ami prune` is the safer way to retire AMIs.
    * @default - no lifecycle policy
    */
   lifecycle?: { deprecateAfterDays: number; retainAtLeast?: number };
+  /**
+   * Names one bake: a new value builds a new image version from the same recipe (a new Image resource,
+   * `<name>-image-<bakeId>`; the previous one is deleted, its AMIs stay in EC2). Phoenix's `bake` sets a new
+   * one each time; with the same value (or none) a deploy bakes only when the recipe or its parts change.
+   * 1 to 40 lower-case letters, digits or dashes.
+   * @default - the Image resource is `<name>-image`
+   */
+  bakeId?: string;
   /**
    * Tags of every resource and of the AMIs. Phoenix adds `phoenix:golden-ami: <name>`.
    * @default {}
@@ -104,6 +114,8 @@ export interface GoldenAmiArgs {
 export class GoldenAmi extends pulumi.ComponentResource {
   /** Id of the baked AMI in the first distribution region (the current region by default). */
   readonly imageId: pulumi.Output<string>;
+  /** The baked AMI of every distribution region, by region. */
+  readonly imageIds: pulumi.Output<Record<string, string>>;
   /** ARN of the Image Builder image. */
   readonly imageArn: pulumi.Output<string>;
   /** The image (one bake). */
@@ -189,11 +201,15 @@ export class GoldenAmi extends pulumi.ComponentResource {
       imageTestsConfiguration: { imageTestsEnabled: true, timeoutMinutes: settings.imageTestsTimeoutMinutes },
       tags,
     };
-    this.image = new aws.imagebuilder.Image(`${name}-image`, bakeInputs, { parent: this });
+    const imageName = settings.bakeId ? `${name}-image-${settings.bakeId}` : `${name}-image`;
+    this.image = new aws.imagebuilder.Image(imageName, bakeInputs, { parent: this });
     this.imageArn = this.image.arn;
     this.imageId = pulumi
       .all([this.image.outputResources, regions[0]])
       .apply(([resources, firstRegion]) => amiOfRegion(resources, firstRegion));
+    this.imageIds = pulumi
+      .all([this.image.outputResources, pulumi.all(regions)])
+      .apply(([resources, all]) => Object.fromEntries(all.map((r) => [r, amiOfRegion(resources, r)])));
 
     if (settings.scheduleExpression !== undefined) {
       this.pipeline = new aws.imagebuilder.ImagePipeline(
@@ -216,6 +232,7 @@ export class GoldenAmi extends pulumi.ComponentResource {
 
     this.registerOutputs({
       imageId: this.imageId,
+      imageIds: this.imageIds,
       imageArn: this.imageArn,
       image: this.image,
       recipe: this.recipe,
@@ -285,7 +302,10 @@ export class GoldenAmi extends pulumi.ComponentResource {
     return arns;
   }
 
-  /** A lifecycle policy that deprecates this GoldenAmi's AMIs (selected by tag) after some days. */
+  /**
+   * A lifecycle policy that deprecates this GoldenAmi's AMIs (selected by tag) after some days, except the
+   * AMIs tagged in use: age alone says nothing about whether a live or warm fleet still launches from one.
+   */
   private deprecationPolicy(
     name: string,
     lifecycle: NonNullable<GoldenAmiSettings["lifecycle"]>,
@@ -318,6 +338,8 @@ export class GoldenAmi extends pulumi.ComponentResource {
         policyDetails: [
           {
             action: { type: "DEPRECATE" },
+            // Never an AMI a fleet uses: Phoenix tags those while any stack uses them (docs/images.md).
+            exclusionRules: { amis: { tagMap: { [IN_USE_TAG]: "true" } } },
             filter: {
               type: "AGE",
               value: lifecycle.deprecateAfterDays,

@@ -24,7 +24,18 @@ export const GOLDEN_AMI_DEFAULTS = {
 /** The tag every resource and AMI of one GoldenAmi carries; the lifecycle policy selects AMIs by it. */
 export const GOLDEN_AMI_TAG = "phoenix:golden-ami";
 
+/**
+ * The tag Phoenix puts on an AMI while a fleet stack uses it (value "true"), and removes once no stack does.
+ * GoldenAmi's lifecycle policy never deprecates an AMI that carries it: an age rule alone would deprecate the
+ * AMI a live or warm fleet still scales out from.
+ */
+export const IN_USE_TAG = "phoenix:in-use";
+
+/** What a bake id may look like: it names the Image resource (`<name>-image-<bakeId>`). */
+export const BAKE_ID_PATTERN = /^[a-z0-9][a-z0-9-]{0,39}$/;
+
 export interface GoldenAmiSettings {
+  bakeId?: string;
   buildSteps: string[];
   testSteps: string[];
   updateOs: boolean;
@@ -122,8 +133,14 @@ export function resolveGoldenAmiSettings(name: string, args: GoldenAmiArgs): Gol
       };
     }
   }
+  if (args.bakeId !== undefined)
+    problems.check(
+      typeof args.bakeId === "string" && BAKE_ID_PATTERN.test(args.bakeId),
+      `\`bakeId\` (${show(args.bakeId)}) must be 1 to 40 lower-case letters, digits or dashes, starting with a letter or digit`,
+    );
   problems.throwIfAny("GoldenAmi", name);
   return {
+    bakeId: args.bakeId,
     buildSteps,
     testSteps,
     updateOs,

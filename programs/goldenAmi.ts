@@ -10,13 +10,21 @@ export async function goldenAmiProgram(): Promise<Outputs<GoldenAmiOutputs>> {
   const ami = new GoldenAmi(`${config.app}-${config.env}`, {
     parentImage: config.parentImage,
     buildSteps: config.buildSteps,
+    testSteps: config.testSteps,
+    distributionRegions: config.distributionRegions,
+    bakeId: config.bakeId,
     instanceTypes: config.instanceTypes,
     schedule: config.schedule ? { cron: config.schedule } : undefined,
     tags: commonTags(config.app, config.env),
   });
   return {
     imageId: ami.imageId,
+    imageIds: ami.imageIds,
     imageArn: ami.imageArn,
     ...(ami.pipeline ? { pipelineArn: ami.pipeline.arn } : {}),
+    recipeVersion: ami.recipe.version,
+    recipeArn: ami.recipe.arn,
+    parentImage: config.parentImage,
+    ...(config.bakeId ? { bakeId: config.bakeId } : {}),
   };
 }

@@ -24,7 +24,8 @@ import {
   ElasticLoadBalancingV2Client,
   type ElasticLoadBalancingV2ClientConfig,
 } from "@aws-sdk/client-elastic-load-balancing-v2";
-import type { CloudProbe, TargetGroupHealth } from "../seams";
+import type { CloudProbe, ImageProbe, TargetGroupHealth } from "../seams";
+import { AwsImageProbe } from "./imageProbe";
 import type { SecurityGroupRule } from "../securityGroupRules";
 import { revokeBatches } from "./securityGroupPermissions";
 import {
@@ -95,6 +96,8 @@ export class AwsCloudProbe implements CloudProbe {
   readonly autoScaling: AutoScalingClient;
   readonly cloudWatch: CloudWatchClient;
   readonly ec2: EC2Client;
+  /** The EC2 AMI calls of the image workflows (automation/aws/imageProbe.ts). */
+  readonly images: ImageProbe;
   private readonly callTimeoutMs: number;
 
   constructor(options: AwsCloudProbeOptions = {}) {
@@ -106,6 +109,9 @@ export class AwsCloudProbe implements CloudProbe {
     this.cloudWatch =
       options.clients?.cloudWatch ?? new CloudWatchClient(settings.clientConfig as CloudWatchClientConfig);
     this.ec2 = options.clients?.ec2 ?? new EC2Client(settings.clientConfig as EC2ClientConfig);
+    this.images = new AwsImageProbe(this.ec2, (operation, send, signal) =>
+      this.call(operation, send, signal),
+    );
   }
 
   async targetGroupHealth(targetGroupArn: string, signal?: AbortSignal): Promise<TargetGroupHealth> {

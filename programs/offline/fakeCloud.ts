@@ -25,6 +25,9 @@ function physicalName(args: MockResourceArgs, maxLength = 255): string {
   return `${prefix}${hex(args.name, 7)}`.slice(0, maxLength);
 }
 
+/** The regions of each distribution configuration planned so far, by ARN (the Image's AMIs follow them). */
+const distributionRegions = new Map<string, string[]>();
+
 type StateFactory = (args: MockResourceArgs, seed: string) => { id: string; state: Record<string, unknown> };
 
 /** Per resource type: the id AWS would return and the computed outputs Phoenix reads. */
@@ -140,19 +143,22 @@ const RESOURCE_FACTORIES: Record<string, StateFactory> = {
   },
   "aws:imagebuilder/distributionConfiguration:DistributionConfiguration": (a) => {
     const r = arn("imagebuilder", `distribution-configuration/${physicalName(a)}`);
+    const regions = ((a.inputs.distributions ?? []) as { region?: string }[]).flatMap((d) =>
+      d.region ? [d.region] : [],
+    );
+    distributionRegions.set(r, regions);
     return { id: r, state: { arn: r } };
   },
+  // One AMI per region of its distribution configuration, as Image Builder distributes them.
   "aws:imagebuilder/image:Image": (a, s) => {
     const r = arn("imagebuilder", `image/${a.name}/1.0.0/1`);
-    return {
-      id: r,
-      state: {
-        arn: r,
-        outputResources: [
-          { amis: [{ image: `ami-${hex(s, 17)}`, region: FAKE_REGION, accountId: FAKE_ACCOUNT }] },
-        ],
-      },
-    };
+    const regions = distributionRegions.get(String(a.inputs.distributionConfigurationArn)) ?? [];
+    const amis = (regions.length > 0 ? regions : [FAKE_REGION]).map((region) => ({
+      image: `ami-${hex(region === FAKE_REGION ? s : `${s}/${region}`, 17)}`,
+      region,
+      accountId: FAKE_ACCOUNT,
+    }));
+    return { id: r, state: { arn: r, outputResources: [{ amis }] } };
   },
   "aws:imagebuilder/imagePipeline:ImagePipeline": (a) => {
     const r = arn("imagebuilder", `image-pipeline/${physicalName(a)}`);

@@ -4,6 +4,7 @@ import { withMocks, outputOf, type MockedStack } from "../helpers/mocks";
 import type { GoldenAmiArgs } from "../../components/goldenAmi";
 import {
   GOLDEN_AMI_TAG,
+  IN_USE_TAG,
   amiName,
   amiOfRegion,
   componentDocument,
@@ -342,7 +343,11 @@ describe("GoldenAmi", () => {
     const lifecycle = m.one(`${IB}/lifecyclePolicy:LifecyclePolicy`).inputs;
     assert.equal(lifecycle.resourceType, "AMI_IMAGE");
     assert.deepEqual(lifecycle.policyDetails, [
-      { action: { type: "DEPRECATE" }, filter: { type: "AGE", value: 30, unit: "DAYS", retainAtLeast: 3 } },
+      {
+        action: { type: "DEPRECATE" },
+        exclusionRules: { amis: { tagMap: { [IN_USE_TAG]: "true" } } },
+        filter: { type: "AGE", value: 30, unit: "DAYS", retainAtLeast: 3 },
+      },
     ]);
     assert.deepEqual(lifecycle.resourceSelection, { tagMap: { [GOLDEN_AMI_TAG]: "web" } });
     const roles = m.ofType("aws:iam/role:Role").map((r) => JSON.parse(r.inputs.assumeRolePolicy as string));

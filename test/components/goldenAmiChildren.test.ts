@@ -119,7 +119,7 @@ describe("GoldenAmi children, input by input", () => {
     });
   });
 
-  it("the lifecycle: its own role for Image Builder, deprecating this AMI's images after the given days", () => {
+  it("the lifecycle: its own role for Image Builder, deprecating this AMI's images after the given days, never one tagged in use", () => {
     const role = byName("web-lifecycle-role");
     assert.deepEqual(policy(role.inputs.assumeRolePolicy).Statement[0].Principal, {
       Service: "imagebuilder.amazonaws.com",
@@ -132,7 +132,11 @@ describe("GoldenAmi children, input by input", () => {
     const lifecycle = byName("web-lifecycle");
     assert.equal(lifecycle.inputs.description, "Deprecate AMIs of web after 30 days");
     assert.deepEqual(lifecycle.inputs.policyDetails, [
-      { action: { type: "DEPRECATE" }, filter: { retainAtLeast: 1, type: "AGE", unit: "DAYS", value: 30 } },
+      {
+        action: { type: "DEPRECATE" },
+        exclusionRules: { amis: { tagMap: { "phoenix:in-use": "true" } } },
+        filter: { retainAtLeast: 1, type: "AGE", unit: "DAYS", value: 30 },
+      },
     ]);
   });
 
