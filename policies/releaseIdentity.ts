@@ -98,8 +98,8 @@ function checkUserDataDigestTag(props: Record<string, unknown>, subject: string,
   const readable = !isSerializedSecret(value) || value?.plaintext !== undefined || value?.value !== undefined;
   if (!readable) return;
   const tag = judgement.readable(tagsOf(props).values.get(PHOENIX_TAGS.userDataDigest));
+  if (tag === undefined) return; // nothing to compare: no need to hash the user data again
   const actual = attempt(() => userDataDigestOf({ userData: props.userData }));
-  if (tag === undefined) return;
   if (isUnreadable(actual)) return judgement.cannotTell(actual);
   if (tag !== actual) {
     judgement.report(

@@ -48,6 +48,8 @@ function validateStack(args: StackValidationArgs, report: ReportViolation) {
   const config = configOf(args, NO_REMOTE_SHELL_DEFAULTS);
   const judgement = new Judgement(report);
   for (const r of args.resources) {
+    // Most resources of a stack are neither: their name is not even read.
+    if (r.type !== AWS.instanceConnectEndpoint && r.type !== AWS.serialConsoleAccess) continue;
     const subject = describeResource(r.type, r.name);
     if (r.type === AWS.instanceConnectEndpoint && !config.allowInstanceConnectEndpoints) {
       judgement.report(

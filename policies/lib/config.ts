@@ -20,10 +20,21 @@ export function configOf<T extends object>(
   args: Pick<ResourceValidationArgs | StackValidationArgs, "getConfig">,
   defaults: T,
 ): T {
-  const given = args.getConfig<Partial<T>>() ?? {};
-  const merged = { ...defaults };
-  for (const key of Object.keys(defaults) as (keyof T)[]) {
-    if (given[key] !== undefined && given[key] !== null) merged[key] = given[key] as T[keyof T];
+  const given = args.getConfig<Partial<T>>() ?? NO_CONFIG;
+  // A policy asks on every resource it judges, and the engine (like `phoenix check`) hands back the same
+  // config object each time: the merge is made once per config object and policy defaults.
+  let byDefaults = merged.get(given);
+  if (!byDefaults) merged.set(given, (byDefaults = new WeakMap()));
+  let config = byDefaults.get(defaults) as T | undefined;
+  if (!config) {
+    config = { ...defaults };
+    for (const key of Object.keys(defaults) as (keyof T)[]) {
+      if (given[key] !== undefined && given[key] !== null) config[key] = given[key] as T[keyof T];
+    }
+    byDefaults.set(defaults, Object.freeze(config));
   }
-  return merged;
+  return config;
 }
+
+const NO_CONFIG = Object.freeze({});
+const merged = new WeakMap<object, WeakMap<object, object>>();

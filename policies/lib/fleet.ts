@@ -30,7 +30,16 @@ function reference(path: string, spec: unknown, keys: [string, string, string]):
  * policy's specification, and each override's specification. A field that can't be read is an Unreadable;
  * a mixed instances policy that can't be read at all is one reference of Unreadables (it may hold some).
  */
-export function templateReferencesOf(props: Record<string, unknown>): TemplateReference[] {
+export function templateReferencesOf(props: Record<string, unknown>): readonly TemplateReference[] {
+  // Three policies read one group's references (identity, pinned version, template in the same stack).
+  let refs = referencesCache.get(props);
+  if (!refs) referencesCache.set(props, (refs = Object.freeze(readTemplateReferences(props))));
+  return refs;
+}
+
+const referencesCache = new WeakMap<object, readonly TemplateReference[]>();
+
+function readTemplateReferences(props: Record<string, unknown>): TemplateReference[] {
   const refs: TemplateReference[] = [];
   const launchTemplate = attempt(() => props.launchTemplate);
   if (launchTemplate !== undefined && launchTemplate !== null) {

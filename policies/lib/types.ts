@@ -116,9 +116,13 @@ export function validateTypes<TProps>(
  */
 export function byType(...parts: ResourceValidation[]): ResourceValidation {
   const tokens = parts.flatMap(typesOf);
+  // The parts for each type, found once: this runs on every resource of those types.
+  const partsOf = new Map<string, ResourceValidation[]>();
+  for (const part of parts)
+    for (const token of typesOf(part)) partsOf.set(token, [...(partsOf.get(token) ?? []), part]);
   const validation: ResourceValidation = (args, reportViolation) => {
-    const matching = parts.filter((part) => typesOf(part).includes(args.type));
-    if (matching.length === 0) return args.notApplicable(notApplicableReason(tokens));
+    const matching = partsOf.get(args.type);
+    if (matching === undefined) return args.notApplicable(notApplicableReason(tokens));
     for (const part of matching) void part(args, reportViolation);
   };
   return withTypes(validation, tokens);
