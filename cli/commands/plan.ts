@@ -12,6 +12,8 @@ import type { Verdict } from "../../policies/offline";
 import type { Plan } from "../../programs/offline/planner";
 import type { NetworkVpc } from "../../automation/errors";
 import { addVpcOptions, existingVpcFromFlags } from "../workflows/vpcFlags";
+import { addRouterOptions, routerFromFlags } from "../workflows/routerFlags";
+import type { PlannedRoute53 } from "../../programs/offline/planner";
 
 interface PlanFlags {
   offline?: boolean;
@@ -25,10 +27,21 @@ interface PlanFlags {
   vpcId?: string;
   publicSubnets?: string;
   privateSubnets?: string;
+  router?: string;
+  zoneId?: string;
+  recordName?: string;
 }
 
 /** Every bad option at once, each naming the option, the value and what is allowed (the workflows' own checks). */
 export function validatePlanFlags(flags: PlanFlags): NetworkVpc | undefined {
+  return validatePlanInputs(flags).existingVpc;
+}
+
+/** The existing VPC and the Route 53 router the flags ask for, or every problem with them at once. */
+export function validatePlanInputs(flags: PlanFlags): {
+  existingVpc?: NetworkVpc;
+  route53?: PlannedRoute53;
+} {
   const problems = new Problems();
   problems.name("--app", flags.app);
   problems.name("--env", flags.env);
@@ -37,13 +50,19 @@ export function validatePlanFlags(flags: PlanFlags): NetworkVpc | undefined {
   // Flags only, no PHOENIX_ variables: like --app and --env here, the plan is of what the flags say.
   const existing = existingVpcFromFlags(flags, false);
   problems.list.push(...existing.problems);
+  const router = routerFromFlags(flags);
+  problems.list.push(...router.problems);
   if (problems.list.length > 0) {
     throw new CliError(
       `invalid options, nothing was planned:\n${problems.list.map((p) => `  - ${p}`).join("\n")}`,
       EXIT.badInput,
     );
   }
-  return existing.vpc;
+  const { mode, zoneId, recordName } = router.choice;
+  return {
+    existingVpc: existing.vpc,
+    route53: mode === "route53" ? { zoneId: zoneId!, recordName: recordName! } : undefined,
+  };
 }
 
 /** The mark after a resource in the plan tree: the policies it violates, or nothing when it passes. */
@@ -88,12 +107,13 @@ export function registerPlan(program: Command, io: CliIo): void {
       new Option("--format <format>", "output format").choices(["text", "mermaid", "json"]).default("text"),
     )
     .option("--json", "same as --format json");
-  addVpcOptions(command, false)
+  addRouterOptions(addVpcOptions(command, false))
     .addHelpText(
       "after",
       "\nExamples:\n  phoenix plan --offline\n  phoenix plan --offline --app api --env staging --release v2.3.0 --colour green\n" +
         "  phoenix plan --offline --vpc-id vpc-0a1b2c3d4e5f60718 --public-subnets subnet-0aaaaaaaaaaaaaaa1,subnet-0aaaaaaaaaaaaaaa2 \\\n" +
         "      --private-subnets subnet-0bbbbbbbbbbbbbbb1,subnet-0bbbbbbbbbbbbbbb2\n" +
+        "  phoenix plan --offline --router route53 --zone-id Z0123456789ABC --record-name shop.example.com\n" +
         "  phoenix plan --offline --format mermaid > plan.mmd\n  phoenix plan --offline --json | jq '.stacks[].name'\n",
     )
     .action(async (flags: PlanFlags) => {
@@ -103,7 +123,7 @@ export function registerPlan(program: Command, io: CliIo): void {
           EXIT.badInput,
         );
       }
-      const existingVpc = validatePlanFlags(flags);
+      const { existingVpc, route53 } = validatePlanInputs(flags);
       // Loaded here, not at start-up: the programs pull in @pulumi/aws, which other commands do not need.
       const { planOffline } = await import("../../programs/offline/planner");
       const { PROGRAMS } = await import("../../programs");
@@ -114,6 +134,7 @@ export function registerPlan(program: Command, io: CliIo): void {
         imageId: flags.imageId,
         colour: flags.colour,
         existingVpc,
+        route53,
       });
       await emitPlan(plan, flags.json ? "json" : flags.format, io);
     });

@@ -1,5 +1,6 @@
-// The traffic path of a planned (or live) app/env: ALB → listener weights → blue and green fleets.
-// One model, two drawings: terminal text and Mermaid.
+// The traffic path of a planned (or live) app/env: ALB → listener weights → blue and green fleets, or in
+// route53 mode Route 53 → record weights → each colour's ALB → its fleet. One model, two drawings: terminal
+// text and Mermaid.
 import { COLOURS, type Colour } from "../../programs/contract";
 import type { Plan } from "../../programs/offline/planner";
 
@@ -13,8 +14,17 @@ export interface FleetView {
   health?: string;
 }
 
+/** Route53 mode: the weighted records' name and zone, and each colour's load balancer. */
+export interface DnsView {
+  recordName: string;
+  zoneId?: string;
+  loadBalancers: Partial<Record<Colour, string>>;
+}
+
 export interface TrafficView {
   albDnsName?: string;
+  /** Route53 mode (then `listener` and `albDnsName` are not drawn). */
+  dns?: DnsView;
   listener: string;
   weights: Record<Colour, number>;
   fleets: Partial<Record<Colour, FleetView>>;
@@ -37,6 +47,20 @@ export function trafficOfPlan(plan: Plan): TrafficView {
   }
   const weights = (router?.outputs.weights as Record<Colour, number> | undefined) ?? { blue: 0, green: 0 };
   const listenerPort = router?.resources.find((r) => r.type === "aws:lb/listener:Listener")?.inputs.port;
+  const colourLoadBalancers = network?.outputs.colourLoadBalancers as
+    Record<Colour, { dnsName: string }> | undefined;
+  const dns: DnsView | undefined =
+    plan.route53 && colourLoadBalancers
+      ? {
+          recordName: plan.route53.recordName,
+          zoneId: plan.route53.zoneId,
+          loadBalancers: {
+            blue: colourLoadBalancers.blue.dnsName,
+            green: colourLoadBalancers.green.dnsName,
+          },
+        }
+      : undefined;
+  if (dns) return { dns, listener: "weighted alias records", weights, fleets };
   return {
     albDnsName: network?.outputs.albDnsName as string | undefined,
     listener: `listener :${listenerPort ?? "?"}`,
@@ -54,6 +78,7 @@ function describeFleet(fleet: FleetView | undefined): string {
 
 /** Terminal drawing. */
 export function drawTraffic(view: TrafficView): string {
+  if (view.dns) return drawDnsTraffic(view, view.dns);
   const lines = [
     `  clients ──▶ ALB ${view.albDnsName ?? ""}`.trimEnd(),
     `               └─ ${view.listener}`,
@@ -68,8 +93,39 @@ export function drawTraffic(view: TrafficView): string {
   return lines.join("\n");
 }
 
+/** Route53 mode: the weights are the records', each colour has its own load balancer. */
+function drawDnsTraffic(view: TrafficView, dns: DnsView): string {
+  const zone = dns.zoneId ? ` (zone ${dns.zoneId})` : "";
+  const lines = [
+    `  clients ──▶ Route 53 ${dns.recordName}${zone}`,
+    `               └─ ${view.listener} (set identifiers blue, green; each health-checked)`,
+  ];
+  COLOURS.forEach((colour, i) => {
+    const last = i === COLOURS.length - 1;
+    const weight = `${String(view.weights[colour]).padStart(3)}%`;
+    lines.push(
+      `                   ${last ? "└" : "├"}── ${weight} ──▶ ${colour.padEnd(5)}  ALB ${dns.loadBalancers[colour] ?? "?"}`,
+      `                   ${last ? " " : "│"}                       └─ ${describeFleet(view.fleets[colour])}`,
+    );
+  });
+  return lines.join("\n");
+}
+
 /** Mermaid drawing of the same path. */
 export function mermaidTraffic(view: TrafficView): string[] {
+  if (view.dns) {
+    const dns = view.dns;
+    const lines = [
+      `  clients((clients)) --> dns{{"Route 53 ${escape(dns.recordName)}: ${escape(view.listener)}"}}`,
+    ];
+    for (const colour of COLOURS) {
+      lines.push(
+        `  dns -- "${view.weights[colour]}%" --> ${colour}Alb["ALB ${escape(dns.loadBalancers[colour] ?? "")}"]`,
+        `  ${colour}Alb --> ${colour}["${colour}: ${escape(describeFleet(view.fleets[colour]))}"]`,
+      );
+    }
+    return lines;
+  }
   const lines = [
     `  clients((clients)) --> alb["ALB ${escape(view.albDnsName ?? "")}"]`,
     `  alb --> listener{{"${escape(view.listener)}"}}`,

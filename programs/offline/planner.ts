@@ -23,6 +23,14 @@ export interface PlanOptions {
   goldenAmi?: boolean;
   /** Plan the network in this existing VPC (as `phoenix bootstrap --vpc-id …`). @default a new VPC */
   existingVpc?: PlannedVpc;
+  /** Plan the Route 53 router (as `phoenix bootstrap --router route53 …`). @default the ALB listener */
+  route53?: PlannedRoute53;
+}
+
+/** Route53 router mode: the existing hosted zone and the name the weighted records answer for. */
+export interface PlannedRoute53 {
+  zoneId: string;
+  recordName: string;
 }
 
 /** An existing VPC: its id, the load balancer's public subnets and the fleets' private subnets. */
@@ -52,6 +60,8 @@ export interface Plan {
   colour: Colour;
   /** The existing VPC the network was planned in; absent when the network stack creates its VPC. */
   existingVpc?: PlannedVpc;
+  /** The Route 53 router it was planned with; absent in ALB mode. */
+  route53?: PlannedRoute53;
   stacks: PlannedStack[];
 }
 
@@ -74,7 +84,15 @@ export async function planOffline(programs: Record<Role, Program>, options: Plan
             config: { ...common, role: "golden-ami", parentImage: PLAN_DEFAULTS.parentImage },
           },
         ]),
-    { part: "network", config: { ...common, role: "network", ...options.existingVpc } },
+    {
+      part: "network",
+      config: {
+        ...common,
+        role: "network",
+        ...options.existingVpc,
+        ...(options.route53 ? { router: "route53" } : {}),
+      },
+    },
     { part: colour, config: { ...common, role: "fleet", colour, release, imageId } },
     {
       part: "router",
@@ -83,6 +101,7 @@ export async function planOffline(programs: Record<Role, Program>, options: Plan
         role: "router",
         blueWeight: colour === "blue" ? 100 : 0,
         greenWeight: colour === "green" ? 100 : 0,
+        ...(options.route53 ? { router: "route53", ...options.route53 } : {}),
       },
     },
   ];
@@ -116,7 +135,16 @@ export async function planOffline(programs: Record<Role, Program>, options: Plan
       outputs,
     });
   }
-  return { app, env, release, imageId, colour, existingVpc: options.existingVpc, stacks };
+  return {
+    app,
+    env,
+    release,
+    imageId,
+    colour,
+    existingVpc: options.existingVpc,
+    ...(options.route53 ? { route53: options.route53 } : {}),
+    stacks,
+  };
 }
 
 /** `{ role: "fleet" }` → `{ "phoenix:role": "fleet" }`, values as `pulumi config` stores them. */
