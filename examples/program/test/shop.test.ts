@@ -3,7 +3,7 @@
 // registers; `valueOf` awaits an output. Nothing here needs the Pulumi CLI or an AWS account.
 import assert from "node:assert/strict";
 import { setPhoenixMocks, valueOf } from "phoenix-fleet/testing";
-import { createShop, shopProblems, type ShopArgs } from "../shop";
+import { createShop, shopProblems, type Shop, type ShopArgs } from "../shop";
 
 const PINNED_AMI = "ami-0123456789abcdef0";
 
@@ -31,33 +31,40 @@ describe("the shop", () => {
     await setPhoenixMocks({ project: "shop", stack: "dev" });
   });
 
-  it("boots the new release from the golden AMI it bakes, and the pinned one from its own AMI", async () => {
-    const shop = createShop("ami", args());
-    const golden = await valueOf(shop.ami.imageId);
-    assert.match(golden, /^ami-[0-9a-f]{17}$/);
-    assert.notEqual(golden, PINNED_AMI);
-    assert.equal(await valueOf(shop.fleets.green!.launchTemplate.imageId), golden);
-    assert.equal(await valueOf(shop.fleets.blue!.launchTemplate.imageId), PINNED_AMI);
-  });
+  describe("with blue pinned to v1's AMI, green on v2 from the golden AMI, green live", () => {
+    // One shop for the assertions that only read it: each shop is five components and about twenty resources.
+    let shop: Shop;
+    before(() => {
+      shop = createShop("dev", args({ live: "green" }));
+    });
 
-  it("registers each colour's fleet in its own target group, in the private subnets", async () => {
-    const shop = createShop("groups", args());
-    for (const colour of ["blue", "green"] as const) {
-      const group = shop.fleets[colour]!.autoScalingGroup;
-      assert.deepEqual(await valueOf(group.targetGroupArns), [
-        await valueOf(shop.network.targetGroups[colour].arn),
-      ]);
-      assert.deepEqual(await valueOf(group.vpcZoneIdentifiers), ["subnet-0cccccccccccccccc"]);
-    }
-  });
+    it("boots the new release from the golden AMI it bakes, and the pinned one from its own AMI", async () => {
+      const golden = await valueOf(shop.ami.imageId);
+      assert.match(golden, /^ami-[0-9a-f]{17}$/);
+      assert.notEqual(golden, PINNED_AMI);
+      assert.equal(await valueOf(shop.fleets.green!.launchTemplate.imageId), golden);
+      assert.equal(await valueOf(shop.fleets.blue!.launchTemplate.imageId), PINNED_AMI);
+    });
 
-  it("sends all the traffic to the live colour", async () => {
-    const shop = createShop("live", args({ live: "green" }));
-    assert.deepEqual(shop.router.weights, { blue: 0, green: 100 });
-    const [action] = (await valueOf(shop.router.listener.defaultActions)) as ForwardAction[];
-    const green = await valueOf(shop.network.targetGroups.green.arn);
-    const weights = Object.fromEntries(action.forward!.targetGroups.map((g) => [g.arn, g.weight]));
-    assert.equal(weights[green], 100);
+    it("registers each colour's fleet in its own target group, in the private subnets", async () => {
+      for (const colour of ["blue", "green"] as const) {
+        const group = shop.fleets[colour]!.autoScalingGroup;
+        assert.deepEqual(await valueOf(group.targetGroupArns), [
+          await valueOf(shop.network.targetGroups[colour].arn),
+        ]);
+        assert.deepEqual(await valueOf(group.vpcZoneIdentifiers), ["subnet-0cccccccccccccccc"]);
+      }
+    });
+
+    it("sends all the traffic to the live colour", async () => {
+      assert.deepEqual(shop.router.weights, { blue: 0, green: 100 });
+      const [action] = (await valueOf(shop.router.listener.defaultActions)) as ForwardAction[];
+      const weights = Object.fromEntries(action.forward!.targetGroups.map((g) => [g.arn, g.weight]));
+      assert.deepEqual(weights, {
+        [await valueOf(shop.network.targetGroups.blue.arn)]: 0,
+        [await valueOf(shop.network.targetGroups.green.arn)]: 100,
+      });
+    });
   });
 
   it("gives a new release a new identity, so the engine replaces the fleet instead of updating it", async () => {
