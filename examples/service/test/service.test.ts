@@ -1,7 +1,17 @@
 // The service driven over HTTP on loopback, with the in-memory engine and probe of phoenix-fleet/testing.
 import assert from "node:assert/strict";
 import { FileRecordStore } from "phoenix-fleet";
-import { APP, ENV, openEvents, readEvents, release, request, startService, type Running } from "./support";
+import {
+  APP,
+  CANARY_PAUSE_MS,
+  ENV,
+  openEvents,
+  readEvents,
+  release,
+  request,
+  startService,
+  type Running,
+} from "./support";
 
 const V1 = { release: "v1", imageId: "ami-0123456789abcdef0" };
 const V2 = { release: "v2", imageId: "ami-0fedcba9876543210" };
@@ -65,7 +75,7 @@ describe("the release service", () => {
 
   it("takes a canary's steps and puts the new release live; the old one stays as the rollback target", async () => {
     await release(url, V1);
-    const { end } = await release(url, { ...V2, steps: [10, 50, 100], pauseMs: 60_000 });
+    const { end } = await release(url, { ...V2, steps: [10, 50, 100], pauseMs: CANARY_PAUSE_MS });
     assert.equal(end.data.state, "succeeded");
     assert.deepEqual(
       end.data.swap.steps.map((s: { weight: number }) => s.weight),
@@ -79,6 +89,27 @@ describe("the release service", () => {
       (await request(`${url}/releases`)).body.map((r: { release: string }) => r.release),
       ["v1", "v2"],
     );
+  });
+
+  it("answers GET /status in the middle of a canary: the running release and the weights so far", async () => {
+    const { end: first } = await release(url, V1);
+    const [old, next] = first.data.up.colour === "blue" ? ["blue", "green"] : ["green", "blue"];
+    running.pause.close();
+    const paused = running.pause.arrival();
+    const posted = await request(`${url}/releases`, "POST", {
+      ...V2,
+      steps: [10, 50, 100],
+      pauseMs: CANARY_PAUSE_MS,
+    });
+    await paused; // after the 10 % step, before the 50 % one
+    const status = (await request(`${url}/status`)).body;
+    assert.equal(status.running.id, posted.body.id);
+    assert.equal(status.running.state, "running");
+    assert.deepEqual(status.deployment.weights, { [old]: 90, [next]: 10 });
+    running.pause.open();
+    const [end] = (await readEvents(`${url}${posted.body.events}`)).slice(-1);
+    assert.equal(end.data.state, "succeeded");
+    assert.deepEqual((await request(`${url}/status`)).body.deployment.weights, { [old]: 0, [next]: 100 });
   });
 
   it("runs one release at a time: 409 while one runs, and the next is taken once it has ended", async () => {

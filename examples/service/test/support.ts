@@ -15,6 +15,11 @@ export const ENV = "dev";
 export class Gate {
   private opened = true;
   private waiting: (() => void)[] = [];
+  private onArrival?: () => void;
+  /** Resolves when something waits at the closed gate. */
+  arrival(): Promise<void> {
+    return new Promise((resolve) => (this.onArrival = resolve));
+  }
   close(): void {
     this.opened = false;
   }
@@ -26,10 +31,14 @@ export class Gate {
     if (this.opened) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiting.push(resolve);
+      this.onArrival?.();
       signal?.addEventListener("abort", () => reject(signal.reason), { once: true });
     });
   }
 }
+
+/** The pause between swap steps that waits at `Running.pause` (no health poll waits this long: theirs top out at 15 s). */
+export const CANARY_PAUSE_MS = 60_000;
 
 export interface Running {
   url: string;
@@ -38,6 +47,8 @@ export interface Running {
   deployment: BlueGreenDeployment;
   service: ReleaseService;
   gate: Gate;
+  /** Holds the workflows' pauses of CANARY_PAUSE_MS while closed. */
+  pause: Gate;
   stateDir: string;
   stop(): Promise<void>;
 }
@@ -46,6 +57,7 @@ export interface Running {
 export async function startService(): Promise<Running> {
   const stateDir = mkdtempSync(join(tmpdir(), "phoenix-service-"));
   const gate = new Gate();
+  const pause = new Gate();
   const engine = new MemoryEngine({ latencyMs: 1, sleep: (_ms, signal) => gate.wait(signal) });
   const probe = new MemoryCloudProbe(engine);
   let now = Date.parse("2026-12-01T10:00:00Z");
@@ -59,6 +71,7 @@ export async function startService(): Promise<Running> {
     now: () => now,
     sleep: async (ms, signal) => {
       if (signal?.aborted) throw signal.reason;
+      if (ms === CANARY_PAUSE_MS) await pause.wait(signal);
       now += ms;
     },
   });
@@ -81,9 +94,11 @@ export async function startService(): Promise<Running> {
     deployment,
     service,
     gate,
+    pause,
     stateDir,
     async stop() {
       gate.open();
+      pause.open();
       await service.close();
       rmSync(stateDir, { recursive: true, force: true });
     },
