@@ -25,6 +25,8 @@ import { FileRecordStore } from "./records/fileStore";
 import type { JournalReader, RecordStore } from "./records/types";
 import { recoverInterrupted } from "./recovery";
 import { rollbackStatus, rollbackTarget } from "./rollbackTarget";
+import { assertRouterMode, routerStackValues } from "./routers/bootstrap";
+import { LIBRARY_ROUTER_NAMES, routerChoiceProblems } from "./routers/options";
 import { deploymentTimes, idleColour, retirement, weightsFor } from "./traffic";
 import type {
   BlueGreenDeploymentOptions,
@@ -54,13 +56,27 @@ import { runStrategy, releaseParams } from "./strategies/release";
 import { withTargetScaledUp } from "./strategies/rolling";
 import type { ReleaseOptions, ReleaseResult } from "./strategies/types";
 import { checkStrategyOptions } from "./strategies/validate";
+import { bake } from "./images/bake";
+import { listAmis } from "./images/catalog";
+import { chooseImage } from "./images/choose";
+import { markInUse, prune } from "./images/prune";
+import type {
+  AmiListOptions,
+  BakedAmi,
+  BakeOptions,
+  BakeResult,
+  ImageChoice,
+  PruneOptions,
+  PruneResult,
+} from "./images/types";
+import { checkBakeOptions, checkImageChoice, checkPruneOptions } from "./images/validate";
 
 const MINUTE = 60_000;
 
 /** The problems of a deploy's options (`up`, and every strategy of `release`). */
-function checkDeployOptions(problems: Problems, options: DeployOptions): void {
+function checkDeployOptions(problems: Problems, options: DeployOptions, env: string): void {
   problems.release("release", options.release);
-  problems.imageId("imageId", options.imageId);
+  checkImageChoice(problems, options, env);
   problems.instanceType("instanceType", options.instanceType);
   checkCapacity(problems, options.capacity);
   if (
@@ -148,7 +164,9 @@ export class BlueGreenDeployment {
     problems.integer("router.listenerPort", options.router?.listenerPort, 1, 65535);
     problems.integer("router.stickinessSeconds", options.router?.stickinessSeconds, 0, 7 * 24 * 3600);
     problems.list.push(...existingVpcProblems(options.network ?? {}, LIBRARY_NAMES));
+    problems.list.push(...routerChoiceProblems(options.router ?? {}, LIBRARY_ROUTER_NAMES));
     problems.done();
+    const routerValues = routerStackValues(options.router);
     const { vpcId, publicSubnetIds, privateSubnetIds, vpcCidr, ...network } = options.network ?? {};
     const vpc = vpcId
       ? { vpcId, publicSubnetIds: publicSubnetIds!, privateSubnetIds: privateSubnetIds! }
@@ -167,13 +185,14 @@ export class BlueGreenDeployment {
           const outputs = stackExisted ? await stack.outputs() : {};
           if (Object.keys(outputs).length > 0) {
             if (part === "network" && vpc) assertSameVpc(stack.name, deployedVpc(outputs), vpc);
+            assertRouterMode(stack.name, outputs, options.router?.mode);
             existing.push(part);
             continue;
           }
           const values =
             part === "network"
-              ? { ...network, ...vpcConfig(vpc, vpcCidr, stackExisted) }
-              : { blueWeight: 0, greenWeight: 0, ...options.router };
+              ? { ...network, ...vpcConfig(vpc, vpcCidr, stackExisted), ...routerValues.network }
+              : { blueWeight: 0, greenWeight: 0, ...routerValues.router };
           await run.step(`create-${part}`, async () => {
             await stack.setAllConfig(this.stacks.config(part, values));
             await stack.up(run.engineOptions(stack.name, "up"));
@@ -188,11 +207,12 @@ export class BlueGreenDeployment {
   /** Deploy a release to the idle colour (weight 0) and wait until it is healthy. Traffic is never touched. */
   async up(options: DeployOptions): Promise<DeployResult> {
     const problems = new Problems();
-    checkDeployOptions(problems, options);
+    checkDeployOptions(problems, options, this.env);
     problems.done();
     const params = {
       release: options.release,
       imageId: options.imageId,
+      imageFromEnv: options.imageFromEnv,
       instanceType: options.instanceType,
       capacity: options.capacity,
       force: options.force ?? false,
@@ -200,7 +220,9 @@ export class BlueGreenDeployment {
     return this.exclusive("up", params, options, async (run) => {
       const state = await this.steps.readState(run);
       this.steps.requireBootstrapped(state);
-      return this.steps.deploy(run, state, options, "");
+      const image = await this.chooseImage(run, options);
+      const result = await this.steps.deploy(run, state, { ...options, imageId: image.imageId }, "");
+      return { ...result, image, taggedInUse: await this.markInUse(run, image.imageId) };
     });
   }
 
@@ -214,7 +236,7 @@ export class BlueGreenDeployment {
   async release(options: ReleaseOptions): Promise<ReleaseResult> {
     const problems = new Problems();
     checkStrategyOptions(problems, options);
-    checkDeployOptions(problems, options);
+    checkDeployOptions(problems, options, this.env);
     if (options.steps !== undefined) problems.steps("steps", options.steps);
     problems.duration("pauseMs", options.pauseMs);
     checkVerify(problems, options.verify);
@@ -226,7 +248,8 @@ export class BlueGreenDeployment {
       async (run) => {
         const state = await this.steps.readState(run);
         this.steps.requireBootstrapped(state);
-        return runStrategy(this.steps, run, state, options);
+        const image = await this.chooseImage(run, options);
+        return runStrategy(this.steps, run, state, { ...options, imageId: image.imageId });
       },
       (result, state) => retirement(state, result.from),
     );
@@ -423,6 +446,85 @@ export class BlueGreenDeployment {
         running: holder !== undefined,
       },
     };
+  }
+
+  /**
+   * Bake a new golden AMI: an `up` of the app/env's golden-ami stack with a new bake id, so Image Builder
+   * builds, tests and distributes a new image version. Progress reports its phases (`bake-phase` events); the
+   * bake record (AMI per region, parent image, recipe version) goes to the deployment records. A failing build
+   * or image test fails the bake (BakeFailedError) and records no AMI. See docs/images.md.
+   */
+  async bake(options: BakeOptions = {}): Promise<BakeResult> {
+    const problems = new Problems();
+    checkBakeOptions(problems, options);
+    problems.done();
+    const { signal: _signal, onProgress: _onProgress, ...params } = options;
+    return this.exclusive("bake", params, options, (run) =>
+      bake({ stacks: this.stacks, journal: this.journal, clock: this.clock }, run, options),
+    );
+  }
+
+  /**
+   * The AMIs of the app/env, newest first: EC2's under the golden AMI tag (scheduled pipeline runs included)
+   * joined with the bake records. Takes no lock, changes nothing.
+   */
+  async amis(options: AmiListOptions = {}): Promise<BakedAmi[]> {
+    const problems = new Problems();
+    problems.integer("limit", options.limit, 1, 100_000);
+    problems.done();
+    const amis = await listAmis(this.imageContext(), options.signal);
+    return options.limit ? amis.slice(0, options.limit) : amis;
+  }
+
+  /**
+   * Retire old baked AMIs: deprecate those neither among the newest `keep` nor used by any stack of the app
+   * (live, warm, rollback target, other envs), and deregister (with their snapshots) those deprecated at least
+   * `deregisterAfterMs` ago; put the in-use tags right. `dryRun` decides the same and changes nothing.
+   */
+  async pruneAmis(options: PruneOptions): Promise<PruneResult> {
+    const problems = new Problems();
+    checkPruneOptions(problems, options);
+    problems.done();
+    const { signal: _signal, onProgress: _onProgress, ...params } = options;
+    return this.exclusive("ami-prune", params, options, async (run) => {
+      const state = await this.steps.readState(run);
+      return prune(
+        { ...this.imageContext(), engine: this.options.engine, clock: this.clock },
+        run,
+        state,
+        options,
+      );
+    });
+  }
+
+  private imageContext() {
+    return { app: this.app, env: this.env, probe: this.options.probe, journal: this.journal };
+  }
+
+  /** The AMI of a deploy (given, promoted, or the newest bake), as a journaled step that names it. */
+  private chooseImage(run: WorkflowRun, options: DeployOptions): Promise<ImageChoice> {
+    const context = { ...this.imageContext(), engine: this.options.engine, clock: this.clock };
+    return run.step("choose-image", () => chooseImage(context, options, run.signal), {
+      detail: options.imageId
+        ? options.imageId
+        : options.imageFromEnv
+          ? `live in ${options.imageFromEnv}`
+          : "newest bake",
+    });
+  }
+
+  /**
+   * Tag the AMI a fleet now runs as in use (GoldenAmi's lifecycle policy skips it). Best effort: the fleet is
+   * deployed and healthy, and prune reads the stacks, never the tags, so a failed tag fails nothing.
+   */
+  private async markInUse(run: WorkflowRun, imageId: string): Promise<boolean> {
+    try {
+      return await run.step("tag-in-use", () => markInUse(this.options.probe.images, imageId, run.signal), {
+        detail: imageId,
+      });
+    } catch {
+      return false;
+    }
   }
 
   /** The journal, one record per workflow, oldest first. */

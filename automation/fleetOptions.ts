@@ -93,4 +93,5 @@ export function checkVerify(problems: Problems, verify: VerifyOptions | undefine
   if (verify === undefined) return;
   problems.alarmNames("verify.alarmNames", verify.alarmNames);
   problems.duration("verify.settleMs", verify.settleMs);
+  problems.duration("verify.dnsSettleMs", verify.dnsSettleMs);
 }

@@ -121,9 +121,11 @@ export async function heal(
       "restore-router",
       async () => {
         const changed = await steps.setWeights(run, state.weights, true, true);
-        if (changed !== 1)
+        if (!steps.router.restoreChangeOk(changed))
           throw new VerifyFailedError(
-            `restoring the router changed ${changed} resources; it must change exactly 1 (the listener)`,
+            steps.router.mode === "alb"
+              ? `restoring the router changed ${changed} resources; it must change exactly 1 (the listener)`
+              : `restoring the router changed ${changed} resources; it must change 1 or 2 (${steps.router.resources})`,
           );
       },
       { colour: live, detail: describeWeights(state.weights) },

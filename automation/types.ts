@@ -1,6 +1,6 @@
 // Options and results of the blue/green workflows (the public API of automation/).
 import type { OpMap } from "@pulumi/pulumi/automation";
-import type { Colour, StackPart } from "../programs/contract";
+import type { Colour, RouterMode, StackPart } from "../programs/contract";
 import type { CallOptions, ProgressListener, WorkflowName } from "./events";
 import type { HealthReading } from "./health";
 import type { NoRollbackReason } from "./rollbackTarget";
@@ -58,7 +58,22 @@ export interface BootstrapOptions extends CallOptions {
     /** Its private subnets, for the fleets: at least one, none of them public. */
     privateSubnetIds?: string[];
   };
-  router?: { listenerPort?: number; certificateArn?: string; stickinessSeconds?: number };
+  router?: {
+    listenerPort?: number;
+    certificateArn?: string;
+    stickinessSeconds?: number;
+    /**
+     * How traffic reaches the colours, fixed for the life of the app/env: "alb" (one listener weights the two
+     * target groups) or "route53" (one load balancer per colour, two weighted alias records; needs `zoneId`
+     * and `recordName`; `listenerPort` and `certificateArn` then apply to each colour's listener).
+     * @default "alb", or the mode the existing stacks were bootstrapped with
+     */
+    mode?: RouterMode;
+    /** Route53: id of the existing hosted zone that holds the records (`Z0123456789ABC`). */
+    zoneId?: string;
+    /** Route53: the name clients resolve, inside that zone (`shop.example.com`). */
+    recordName?: string;
+  };
 }
 export interface BootstrapResult {
   created: StackPart[];
@@ -97,6 +112,12 @@ export interface VerifyOptions {
   alarmNames?: string[];
   /** Pause after each step before verifying (let metrics and alarms see the new traffic). @default 0 */
   settleMs?: number;
+  /**
+   * Route53 router only: the least pause after each step before verifying. Alias records have no TTL of
+   * their own and resolvers cache a load balancer's answer for about a minute, so clients move to the new
+   * weights only after it (docs/route53.md). The longer of this and `settleMs` applies. @default 60000
+   */
+  dnsSettleMs?: number;
 }
 export interface SwapOptions extends CallOptions {
   /** Percent of traffic on the new colour after each step: increasing integers ending at 100. @default [100] */
@@ -107,7 +128,7 @@ export interface SwapOptions extends CallOptions {
 }
 export interface SwapStepResult {
   weight: number;
-  /** Resources the router update changed: exactly 1 (the listener). */
+  /** Resources the router update changed: exactly 1 (the listener), 2 in route53 mode (the two records). */
   changedResources: number;
   durationMs: number;
 }

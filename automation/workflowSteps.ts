@@ -24,6 +24,7 @@ import { immutableUpdates } from "./immutableGuard";
 import { secretValuesOf, withSecretsRedacted } from "./secrets";
 import { newDeploymentId, retiredAt, type JournalEntry } from "./journal";
 import type { JournalReader } from "./records/types";
+import { trafficRouterOf, type TrafficRouter } from "./routers";
 import type { CloudProbe, Engine, EngineStack } from "./seams";
 import {
   changedCount,
@@ -58,11 +59,15 @@ export interface StepsContext {
 }
 
 export class WorkflowSteps {
+  /** The app/env's kind of router, as the last state read found it (fixed for the life of the app/env). */
+  router: TrafficRouter = trafficRouterOf(undefined);
+
   constructor(readonly ctx: StepsContext) {}
 
   /** Read the stacks as the journaled `read-state` step; the first read is what recovery would restore. */
   async readState(run: WorkflowRun, name = "read-state"): Promise<DeploymentState> {
     const state = await run.step(name, () => this.ctx.stacks.read(), { stateOf: snapshotOf });
+    if (state.router) this.router = trafficRouterOf(state.router);
     if (run.before === undefined) run.before = snapshotOf(state);
     return state;
   }
@@ -352,9 +357,11 @@ export class WorkflowSteps {
           () => this.setWeights(run, weightsFor(to, weight), true),
           { colour: to, detail: describeWeights(weightsFor(to, weight)) + firstNote },
         );
-        if (changed !== 1)
+        const router = this.router;
+        if (changed !== router.resourcesPerChange)
           throw new VerifyFailedError(
-            `the router update changed ${changed} resources; a swap step must change exactly 1 (the listener)`,
+            `the router update changed ${changed} resources; a swap step must change exactly ` +
+              `${router.resourcesPerChange} (${router.resources})`,
           );
         await run.step(`${prefix}verify:${weight}`, () => this.verifyStep(run, to, target, verify), {
           colour: to,
@@ -410,7 +417,9 @@ export class WorkflowSteps {
     fleet: FleetOutputs,
     verify: VerifyOptions,
   ): Promise<void> {
-    if (verify.settleMs) await this.ctx.clock.sleep(verify.settleMs, run.signal);
+    // Route53: resolvers keep the old answer for a while, so at least the DNS settle time (ALB: none).
+    const settleMs = Math.max(verify.settleMs ?? 0, this.router.settleMs(verify));
+    if (settleMs) await this.ctx.clock.sleep(settleMs, run.signal);
     await checkHealthy(this.ctx.probe, colour, fleet, run.signal);
     if (verify.alarmNames && verify.alarmNames.length > 0) {
       const firing = await this.ctx.probe.alarmsInAlarm(verify.alarmNames, run.signal);
