@@ -19,8 +19,8 @@ export async function upAndSwap(
   const strategy = options.strategy;
   const shiftSteps = options.steps ?? (strategy === "canary" ? CANARY_STEPS : [100]);
   const deploy = await steps.deploy(run, state, options, "up:");
-  const deployed = await steps.readState(run, "swap:read-state");
   try {
+    const deployed = await steps.readState(run, "swap:read-state");
     const swap = await steps.shift(
       run,
       deployed,

@@ -100,12 +100,13 @@ export async function rolling(
     "up:",
   );
   const to = deploy.colour;
-  let newFleet = await run.step("rolling:read-outputs", () => fleetOutputs(steps, to), { colour: to });
+  let newFleet: FleetOutputs | undefined;
   let old = oldFleet;
   let weight = 0;
   let shrunk = false;
   const done: RollingBatch[] = [];
   try {
+    newFleet = await run.step("rolling:read-outputs", () => fleetOutputs(steps, to), { colour: to });
     for (const [index, batch] of plan.entries()) {
       const n = index + 1;
       if (index > 0) {
@@ -132,7 +133,7 @@ export async function rolling(
         );
         await run.step(
           `rolling:verify:${n}`,
-          () => steps.verifyStep(run, to, newFleet, options.verify ?? {}),
+          () => steps.verifyStep(run, to, newFleet!, options.verify ?? {}),
           {
             colour: to,
           },

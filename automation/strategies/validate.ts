@@ -9,7 +9,11 @@ const PERCENT = /^(\d+(?:\.\d+)?)%$/;
 export type BatchRule = { count: number } | { percent: number };
 
 /** The batch rule of a valid `batch`, or undefined (with a problem added) for an invalid one. */
-export function parseBatch(problems: Problems, name: string, batch: unknown): BatchRule | undefined {
+export function parseBatch(
+  problems: Pick<Problems, "add">,
+  name: string,
+  batch: unknown,
+): BatchRule | undefined {
   const allowed =
     'must be a whole number of instances from 1 to 1000 (2) or a percentage above 0 and at most 100 ("25%")';
   if (typeof batch === "number") {
@@ -23,39 +27,61 @@ export function parseBatch(problems: Problems, name: string, batch: unknown): Ba
   return undefined;
 }
 
+/** What the options are called where they were given: the library's names, or the CLI's flags. */
+export interface OptionNames {
+  strategy: string;
+  steps: string;
+  pauseMs: string;
+  batch: string;
+  acceptDowntime: string;
+}
+
+export const LIBRARY_NAMES: OptionNames = {
+  strategy: "strategy",
+  steps: "steps",
+  pauseMs: "pauseMs",
+  batch: "batch",
+  acceptDowntime: "acceptDowntime",
+};
+
 /** The problems of the strategy-specific options (the deploy and swap options are checked by their own rules). */
-export function checkStrategyOptions(problems: Problems, options: ReleaseOptions): void {
+export function checkStrategyOptions(
+  problems: Pick<Problems, "add">,
+  options: Pick<ReleaseOptions, "strategy" | "steps" | "pauseMs" | "batch" | "acceptDowntime">,
+  names: OptionNames = LIBRARY_NAMES,
+): void {
   const { strategy } = options;
   if (!(STRATEGIES as readonly string[]).includes(strategy)) {
-    problems.add("strategy", strategy, `must be one of ${STRATEGIES.join(", ")}`);
+    problems.add(names.strategy, strategy, `must be one of ${STRATEGIES.join(", ")}`);
     return;
   }
   const only = (name: string, value: unknown, strategies: string) => {
     if (value !== undefined) problems.add(name, value, `is for ${strategies} only, not \`${strategy}\``);
   };
   if (strategy === "rolling" || strategy === "recreate")
-    only("steps", options.steps, "blue-green and canary");
+    only(names.steps, options.steps, "blue-green and canary");
   if (strategy === "blue-green" && options.steps !== undefined) {
     const steps = options.steps;
     if (!(Array.isArray(steps) && steps.length === 1 && steps[0] === 100))
       problems.add(
-        "steps",
+        names.steps,
         steps,
         "must be [100] for blue-green (all at once); steps before 100 are a canary",
       );
   }
-  if (strategy === "recreate") only("pauseMs", options.pauseMs, "blue-green, canary and rolling");
-  if (strategy === "rolling") parseBatch(problems, "batch", options.batch ?? "25%");
-  else only("batch", options.batch, "rolling");
+  if (strategy === "recreate") only(names.pauseMs, options.pauseMs, "blue-green, canary and rolling");
+  if (strategy === "rolling") parseBatch(problems, names.batch, options.batch ?? "25%");
+  else only(names.batch, options.batch, "rolling");
   if (strategy === "recreate") {
     if (options.acceptDowntime !== true)
       problems.add(
-        "acceptDowntime",
+        names.acceptDowntime,
         options.acceptDowntime,
-        "must be true for recreate: the old colour is destroyed before the new one serves, so the router answers 503 in between",
+        "must be given for recreate: the old colour is destroyed before the new one serves, so the router " +
+          "answers 503 in between (confirming the run does not accept downtime)",
       );
   } else if (options.acceptDowntime !== undefined && options.acceptDowntime !== false) {
-    only("acceptDowntime", options.acceptDowntime, "recreate");
+    only(names.acceptDowntime, options.acceptDowntime, "recreate");
   }
 }
 

@@ -8,6 +8,7 @@ import { registerDestroy } from "./workflows/destroy";
 import { registerDrift } from "./workflows/drift";
 import { registerHeal } from "./workflows/heal";
 import { registerHistory } from "./workflows/history";
+import { registerRelease } from "./workflows/release";
 import { registerRollback } from "./workflows/rollback";
 import { registerStatus } from "./workflows/status";
 import { registerSwap } from "./workflows/swap";
@@ -18,6 +19,7 @@ const WORKFLOW_COMMANDS = [
   registerBootstrap,
   registerUp,
   registerSwap,
+  registerRelease,
   registerRollback,
   registerDestroy,
   registerStatus,

@@ -87,6 +87,43 @@ const SCENARIOS: Scenario[] = [
     run: (h) => h.deployment.destroy({ colour: "blue" }),
   },
   {
+    name: "release, rolling in batches of 50 %",
+    prepare: deployedOnce,
+    run: (h) =>
+      h.deployment.release({
+        strategy: "rolling",
+        release: "v2",
+        imageId: AMI_2,
+        batch: "50%",
+        verify: { alarmNames: ["shop-5xx"] },
+      }),
+  },
+  {
+    name: "rollback after a rolling release (old colour at zero capacity)",
+    prepare: async (h) => {
+      await deployedOnce(h);
+      await h.deployment.release({ strategy: "rolling", release: "v2", imageId: AMI_2, batch: 1 });
+    },
+    run: (h) => h.deployment.rollback(),
+  },
+  {
+    name: "release, recreate",
+    prepare: deployedOnce,
+    run: (h) =>
+      h.deployment.release({ strategy: "recreate", release: "v2", imageId: AMI_2, acceptDowntime: true }),
+  },
+  {
+    name: "release, canary [10, 50, 100]",
+    prepare: deployedOnce,
+    run: (h) =>
+      h.deployment.release({
+        strategy: "canary",
+        release: "v2",
+        imageId: AMI_2,
+        verify: { alarmNames: ["shop-5xx"] },
+      }),
+  },
+  {
     name: "drift",
     prepare: async (h) => {
       await deployedOnce(h);

@@ -57,7 +57,10 @@ export function everLive(entries: JournalEntry[]): boolean {
   return live;
 }
 
-/** Always, even mid-failure: no weight > 0 points at a colour without a stack (an empty target group). */
+/**
+ * Always, even mid-failure: no weight > 0 points at a colour without a stack (an empty target group) or
+ * without capacity (its group at zero).
+ */
 export function assertNoWeightOnEmptyColour(h: Harness, label: string): void {
   const world = observe(h);
   for (const colour of COLOURS) {
@@ -65,6 +68,12 @@ export function assertNoWeightOnEmptyColour(h: Harness, label: string): void {
     assert.ok(
       weight === 0 || world.releases[colour] !== undefined,
       `${label}: ${colour} has ${weight} % of the traffic but no fleet (${JSON.stringify(world.weights)})`,
+    );
+    // A fleet scaled to zero (the old colour after a rolling release) holds no capacity to serve with.
+    const desired = h.engine.inspect(stackName(APP, ENV, colour))?.outputs.desiredCapacity;
+    assert.ok(
+      weight === 0 || Number(desired) > 0,
+      `${label}: ${colour} has ${weight} % of the traffic but a desired capacity of ${String(desired)}`,
     );
   }
 }

@@ -102,7 +102,7 @@ describe("release strategies", () => {
       [
         "recreate without accepting downtime",
         { strategy: "recreate" },
-        /`acceptDowntime` \(undefined\) must be true for recreate/,
+        /`acceptDowntime` \(undefined\) must be given for recreate/,
       ],
       [
         "steps for rolling",

@@ -4,7 +4,8 @@ import type { DeployOptions } from "../../../automation/types";
 import { COLOURS, otherColour, type Colour } from "../../../programs/contract";
 import type { CliIo } from "../../io";
 import type { Deployment } from "../../workflows/context";
-import { registerWorkflowCommand } from "../../workflows/command";
+import { registerWorkflowCommand, type Flags } from "../../workflows/command";
+import type { FlagParser } from "../../workflows/flags";
 import { renderUp } from "../../workflows/render";
 
 /**
@@ -21,6 +22,51 @@ async function idleColour(
     ? otherColour(status.live)
     : (COLOURS.find((c) => status.colours[c].release === release) ?? status.upColour ?? "blue");
   return { colour, release: status.colours[colour].release };
+}
+
+/** The options of a deployment of a release, shared by `up` and `release`. */
+export function addDeployOptions(command: Command): Command {
+  return command
+    .option("--release <name>", "release name, such as v1.4.2 (required)")
+    .option("--image-id <ami>", "AMI of the release, such as ami-0123456789abcdef0 (required)")
+    .option("--instance-type <type>", "EC2 instance type (default t3.micro)")
+    .option("--min <n>", "minimum fleet size (default 1)")
+    .option("--max <n>", "maximum fleet size (default 3, or --desired when larger)")
+    .option("--desired <n>", "desired fleet size (default 2)")
+    .option("--user-data <file>", "cloud-init user data file, or - for standard input")
+    .option("--force", "replace the idle colour even while it is the rollback target");
+}
+
+export async function parseDeployOptions(
+  flags: Flags,
+  parser: FlagParser,
+  cliIo: CliIo,
+): Promise<DeployOptions> {
+  const release = parser.required(
+    "--release",
+    flags.release as string | undefined,
+    "the release name, such as `--release v1.4.2`",
+  );
+  const imageId = parser.required(
+    "--image-id",
+    flags.imageId as string | undefined,
+    "the AMI of the release, such as `--image-id ami-0123456789abcdef0`",
+  );
+  parser.release("--release", release);
+  parser.imageId("--image-id", imageId);
+  parser.instanceType("--instance-type", flags.instanceType as string | undefined);
+  return {
+    release: release ?? "",
+    imageId: imageId ?? "",
+    instanceType: flags.instanceType as string | undefined,
+    capacity: parser.capacity({
+      min: flags.min as string | undefined,
+      max: flags.max as string | undefined,
+      desired: flags.desired as string | undefined,
+    }),
+    userData: await parser.file("--user-data", flags.userData as string | undefined, () => cliIo.readStdin()),
+    force: Boolean(flags.force),
+  };
 }
 
 export function registerUp(program: Command, io: CliIo): void {
@@ -42,45 +88,8 @@ export function registerUp(program: Command, io: CliIo): void {
     ],
     keepWarm: true,
     healthTimeout: true,
-    options: (command) =>
-      command
-        .option("--release <name>", "release name, such as v1.4.2 (required)")
-        .option("--image-id <ami>", "AMI of the release, such as ami-0123456789abcdef0 (required)")
-        .option("--instance-type <type>", "EC2 instance type (default t3.micro)")
-        .option("--min <n>", "minimum fleet size (default 1)")
-        .option("--max <n>", "maximum fleet size (default 3, or --desired when larger)")
-        .option("--desired <n>", "desired fleet size (default 2)")
-        .option("--user-data <file>", "cloud-init user data file, or - for standard input")
-        .option("--force", "replace the idle colour even while it is the rollback target"),
-    async parse(flags, parser, cliIo): Promise<DeployOptions> {
-      const release = parser.required(
-        "--release",
-        flags.release as string | undefined,
-        "the release name, such as `--release v1.4.2`",
-      );
-      const imageId = parser.required(
-        "--image-id",
-        flags.imageId as string | undefined,
-        "the AMI of the release, such as `--image-id ami-0123456789abcdef0`",
-      );
-      parser.release("--release", release);
-      parser.imageId("--image-id", imageId);
-      parser.instanceType("--instance-type", flags.instanceType as string | undefined);
-      return {
-        release: release ?? "",
-        imageId: imageId ?? "",
-        instanceType: flags.instanceType as string | undefined,
-        capacity: parser.capacity({
-          min: flags.min as string | undefined,
-          max: flags.max as string | undefined,
-          desired: flags.desired as string | undefined,
-        }),
-        userData: await parser.file("--user-data", flags.userData as string | undefined, () =>
-          cliIo.readStdin(),
-        ),
-        force: Boolean(flags.force),
-      };
-    },
+    options: addDeployOptions,
+    parse: parseDeployOptions,
     async confirm(deployment, args, settings) {
       const idle = await idleColour(deployment, args.release);
       if (idle.release === undefined || idle.release === args.release) return undefined;
