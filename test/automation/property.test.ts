@@ -5,6 +5,7 @@ import assert from "assert";
 import fc from "fast-check";
 import { WorkflowError } from "../../automation/errors";
 import { InjectedFault } from "../../automation/memoryEngine";
+import { STRATEGIES, type Batch, type Strategy } from "../../automation/strategies/types";
 import { COLOURS, stackName, type Colour } from "../../programs/contract";
 import { colour, faults, type Fault } from "./arbitraries";
 import { AMI_1, AMI_2, APP, ENV, harness, releaseOf, weights, type Harness } from "./harness";
@@ -20,6 +21,7 @@ import { runs } from "../helpers/fastCheckSeed";
 type Op =
   | { kind: "up"; release: number; force: boolean; faults: Fault[] }
   | { kind: "swap"; steps: number[]; faults: Fault[] }
+  | { kind: "release"; release: number; strategy: Strategy; batch: Batch; faults: Fault[] }
   | { kind: "rollback"; faults: Fault[] }
   | { kind: "destroy"; colour: Colour; force: boolean; faults: Fault[] }
   | { kind: "drift"; faults: Fault[] }
@@ -45,6 +47,16 @@ const op: fc.Arbitrary<Op> = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant("swap" as const),
       steps: fc.constantFrom<number[]>([100], [10, 50, 100], [25, 100]),
+      faults,
+    }),
+  },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant("release" as const),
+      release: fc.integer({ min: 1, max: 5 }),
+      strategy: fc.constantFrom<Strategy>(...STRATEGIES),
+      batch: fc.constantFrom<Batch>(1, 2, "50%", "34%"),
       faults,
     }),
   },
@@ -87,6 +99,15 @@ async function runWorkflow(h: Harness, step: Op): Promise<unknown> {
       });
     case "swap":
       return h.deployment.swap({ steps: step.steps, verify });
+    case "release":
+      return h.deployment.release({
+        strategy: step.strategy,
+        release: `v${step.release}`,
+        imageId: step.release % 2 ? AMI_1 : AMI_2,
+        verify: step.strategy === "recreate" ? undefined : verify,
+        ...(step.strategy === "rolling" ? { batch: step.batch } : {}),
+        ...(step.strategy === "recreate" ? { acceptDowntime: true } : {}),
+      });
     case "rollback":
       return h.deployment.rollback();
     case "destroy":
@@ -159,7 +180,8 @@ async function apply(h: Harness, step: Op, index: number): Promise<void> {
 }
 
 describe("random workflow sequences with random failures (fast-check)", function () {
-  this.timeout(120_000);
+  // Four release strategies on top of the building blocks: a rolling release alone makes ~30 engine calls.
+  this.timeout(300_000);
   it("keep the safety invariants after every step", async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 12 }), async (ops) => {
