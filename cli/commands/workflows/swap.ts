@@ -7,7 +7,7 @@ import { collect, registerWorkflowCommand, type Flags } from "../../workflows/co
 import type { FlagParser } from "../../workflows/flags";
 import { renderSwap } from "../../workflows/render";
 
-/** `--steps`, `--alarm` and `--settle`, shared with `heal`. */
+/** `--steps`, `--alarm`, `--settle` and `--dns-settle`, shared with `heal`. */
 export function addShiftOptions(command: Command): Command {
   return command
     .option("--steps <percentages>", "traffic on the new colour after each step, ending at 100 (default 100)")
@@ -16,13 +16,20 @@ export function addShiftOptions(command: Command): Command {
       "CloudWatch alarm that must not be in ALARM after each step (repeatable)",
       collect,
     )
-    .option("--settle <duration>", "wait after each step before verifying, e.g. 1m (default 0)");
+    .option("--settle <duration>", "wait after each step before verifying, e.g. 1m (default 0)")
+    .option(
+      "--dns-settle <duration>",
+      "route53 router: least wait after each step before verifying, while resolvers still cache the old answer (default 60s)",
+    );
 }
 
 export function parseVerify(flags: Flags, parser: FlagParser): VerifyOptions | undefined {
   const alarmNames = parser.alarms("--alarm", flags.alarm as string[] | undefined);
   const settleMs = parser.duration("--settle", flags.settle as string | undefined);
-  return alarmNames === undefined && settleMs === undefined ? undefined : { alarmNames, settleMs };
+  const dnsSettleMs = parser.duration("--dns-settle", flags.dnsSettle as string | undefined);
+  if (alarmNames === undefined && settleMs === undefined && dnsSettleMs === undefined) return undefined;
+  // Without --dns-settle the key stays out, as before the flag existed.
+  return dnsSettleMs === undefined ? { alarmNames, settleMs } : { alarmNames, settleMs, dnsSettleMs };
 }
 
 export function registerSwap(program: Command, io: CliIo): void {
@@ -30,7 +37,8 @@ export function registerSwap(program: Command, io: CliIo): void {
     name: "swap",
     summary: "move the traffic to the new colour, step by step, verifying after each",
     description:
-      "Shifts the router's weights to the other colour (each step is one update of one resource, the listener). " +
+      "Shifts the router's weights to the other colour (each step is one update of one resource, the listener; " +
+      "with the route53 router, of the two weighted records, and each step waits at least --dns-settle before verifying). " +
       "--steps 10,50,100 is a canary. Before each step the new colour must report every desired target healthy; " +
       "after each step its targets must still be healthy and no --alarm may be in ALARM. Any failure puts 100 % " +
       "back on the old colour and says which step failed and why. The old colour keeps its fleet as the rollback " +
