@@ -85,7 +85,6 @@ function throwNotApplicable(reason?: string): never {
 class OfflineValidationArgs implements ResourceValidationArgs {
   readonly type: string;
   readonly urn: string;
-  readonly name: string;
   /** The policy being run, for getConfig. */
   policy = "";
   private prepared?: Record<string, unknown>;
@@ -97,7 +96,10 @@ class OfflineValidationArgs implements ResourceValidationArgs {
   ) {
     this.type = resource.type;
     this.urn = resource.urn;
-    this.name = resource.name ?? nameOfUrn(resource.urn);
+  }
+  /** Taken from the URN when first asked: most resources are judged without being named. */
+  get name(): string {
+    return this.resource.name ?? nameOfUrn(this.resource.urn);
   }
   get props(): Record<string, unknown> {
     return (this.prepared ??= readableInputs(this.resource.inputs ?? {}));
@@ -137,13 +139,17 @@ export function evaluateResources(resources: OfflineResource[], options: Evaluat
   const verdicts: Verdict[] = [];
   const byType = indexValidations(policies, config);
   const untyped = byType.get(ANY_TYPE) ?? [];
-  for (const resource of resources) {
+  // Indexed loops: this runs once per process over tens of thousands of resources, mostly before the JIT
+  // has optimised it, and `for…of` then allocates an iterator result per step.
+  for (let r = 0; r < resources.length; r++) {
+    const resource = resources[r];
     const typed = byType.get(resource.type);
     if (!typed && untyped.length === 0) continue;
     const args = new OfflineValidationArgs(resource, stackTags, config);
-    for (const entry of typed && untyped.length ? [...typed, ...untyped] : (typed ?? untyped)) {
-      args.policy = entry.policy.name;
-      runValidation(entry, args, verdicts);
+    const entries = typed && untyped.length ? [...typed, ...untyped] : (typed ?? untyped);
+    for (let e = 0; e < entries.length; e++) {
+      args.policy = entries[e].policy.name;
+      runValidation(entries[e], args, verdicts);
     }
   }
   let stack: StackView | undefined;
@@ -275,7 +281,6 @@ function recordUndecidable(
 class OfflinePolicyResource implements PolicyResource {
   readonly type: string;
   readonly urn: string;
-  readonly name: string;
   private prepared?: Record<string, unknown>;
   private links?: Pick<PolicyResource, "parent" | "dependencies" | "propertyDependencies">;
 
@@ -285,7 +290,10 @@ class OfflinePolicyResource implements PolicyResource {
   ) {
     this.type = resource.type;
     this.urn = resource.urn;
-    this.name = resource.name ?? nameOfUrn(resource.urn);
+  }
+  /** Taken from the URN when first asked: a stack policy names few of the stack's resources. */
+  get name(): string {
+    return this.resource.name ?? nameOfUrn(this.resource.urn);
   }
   get props(): Record<string, unknown> {
     return (this.prepared ??= readableInputs(this.resource.outputs ?? this.resource.inputs ?? {}));
