@@ -23,7 +23,18 @@ import { memoryIo } from "../../../cli/io";
 import { exitCodeOf } from "../../../cli/workflows/errors";
 import { FlagParser } from "../../../cli/workflows/flags";
 
-const WORKFLOWS = ["bootstrap", "up", "swap", "rollback", "destroy", "status", "history", "drift", "heal"];
+const WORKFLOWS = [
+  "bootstrap",
+  "up",
+  "swap",
+  "release",
+  "rollback",
+  "destroy",
+  "status",
+  "history",
+  "drift",
+  "heal",
+];
 
 describe("phoenix workflow commands: the frame", () => {
   describe("FlagParser", () => {
