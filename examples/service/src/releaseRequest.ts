@@ -1,18 +1,30 @@
-// The body of `POST /releases`. The service checks only what the library cannot see (JSON, the fields this API
-// has, `force`); the values themselves (release name, AMI id, instance type, capacity, swap steps, pause) are
-// checked by BlueGreenDeployment's own validation (see releases.ts), so the rules live in one place.
-import type { BlueGreenDeployment, DeployOptions, SwapOptions } from "phoenix-fleet";
-import { AbortedError, InvalidInputError } from "phoenix-fleet";
+// The body of `POST /releases`: the options of BlueGreenDeployment.release. The service checks only what the
+// library cannot see (JSON, the fields this API has, `force`); the values themselves (strategy, release name, AMI
+// id, instance type, capacity, steps, pause, batch, verify) are checked by the library's own validation (see
+// `checkWithLibrary`), so the rules live in one place.
+import type { BlueGreenDeployment, ReleaseOptions } from "phoenix-fleet";
+import { AbortedError } from "phoenix-fleet";
 import { BadRequestError } from "./httpStatus";
 
-export interface ReleaseRequest {
-  up: Pick<DeployOptions, "release" | "imageId" | "instanceType" | "capacity" | "force">;
-  swap: Pick<SwapOptions, "steps" | "pauseMs">;
-}
+/** What a request may set: every option of a release but user data (a secret, not for a plain HTTP body). */
+export type ReleaseRequest = Omit<ReleaseOptions, "signal" | "onProgress" | "userData">;
 
-const UP_FIELDS = ["release", "imageId", "instanceType", "capacity", "force"] as const;
-const SWAP_FIELDS = ["steps", "pauseMs"] as const;
-const FIELDS: readonly string[] = [...UP_FIELDS, ...SWAP_FIELDS];
+const FIELDS: readonly string[] = [
+  "release",
+  "imageId",
+  "strategy",
+  "steps",
+  "pauseMs",
+  "batch",
+  "acceptDowntime",
+  "verify",
+  "instanceType",
+  "capacity",
+  "force",
+];
+
+/** Without a `strategy`: all the traffic at once after the health check. */
+const DEFAULT_STRATEGY = "blue-green";
 
 const show = (value: unknown) => {
   const text = JSON.stringify(value) ?? String(value);
@@ -40,34 +52,24 @@ export function parseReleaseRequest(text: string): ReleaseRequest {
   if (fields.force !== undefined && typeof fields.force !== "boolean")
     problems.push(`\`force\` (${show(fields.force)}) must be true or false`);
   if (problems.length > 0) throw new BadRequestError(problems);
-  const pick = (names: readonly string[]) =>
-    Object.fromEntries(names.filter((n) => fields[n] !== undefined).map((n) => [n, fields[n]]));
-  return { up: pick(UP_FIELDS) as ReleaseRequest["up"], swap: pick(SWAP_FIELDS) };
+  return { strategy: DEFAULT_STRATEGY, ...fields } as ReleaseRequest;
 }
 
 /**
- * Check the values with the library's own validation, before anything starts: `up` and `swap` check their
- * options first, before they take the lock or call the engine, and a call whose signal is already aborted
- * stops right after that check (AbortedError). So each is called once with an aborted signal: it either
- * throws InvalidInputError (both calls' problems are reported together) or changes nothing.
+ * Check the values with the library's own validation, before anything starts: `release` checks every option
+ * first, before it takes the lock or calls the engine, and a call whose signal is already aborted stops right
+ * after that check (AbortedError). So it is called once with an aborted signal: it either throws
+ * InvalidInputError, naming each field, its value and what is allowed, or changes nothing.
  */
 export async function checkWithLibrary(
   deployment: BlueGreenDeployment,
   request: ReleaseRequest,
 ): Promise<void> {
-  const signal = AbortSignal.abort();
-  const problems: string[] = [];
-  for (const call of [
-    () => deployment.up({ ...request.up, signal }),
-    () => deployment.swap({ ...request.swap, signal }),
-  ]) {
-    try {
-      await call();
-      throw new Error("BlueGreenDeployment ran a workflow whose signal was already aborted");
-    } catch (error) {
-      if (error instanceof InvalidInputError) problems.push(...error.problems);
-      else if (!(error instanceof AbortedError)) throw error;
-    }
+  try {
+    await deployment.release({ ...request, signal: AbortSignal.abort() });
+  } catch (error) {
+    if (error instanceof AbortedError) return;
+    throw error;
   }
-  if (problems.length > 0) throw new InvalidInputError(problems);
+  throw new Error("BlueGreenDeployment ran a release whose signal was already aborted");
 }

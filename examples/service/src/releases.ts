@@ -1,7 +1,8 @@
-// Releases: `up` (the new release on the idle colour, health-gated) then `swap` (the traffic, step by step), one at
-// a time, each with the log of its progress that the event streams replay and follow.
+// Releases, one at a time: BlueGreenDeployment.release (one workflow under one lock: the new release on the idle
+// colour, health-gated, then the traffic by the chosen strategy; a failure puts back what it changed), each with
+// the log of its progress that the event streams replay and follow.
 import { randomUUID } from "crypto";
-import type { BlueGreenDeployment, DeployResult, ProgressEvent, SwapResult } from "phoenix-fleet";
+import type { BlueGreenDeployment, ProgressEvent, ReleaseResult } from "phoenix-fleet";
 import { BusyError, errorBody, httpStatusOf } from "./httpStatus";
 import { checkWithLibrary, type ReleaseRequest } from "./releaseRequest";
 
@@ -36,7 +37,7 @@ function streamed(event: ProgressEvent): unknown {
 
 export class Release {
   state: ReleaseState = "running";
-  result?: { up: DeployResult; swap: SwapResult };
+  result?: ReleaseResult;
   failure?: { status: number; error: string; message: string };
   readonly startedAt = new Date().toISOString();
   endedAt?: string;
@@ -63,7 +64,7 @@ export class Release {
     return () => this.listeners.delete(listener);
   }
 
-  succeed(result: { up: DeployResult; swap: SwapResult }): void {
+  succeed(result: ReleaseResult): void {
     this.result = result;
     this.end("succeeded", result);
   }
@@ -88,7 +89,7 @@ export class Release {
       startedAt: this.startedAt,
       endedAt: this.endedAt,
       events: `/releases/${this.id}/events`,
-      ...(this.result && { colour: this.result.swap.to, steps: this.result.swap.steps.map((s) => s.weight) }),
+      ...(this.result && { strategy: this.result.strategy, colour: this.result.to }),
       ...(this.failure && { failure: this.failure }),
     };
   }
@@ -113,16 +114,16 @@ export class ReleaseRunner {
   }
 
   /**
-   * Start a release; resolves once `up` holds the app/env lock (the release is then under way and its
-   * failures go to its stream). Rejects without starting anything when the request is invalid, when this
-   * service runs a release already (BusyError) or when `up` is refused before it begins (LockedError:
-   * another process, the `phoenix` CLI for one, holds the lock).
+   * Start a release; resolves once it holds the app/env lock (it is then under way and its failures go to its
+   * stream). Rejects without starting anything when the request is invalid, when this service runs a release
+   * already (BusyError) or when the release is refused before it begins (LockedError: another process, the
+   * `phoenix` CLI for one, holds the lock).
    */
   async start(request: ReleaseRequest): Promise<Release> {
     if (this.current) throw new BusyError(this.current.release);
     // Claimed before the first await, so that two requests arriving together cannot both start.
     const claim: NonNullable<ReleaseRunner["current"]> = {
-      release: new Release(randomUUID(), String(request.up.release)),
+      release: new Release(randomUUID(), String(request.release)),
       controller: new AbortController(),
     };
     this.current = claim;
@@ -130,18 +131,13 @@ export class ReleaseRunner {
     try {
       await checkWithLibrary(this.deployment, request);
       let lockTaken!: () => void;
-      const upBegan = new Promise<void>((resolve) => (lockTaken = resolve));
+      const began = new Promise<void>((resolve) => (lockTaken = resolve));
       const onProgress = (event: ProgressEvent) => {
-        if (event.kind === "workflow-start" && event.workflow === "up") lockTaken();
+        if (event.kind === "workflow-start" && event.workflow === "release") lockTaken();
         release.push(event.kind, streamed(event));
       };
-      const signal = controller.signal;
-      const workflow = (async () => {
-        const up = await this.deployment.up({ ...request.up, signal, onProgress });
-        const swap = await this.deployment.swap({ ...request.swap, signal, onProgress });
-        return { up, swap };
-      })();
-      await Promise.race([upBegan, workflow]);
+      const workflow = this.deployment.release({ ...request, signal: controller.signal, onProgress });
+      await Promise.race([began, workflow]);
       this.releases.set(release.id, release);
       claim.done = workflow.then(
         (result) => release.succeed(result),

@@ -1,5 +1,6 @@
 // The HTTP API over Node's own `http`:
-//   POST /releases              start a release (up, then swap): 202 with its id, 400 bad input, 409 busy or locked
+//   POST /releases              start a release (BlueGreenDeployment.release): 202 with its id, 400 bad input,
+//                               409 busy or locked
 //   GET  /releases              the releases this process ran
 //   GET  /releases/<id>         one of them
 //   GET  /releases/<id>/events  its progress as server-sent events (replayed from the start, or after

@@ -26,7 +26,7 @@ describe("the release service", () => {
   });
   afterEach(() => running?.stop());
 
-  it("runs a release (up, then swap) and streams its progress as server-sent events", async () => {
+  it("runs a release and streams its progress as server-sent events", async () => {
     const { posted, events, end } = await release(url, V1);
     assert.equal(posted.status, 202);
     assert.equal(posted.headers.get("location"), `/releases/${posted.body.id}`);
@@ -39,12 +39,7 @@ describe("the release service", () => {
     const workflows = events
       .filter((e) => e.event === "workflow-start" || e.event === "workflow-end")
       .map((e) => `${e.event} ${e.data.workflow}${e.data.status ? ` ${e.data.status}` : ""}`);
-    assert.deepEqual(workflows, [
-      "workflow-start up",
-      "workflow-end up ok",
-      "workflow-start swap",
-      "workflow-end swap ok",
-    ]);
+    assert.deepEqual(workflows, ["workflow-start release", "workflow-end release ok"]);
     assert.ok(events.some((e) => e.event === "health" && e.data.healthy === e.data.desired));
     const created = events.filter((e) => e.event === "engine" && e.data.op === "create" && e.data.done);
     assert.ok(
@@ -57,9 +52,10 @@ describe("the release service", () => {
     );
     assert.equal(end.event, "end");
     assert.equal(end.data.state, "succeeded");
-    assert.equal(end.data.up.release, "v1");
+    assert.equal(end.data.strategy, "blue-green");
+    assert.equal(end.data.deploy.release, "v1");
     assert.deepEqual(
-      end.data.swap.steps.map((s: { weight: number }) => s.weight),
+      end.data.steps.map((s: { weight: number }) => s.weight),
       [100],
     );
 
@@ -67,7 +63,7 @@ describe("the release service", () => {
     assert.equal(status.status, 200);
     assert.equal(status.body.running, undefined);
     const live = status.body.deployment.live;
-    assert.equal(live, end.data.up.colour);
+    assert.equal(live, end.data.to);
     assert.equal(status.body.deployment.colours[live].release, "v1");
     assert.equal(status.body.deployment.weights[live], 100);
     assert.equal((await request(`${url}/releases/${posted.body.id}`)).body.state, "succeeded");
@@ -75,10 +71,10 @@ describe("the release service", () => {
 
   it("takes a canary's steps and puts the new release live; the old one stays as the rollback target", async () => {
     await release(url, V1);
-    const { end } = await release(url, { ...V2, steps: [10, 50, 100], pauseMs: CANARY_PAUSE_MS });
+    const { end } = await release(url, { ...V2, strategy: "canary", pauseMs: CANARY_PAUSE_MS });
     assert.equal(end.data.state, "succeeded");
     assert.deepEqual(
-      end.data.swap.steps.map((s: { weight: number }) => s.weight),
+      end.data.steps.map((s: { weight: number }) => s.weight),
       [10, 50, 100],
     );
     const { deployment } = (await request(`${url}/status`)).body;
@@ -93,11 +89,12 @@ describe("the release service", () => {
 
   it("answers GET /status in the middle of a canary: the running release and the weights so far", async () => {
     const { end: first } = await release(url, V1);
-    const [old, next] = first.data.up.colour === "blue" ? ["blue", "green"] : ["green", "blue"];
+    const [old, next] = first.data.to === "blue" ? ["blue", "green"] : ["green", "blue"];
     running.pause.close();
     const paused = running.pause.arrival();
     const posted = await request(`${url}/releases`, "POST", {
       ...V2,
+      strategy: "canary",
       steps: [10, 50, 100],
       pauseMs: CANARY_PAUSE_MS,
     });
@@ -164,7 +161,12 @@ describe("the release service", () => {
       ["force that is not a boolean", { ...V1, force: "yes" }, /`force` \("yes"\) must be true or false/],
       ["a release name the library refuses", { ...V1, release: "Version 1" }, /`release` \("Version 1"\)/],
       ["an AMI id the library refuses", { ...V1, imageId: "ubuntu" }, /`imageId` \("ubuntu"\)/],
-      ["swap steps the library refuses", { ...V1, steps: [50, 10] }, /`steps` \(\[50,10\]\)/],
+      [
+        "canary steps the library refuses",
+        { ...V1, strategy: "canary", steps: [50, 10] },
+        /`steps` \(\[50,10\]\)/,
+      ],
+      ["a strategy the library does not have", { ...V1, strategy: "big-bang" }, /`strategy` \("big-bang"\)/],
       [
         "a body that is not application/json",
         JSON.stringify(V1),
@@ -183,23 +185,25 @@ describe("the release service", () => {
       });
     }
 
-    it("reports the problems of up's and swap's options together", async () => {
+    it("reports every problem at once", async () => {
       const reply = await request(`${url}/releases`, "POST", {
         release: "Version 1",
         imageId: "ubuntu",
         steps: [0],
       });
       assert.equal(reply.status, 400);
-      assert.deepEqual(
-        reply.body.problems.map((p: string) => /^`(\w+)`/.exec(p)?.[1]),
-        ["release", "imageId", "steps"],
+      const named = reply.body.problems.map((p: string) => /^`(\w+)`/.exec(p)?.[1]);
+      assert.deepEqual([...new Set(named)].sort(), ["imageId", "release", "steps"]);
+      assert.ok(
+        reply.body.problems.some((p: string) => /must be \[100\] for blue-green/.test(p)),
+        "the strategy's own rule on steps",
       );
     });
   });
 
   it("streams a failed release to its end; the traffic stays on the live release", async () => {
     const { end: first } = await release(url, V1);
-    const idle = first.data.up.colour === "blue" ? "green" : "blue";
+    const idle = first.data.to === "blue" ? "green" : "blue";
     running.probe.setHealthy(APP, ENV, idle, false);
     const { end } = await release(url, V2);
     assert.equal(end.data.state, "failed");
