@@ -24,6 +24,17 @@ export {
 export { MemoryCloudProbe } from "./memoryProbe";
 export type { CloudProbe, Engine, EngineStack, TargetGroupHealth } from "./seams";
 export type * from "./types";
+// Release strategies over up and swap: blue-green, canary, rolling, recreate.
+export {
+  STRATEGIES,
+  ReleaseFailedError,
+  planRolling,
+  type Batch,
+  type ReleaseOptions,
+  type ReleaseResult,
+  type RollingBatch,
+  type Strategy,
+} from "./strategies";
 // The production seams: Pulumi's LocalWorkspace and the AWS SDK v3 probe.
 export {
   createLocalWorkspaceEngine,
