@@ -34,6 +34,7 @@ export interface OptionNames {
   pauseMs: string;
   batch: string;
   acceptDowntime: string;
+  verify: string;
 }
 
 export const LIBRARY_NAMES: OptionNames = {
@@ -42,12 +43,13 @@ export const LIBRARY_NAMES: OptionNames = {
   pauseMs: "pauseMs",
   batch: "batch",
   acceptDowntime: "acceptDowntime",
+  verify: "verify",
 };
 
 /** The problems of the strategy-specific options (the deploy and swap options are checked by their own rules). */
 export function checkStrategyOptions(
   problems: Pick<Problems, "add">,
-  options: Pick<ReleaseOptions, "strategy" | "steps" | "pauseMs" | "batch" | "acceptDowntime">,
+  options: Pick<ReleaseOptions, "strategy" | "steps" | "pauseMs" | "batch" | "acceptDowntime" | "verify">,
   names: OptionNames = LIBRARY_NAMES,
 ): void {
   const { strategy } = options;
@@ -69,7 +71,11 @@ export function checkStrategyOptions(
         "must be [100] for blue-green (all at once); steps before 100 are a canary",
       );
   }
-  if (strategy === "recreate") only(names.pauseMs, options.pauseMs, "blue-green, canary and rolling");
+  if (strategy === "recreate") {
+    // Nothing to verify against: with the old release destroyed there is no traffic to put back on failure.
+    only(names.pauseMs, options.pauseMs, "blue-green, canary and rolling");
+    only(names.verify, options.verify, "blue-green, canary and rolling");
+  }
   if (strategy === "rolling") parseBatch(problems, names.batch, options.batch ?? "25%");
   else only(names.batch, options.batch, "rolling");
   if (strategy === "recreate") {

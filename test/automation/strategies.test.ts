@@ -105,6 +105,11 @@ describe("release strategies", () => {
         /`acceptDowntime` \(undefined\) must be given for recreate/,
       ],
       [
+        "alarms for recreate",
+        { strategy: "recreate", acceptDowntime: true, verify: { alarmNames: ["shop-5xx"] } },
+        /`verify` \(\{"alarmNames":\["shop-5xx"\]\}\) is for blue-green, canary and rolling only, not `recreate`/,
+      ],
+      [
         "steps for rolling",
         { strategy: "rolling", steps: [50, 100] },
         /`steps` \(\[50,100\]\) is for blue-green and canary only/,

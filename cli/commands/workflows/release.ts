@@ -23,6 +23,7 @@ const FLAG_NAMES: OptionNames = {
   pauseMs: "--pause",
   batch: "--batch",
   acceptDowntime: "--accept-downtime",
+  verify: "--alarm/--settle",
 };
 
 /** `--batch 2` is a count of instances, `--batch 25%` a share of the new fleet. */
