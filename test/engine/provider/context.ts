@@ -8,6 +8,7 @@ import type { CloudWatchClient } from "@aws-sdk/client-cloudwatch";
 import type { EC2Client } from "@aws-sdk/client-ec2";
 import type { ElasticLoadBalancingV2Client } from "@aws-sdk/client-elastic-load-balancing-v2";
 import type { IAMClient } from "@aws-sdk/client-iam";
+import type { Route53Client } from "@aws-sdk/client-route-53";
 import type { STSClient } from "@aws-sdk/client-sts";
 import * as fs from "fs";
 import * as path from "path";
@@ -71,6 +72,8 @@ export const aws = {
     ),
   sts: (): STSClient =>
     lazy("sts", () => new (require("@aws-sdk/client-sts").STSClient)({ region: region() })),
+  route53: (): Route53Client =>
+    lazy("route53", () => new (require("@aws-sdk/client-route-53").Route53Client)({ region: region() })),
 };
 
 /** The SDK module of a service, loaded on first use (for its command classes). */
@@ -82,6 +85,7 @@ export const sdk = {
   iam: (): typeof import("@aws-sdk/client-iam") => require("@aws-sdk/client-iam"),
   cloudwatch: (): typeof import("@aws-sdk/client-cloudwatch") => require("@aws-sdk/client-cloudwatch"),
   sts: (): typeof import("@aws-sdk/client-sts") => require("@aws-sdk/client-sts"),
+  route53: (): typeof import("@aws-sdk/client-route-53") => require("@aws-sdk/client-route-53"),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 

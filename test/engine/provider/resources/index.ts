@@ -16,6 +16,7 @@ import { launchTemplate } from "./launchTemplate";
 import { listener } from "./listener";
 import { loadBalancer } from "./loadBalancer";
 import { metricAlarm } from "./metricAlarm";
+import { healthCheck, record } from "./route53";
 import { securityGroup } from "./securityGroup";
 import { securityGroupRule } from "./securityGroupRule";
 import { securityGroupEgressRule, securityGroupIngressRule } from "./securityGroupRules";
@@ -43,6 +44,8 @@ const ALL: ResourceType[] = [
   imageRecipe,
   infrastructureConfiguration,
   lifecyclePolicy,
+  record,
+  healthCheck,
 ];
 
 export const RESOURCE_TYPES: Readonly<Record<string, ResourceType>> = Object.fromEntries(
