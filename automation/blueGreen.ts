@@ -56,13 +56,27 @@ import { runStrategy, releaseParams } from "./strategies/release";
 import { withTargetScaledUp } from "./strategies/rolling";
 import type { ReleaseOptions, ReleaseResult } from "./strategies/types";
 import { checkStrategyOptions } from "./strategies/validate";
+import { bake } from "./images/bake";
+import { listAmis } from "./images/catalog";
+import { chooseImage } from "./images/choose";
+import { markInUse, prune } from "./images/prune";
+import type {
+  AmiListOptions,
+  BakedAmi,
+  BakeOptions,
+  BakeResult,
+  ImageChoice,
+  PruneOptions,
+  PruneResult,
+} from "./images/types";
+import { checkBakeOptions, checkImageChoice, checkPruneOptions } from "./images/validate";
 
 const MINUTE = 60_000;
 
 /** The problems of a deploy's options (`up`, and every strategy of `release`). */
-function checkDeployOptions(problems: Problems, options: DeployOptions): void {
+function checkDeployOptions(problems: Problems, options: DeployOptions, env: string): void {
   problems.release("release", options.release);
-  problems.imageId("imageId", options.imageId);
+  checkImageChoice(problems, options, env);
   problems.instanceType("instanceType", options.instanceType);
   checkCapacity(problems, options.capacity);
   if (
@@ -193,11 +207,12 @@ export class BlueGreenDeployment {
   /** Deploy a release to the idle colour (weight 0) and wait until it is healthy. Traffic is never touched. */
   async up(options: DeployOptions): Promise<DeployResult> {
     const problems = new Problems();
-    checkDeployOptions(problems, options);
+    checkDeployOptions(problems, options, this.env);
     problems.done();
     const params = {
       release: options.release,
       imageId: options.imageId,
+      imageFromEnv: options.imageFromEnv,
       instanceType: options.instanceType,
       capacity: options.capacity,
       force: options.force ?? false,
@@ -205,7 +220,9 @@ export class BlueGreenDeployment {
     return this.exclusive("up", params, options, async (run) => {
       const state = await this.steps.readState(run);
       this.steps.requireBootstrapped(state);
-      return this.steps.deploy(run, state, options, "");
+      const image = await this.chooseImage(run, options);
+      const result = await this.steps.deploy(run, state, { ...options, imageId: image.imageId }, "");
+      return { ...result, image, taggedInUse: await this.markInUse(run, image.imageId) };
     });
   }
 
@@ -219,7 +236,7 @@ export class BlueGreenDeployment {
   async release(options: ReleaseOptions): Promise<ReleaseResult> {
     const problems = new Problems();
     checkStrategyOptions(problems, options);
-    checkDeployOptions(problems, options);
+    checkDeployOptions(problems, options, this.env);
     if (options.steps !== undefined) problems.steps("steps", options.steps);
     problems.duration("pauseMs", options.pauseMs);
     checkVerify(problems, options.verify);
@@ -231,7 +248,8 @@ export class BlueGreenDeployment {
       async (run) => {
         const state = await this.steps.readState(run);
         this.steps.requireBootstrapped(state);
-        return runStrategy(this.steps, run, state, options);
+        const image = await this.chooseImage(run, options);
+        return runStrategy(this.steps, run, state, { ...options, imageId: image.imageId });
       },
       (result, state) => retirement(state, result.from),
     );
@@ -428,6 +446,80 @@ export class BlueGreenDeployment {
         running: holder !== undefined,
       },
     };
+  }
+
+  /**
+   * Bake a new golden AMI: an `up` of the app/env's golden-ami stack with a new bake id, so Image Builder
+   * builds, tests and distributes a new image version. Progress reports its phases (`bake-phase` events); the
+   * bake record (AMI per region, parent image, recipe version) goes to the deployment records. A failing build
+   * or image test fails the bake (BakeFailedError) and records no AMI. See docs/images.md.
+   */
+  async bake(options: BakeOptions = {}): Promise<BakeResult> {
+    const problems = new Problems();
+    checkBakeOptions(problems, options);
+    problems.done();
+    const { signal: _signal, onProgress: _onProgress, ...params } = options;
+    return this.exclusive("bake", params, options, (run) =>
+      bake({ stacks: this.stacks, journal: this.journal, clock: this.clock }, run, options),
+    );
+  }
+
+  /**
+   * The AMIs of the app/env, newest first: EC2's under the golden AMI tag (scheduled pipeline runs included)
+   * joined with the bake records. Takes no lock, changes nothing.
+   */
+  async amis(options: AmiListOptions = {}): Promise<BakedAmi[]> {
+    const problems = new Problems();
+    problems.integer("limit", options.limit, 1, 100_000);
+    problems.done();
+    const amis = await listAmis(this.imageContext(), options.signal);
+    return options.limit ? amis.slice(0, options.limit) : amis;
+  }
+
+  /**
+   * Retire old baked AMIs: deprecate those neither among the newest `keep` nor used by any stack of the app
+   * (live, warm, rollback target, other envs), and deregister (with their snapshots) those deprecated at least
+   * `deregisterAfterMs` ago; put the in-use tags right. `dryRun` decides the same and changes nothing.
+   */
+  async pruneAmis(options: PruneOptions): Promise<PruneResult> {
+    const problems = new Problems();
+    checkPruneOptions(problems, options);
+    problems.done();
+    const { signal: _signal, onProgress: _onProgress, ...params } = options;
+    return this.exclusive("ami-prune", params, options, async (run) => {
+      const state = await this.steps.readState(run);
+      return prune(
+        { ...this.imageContext(), engine: this.options.engine, clock: this.clock },
+        run,
+        state,
+        options,
+      );
+    });
+  }
+
+  private imageContext() {
+    return { app: this.app, env: this.env, probe: this.options.probe, journal: this.journal };
+  }
+
+  /**
+   * The AMI of a deploy: the one given; else (a journaled step that names it) the one another env has live,
+   * or the newest bake.
+   */
+  private async chooseImage(run: WorkflowRun, options: DeployOptions): Promise<ImageChoice> {
+    if (options.imageId) return { imageId: options.imageId, source: "given" };
+    const context = { ...this.imageContext(), engine: this.options.engine, clock: this.clock };
+    return run.step("choose-image", () => chooseImage(context, options, run.signal), {
+      detail: options.imageFromEnv ? `the AMI live in ${options.imageFromEnv}` : "the newest baked AMI",
+    });
+  }
+
+  /**
+   * Tag the AMI a fleet now runs as in use (GoldenAmi's lifecycle policy skips it). Best effort and not a
+   * step: the fleet is deployed and healthy, and prune reads the stacks, never the tags, so a failed tag
+   * fails nothing (the result says `taggedInUse: false`; the next prune tags it).
+   */
+  private async markInUse(run: WorkflowRun, imageId: string): Promise<boolean> {
+    return markInUse(this.options.probe.images, imageId, run.signal).catch(() => false);
   }
 
   /** The journal, one record per workflow, oldest first. */

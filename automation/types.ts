@@ -7,6 +7,7 @@ import type { NoRollbackReason } from "./rollbackTarget";
 import type { SecurityGroupRule } from "./securityGroupRules";
 import type { RecordStore } from "./records/types";
 import type { Engine, CloudProbe } from "./seams";
+import type { ImageChoice } from "./images/types";
 
 export interface BlueGreenDeploymentOptions {
   /** Application name: 2–32 lower-case letters, digits or inner dashes (part of every stack name). */
@@ -85,7 +86,14 @@ export type Capacity = number | { min: number; max: number; desired: number };
 
 export interface DeployOptions extends CallOptions {
   release: string;
-  imageId: string;
+  /**
+   * The AMI of the release. Not with `imageFromEnv`.
+   * @default - the AMI another env has live (`imageFromEnv`), else the newest baked AMI of the app/env that is
+   * not deprecated (automation/images/choose.ts; `DeployResult.image` says which and how old)
+   */
+  imageId?: string;
+  /** Promote: take the AMI that this other env of the app has live (bake once, promote through the envs). */
+  imageFromEnv?: string;
   /** @default "t3.micro" (the fleet program's default) */
   instanceType?: string;
   /** @default the fleet program's defaults (min 1, max 3, desired 2) */
@@ -105,6 +113,10 @@ export interface DeployResult {
   health: HealthReading;
   /** Op counts of the fleet stack's `up`. */
   changes: OpMap;
+  /** How the AMI was chosen: given, the newest bake (with its age and recipe version), or promoted. */
+  image?: ImageChoice;
+  /** The AMI now carries Phoenix's in-use tag (false when the probe has no image calls, or tagging failed). */
+  taggedInUse?: boolean;
 }
 
 export interface VerifyOptions {

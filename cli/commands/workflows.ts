@@ -3,6 +3,8 @@
 // workflows/, the shared frame (options, confirmation, Ctrl-C, progress, exit codes) in cli/workflows/.
 import type { Command } from "commander";
 import type { CliIo } from "../io";
+import { registerAmi } from "./workflows/ami";
+import { registerBake } from "./workflows/bake";
 import { registerBootstrap } from "./workflows/bootstrap";
 import { registerDestroy } from "./workflows/destroy";
 import { registerDrift } from "./workflows/drift";
@@ -14,9 +16,10 @@ import { registerStatus } from "./workflows/status";
 import { registerSwap } from "./workflows/swap";
 import { registerUp } from "./workflows/up";
 
-/** In the order of a release: bootstrap, up, swap, rollback, destroy; then inspection and repair. */
+/** In the order of a release: bootstrap, bake, up, swap, rollback, destroy; then inspection and repair. */
 const WORKFLOW_COMMANDS = [
   registerBootstrap,
+  registerBake,
   registerUp,
   registerSwap,
   registerRelease,
@@ -26,6 +29,7 @@ const WORKFLOW_COMMANDS = [
   registerHistory,
   registerDrift,
   registerHeal,
+  registerAmi,
 ];
 
 export function registerWorkflows(program: Command, io: CliIo): void {

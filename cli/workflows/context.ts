@@ -9,7 +9,19 @@ import { EXIT } from "../exitCodes";
 /** The library methods the commands call (a subset of BlueGreenDeployment, so tests may pass doubles). */
 export type Deployment = Pick<
   BlueGreenDeployment,
-  "bootstrap" | "up" | "swap" | "release" | "rollback" | "destroy" | "status" | "history" | "drift" | "heal"
+  | "bootstrap"
+  | "up"
+  | "swap"
+  | "release"
+  | "rollback"
+  | "destroy"
+  | "status"
+  | "history"
+  | "drift"
+  | "heal"
+  | "bake"
+  | "amis"
+  | "pruneAmis"
 >;
 
 /** Everything the command line says about where and how the deployment runs (validated already). */

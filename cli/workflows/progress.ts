@@ -91,6 +91,9 @@ export function progressReporter(io: CliIo, now: () => number = Date.now): Progr
         }
         return;
       }
+      case "bake-phase":
+        line(`bake: ${event.phase}${event.detail ? ` (${event.detail})` : ""}`);
+        return;
       case "workflow-end":
         line(
           `${event.workflow} ${event.status === "ok" ? "done" : event.status} in ${seconds(event.durationMs)}`,

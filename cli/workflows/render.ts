@@ -19,6 +19,7 @@ import { COLOURS, otherColour, stackName } from "../../programs/contract";
 import { drawTraffic, type TrafficView } from "../plan/traffic";
 import type { DeploymentSettings } from "./context";
 import { describeOps, seconds } from "./progress";
+import { describeImageChoice } from "./renderImages";
 
 /** Where a command looked, for every "nothing here yet" message: the project directory and the backend. */
 export const lookedIn = (s: Pick<DeploymentSettings, "projectDir" | "backendUrl" | "records">) =>
@@ -45,6 +46,8 @@ export function renderUp(r: DeployResult, s: DeploymentSettings): string {
     `Deployed release ${r.release} (${r.imageId}, identity ${r.identity}) to ${r.colour}: ` +
       `${r.health.healthy}/${r.health.desired} targets healthy.`,
   ];
+  const image = describeImageChoice(r.image, s);
+  if (image) lines.push(image);
   const changes = describeOps(r.changes as Record<string, number>);
   if (changes) lines.push(`Resources: ${changes}.`);
   if (r.replacedRelease) lines.push(`Replaced the idle release ${r.replacedRelease}.`);

@@ -28,7 +28,11 @@ async function idleColour(
 export function addDeployOptions(command: Command): Command {
   return command
     .option("--release <name>", "release name, such as v1.4.2 (required)")
-    .option("--image-id <ami>", "AMI of the release, such as ami-0123456789abcdef0 (required)")
+    .option(
+      "--image-id <ami>",
+      "AMI of the release, such as ami-0123456789abcdef0 (default: the newest baked AMI of the app/env)",
+    )
+    .option("--image-from-env <env>", "promote: the AMI this other env of the app has live")
     .option("--instance-type <type>", "EC2 instance type (default t3.micro)")
     .option("--min <n>", "minimum fleet size (default 1)")
     .option("--max <n>", "maximum fleet size (default 3, or --desired when larger)")
@@ -47,17 +51,18 @@ export async function parseDeployOptions(
     flags.release as string | undefined,
     "the release name, such as `--release v1.4.2`",
   );
-  const imageId = parser.required(
-    "--image-id",
-    flags.imageId as string | undefined,
-    "the AMI of the release, such as `--image-id ami-0123456789abcdef0`",
-  );
+  const imageId = flags.imageId as string | undefined;
+  const imageFromEnv = flags.imageFromEnv as string | undefined;
   parser.release("--release", release);
   parser.imageId("--image-id", imageId);
+  parser.name("--image-from-env", imageFromEnv);
+  if (imageId !== undefined && imageFromEnv !== undefined)
+    parser.add("--image-from-env", imageFromEnv, "cannot be given with --image-id: choose one AMI");
   parser.instanceType("--instance-type", flags.instanceType as string | undefined);
   return {
     release: release ?? "",
-    imageId: imageId ?? "",
+    imageId,
+    imageFromEnv,
     instanceType: flags.instanceType as string | undefined,
     capacity: parser.capacity({
       min: flags.min as string | undefined,

@@ -79,7 +79,11 @@ describe("phoenix workflow commands: refusals and exit codes", () => {
         ["up", ...TARGET, "--release", "v1", "--image-id", "ami-123"],
         /`--image-id` \("ami-123"\) must be an AMI id/,
       ],
-      ["a missing --image-id", ["up", ...TARGET, "--release", "v1"], /`--image-id` is required/],
+      [
+        "--image-id with --image-from-env (without either, up takes the newest baked AMI)",
+        ["up", ...TARGET, "--release", "v1", "--image-id", AMI_1, "--image-from-env", "staging"],
+        /`--image-from-env` \("staging"\) cannot be given with --image-id/,
+      ],
       [
         "--desired above --max",
         ["up", ...TARGET, "--release", "v1", "--image-id", AMI_1, "--max", "2", "--desired", "5"],
