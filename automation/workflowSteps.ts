@@ -174,14 +174,18 @@ export class WorkflowSteps {
       const health = await run.step(
         step("wait-healthy"),
         () =>
-          waitHealthy(this.ctx.probe, colour, fleet, {
-            timeoutMs: this.ctx.healthTimeoutMs,
-            initialDelayMs: this.ctx.healthPollMs,
-            clock: this.ctx.clock,
-            signal: run.signal,
-            onReading: (reading, attempt) =>
-              run.emitEvent({ kind: "health", colour, ...reading, attempt, at: this.ctx.clock.now() }),
-          }),
+          // A fleet at zero capacity (a rolling release's kept old colour, redeployed by heal from its config)
+          // has no target to wait for; `up` itself never deploys one (its capacity must be at least 1).
+          Number(fleet.desiredCapacity) === 0
+            ? Promise.resolve({ healthy: 0, desired: 0, byState: {} })
+            : waitHealthy(this.ctx.probe, colour, fleet, {
+                timeoutMs: this.ctx.healthTimeoutMs,
+                initialDelayMs: this.ctx.healthPollMs,
+                clock: this.ctx.clock,
+                signal: run.signal,
+                onReading: (reading, attempt) =>
+                  run.emitEvent({ kind: "health", colour, ...reading, attempt, at: this.ctx.clock.now() }),
+              }),
         { colour },
       );
       return {

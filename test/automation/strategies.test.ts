@@ -210,6 +210,18 @@ describe("release strategies", () => {
       await assertConsistent(h, "after the failed rollback");
     });
 
+    it("heal redeploys a drifted old colour at zero capacity as it was (no target to wait for)", async () => {
+      await blueServesFour(h);
+      await h.deployment.release(rollingV2);
+      h.engine.simulateDrift(`${APP}-${ENV}-blue`, `${APP}-${ENV}-blue-asg`, { maxSize: 9 });
+      const healed = await h.deployment.heal({ force: true });
+      assert.strictEqual(healed.idleReplaced, "blue");
+      assert.strictEqual(releaseOf(h.engine, "blue"), "v1");
+      assert.strictEqual(desired(h, "blue"), 0);
+      assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 100 });
+      await assertConsistent(h, "after heal");
+    });
+
     it("a batch that does not get healthy puts capacity, then traffic, back on the old colour", async () => {
       await blueServesFour(h);
       h.deployment = h.another({
