@@ -2,7 +2,7 @@
 // recreate, blue-green and canary through `release`, their refusals of bad input before any change, and a
 // rolling release killed mid-batch, recovered from the journal.
 import assert from "assert";
-import { InvalidInputError } from "../../automation/errors";
+import { AbortedError, InvalidInputError } from "../../automation/errors";
 import type { ProgressEvent } from "../../automation/events";
 import { ReleaseFailedError } from "../../automation/strategies/errors";
 import { planRolling } from "../../automation/strategies/rolling";
@@ -243,6 +243,27 @@ describe("release strategies", () => {
       await assertConsistent(h, "after the failed rolling release");
     });
 
+    it("Ctrl-C mid-release (an abort) undoes it the same way, the abort in the error's causes", async () => {
+      await blueServesFour(h);
+      const controller = new AbortController();
+      h.deployment = h.another({
+        onProgress: (e) => {
+          if (e.kind === "step-end" && e.step === "rolling:shrink:2") controller.abort(new Error("Ctrl-C"));
+        },
+      });
+      const error = await h.deployment
+        .release({ ...rollingV2, signal: controller.signal })
+        .catch((e: Error) => e);
+      assert.ok(error instanceof ReleaseFailedError, String(error));
+      assert.ok(error.cause instanceof AbortedError, String(error.cause));
+      assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+      assert.strictEqual(desired(h, "blue"), 4);
+      assert.strictEqual(releaseOf(h.engine, "green"), undefined);
+      const record = (await h.deployment.history()).find((r) => r.workflow === "release")!;
+      assert.strictEqual(record.status, "aborted");
+      await assertConsistent(h, "after the aborted release");
+    });
+
     it("with nothing live, grows in batches and puts the release live at the end", async () => {
       await h.deployment.bootstrap();
       const result = await h.deployment.release({ ...rollingV2, batch: 1, capacity: 3 });
@@ -330,6 +351,42 @@ describe("release strategies", () => {
       const status = await h.deployment.status();
       assert.strictEqual(status.rollback?.available, false, "the old release is gone: no rollback");
       await assertConsistent(h, "after recreate");
+    });
+
+    it("killed while destroying the old colour: the next workflow completes the destroy, never routes to it", async () => {
+      const c = crashable();
+      try {
+        const { h: ch } = c;
+        await blueServesFour(ch);
+        let hung = false;
+        c.arm((call) => (hung = call.method === "destroy" && call.stack === `${APP}-${ENV}-blue`));
+        await crashDuring(
+          ch.deployment.release({
+            strategy: "recreate",
+            release: "v2",
+            imageId: AMI_2,
+            acceptDowntime: true,
+          }),
+          () => hung,
+        );
+        c.kill();
+        assert.deepStrictEqual(weights(ch.engine), { blue: 0, green: 0 });
+        await ch.deployment.bootstrap();
+        assert.deepStrictEqual(
+          weights(ch.engine),
+          { blue: 0, green: 0 },
+          "no traffic back to a destroyed colour",
+        );
+        assert.deepStrictEqual(
+          [releaseOf(ch.engine, "blue"), releaseOf(ch.engine, "green")],
+          [undefined, undefined],
+        );
+        const recovered = (await ch.deployment.history()).find((r) => r.workflow === "release")!;
+        assert.match(recovered.recovery!, /completed the destroy of blue/);
+        await assertConsistent(ch, "after recovery");
+      } finally {
+        c.h.cleanup();
+      }
     });
 
     it("a new release that never gets healthy leaves no colour serving (503) and says so", async () => {
