@@ -123,6 +123,20 @@ describe("route53 router mode (memory engine)", function () {
     assert.deepEqual(records(h), { blue: 100, green: 0 });
   });
 
+  it("drift finds a record changed by hand and heal puts its recorded weight back", async () => {
+    await h.deployment.bootstrap({ router: ROUTE53 });
+    await h.deployment.up({ release: "v1", imageId: AMI_1 });
+    await h.deployment.swap();
+    h.engine.simulateDrift(stackName(APP, ENV, "router"), "shop-prod-green", {
+      weightedRoutingPolicies: [{ weight: 40 }],
+    });
+    const drift = await h.deployment.drift();
+    assert.match(JSON.stringify(drift), /shop-prod-green/);
+    const healed = await h.deployment.heal();
+    assert.deepEqual(healed.routerRestored, { blue: 100, green: 0 });
+    assert.doesNotMatch(JSON.stringify(await h.deployment.drift()), /shop-prod-green/, "no drift left");
+  });
+
   it("the mode is fixed: bootstrap in the other mode is refused before any change, naming both modes", async () => {
     await h.deployment.bootstrap({ router: ROUTE53 });
     const before = JSON.stringify(h.engine.inspect(stackName(APP, ENV, "network")));
