@@ -5,7 +5,7 @@
 // up, waits for its health, then moves the traffic. Any failure puts capacity back first, then the traffic,
 // then destroys the new fleet; every capacity step journals what it changed so that recovery can do the same.
 import { otherColour, type Colour, type FleetOutputs } from "../../programs/contract";
-import { liveColour, type DeploymentState } from "../deploymentState";
+import { liveColour, plainOutputs, type DeploymentState } from "../deploymentState";
 import { errorMessage, TrafficRestoreError, WorkflowError } from "../errors";
 import { checkHealthy } from "../health";
 import type { CapacityConfig } from "../journal";
@@ -177,8 +177,7 @@ export async function rolling(
 }
 
 async function fleetOutputs(steps: WorkflowSteps, colour: Colour): Promise<FleetOutputs> {
-  const outputs = await (await steps.ctx.stacks.select(colour)).outputs();
-  return Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])) as unknown as FleetOutputs;
+  return plainOutputs(await (await steps.ctx.stacks.select(colour)).outputs()) as unknown as FleetOutputs;
 }
 
 /**
