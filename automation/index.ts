@@ -35,6 +35,9 @@ export {
   type RollingBatch,
   type Strategy,
 } from "./strategies";
+// The router of an app/env (alb, or route53 weighted records): bootstrap's choice, fixed for its life.
+export { RouterModeError } from "./routers/bootstrap";
+export { DEFAULT_DNS_SETTLE_MS, type TrafficRouter } from "./routers";
 // The production seams: Pulumi's LocalWorkspace and the AWS SDK v3 probe.
 export {
   createLocalWorkspaceEngine,
