@@ -6,6 +6,7 @@
 // They must therefore be pure, cheap, free of any Pulumi import, and robust to how the engine presents
 // inputs: provider defaults filled in, booleans and numbers as strings, secrets, and unknown values.
 import { hash } from "crypto";
+import { types } from "util";
 
 /** Length of an identity: 10 base32 characters = 50 bits, plenty to tell the releases of one fleet apart. */
 export const IDENTITY_LENGTH = 10;
@@ -209,7 +210,8 @@ function sortedKeys(_key: string, v: unknown): unknown {
   const keys = Object.keys(v);
   let sorted = true;
   for (let i = 1; i < keys.length && sorted; i++) sorted = keys[i - 1] < keys[i];
-  if (sorted) return v;
+  // A boxed primitive (`new String("s")`) would be written as its value; the copy is a plain object.
+  if (sorted && !types.isBoxedPrimitive(v)) return v;
   const copy: Record<string, unknown> = {};
   for (const k of keys.sort()) copy[k] = (v as Record<string, unknown>)[k];
   return copy;

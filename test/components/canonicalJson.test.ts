@@ -17,11 +17,16 @@ function copyingCanonicalJson(value: unknown): string | undefined {
 }
 
 // Keys that sort differently as strings and as array indices ("10" < "2"), which objects enumerate first.
-const key = fc.oneof(fc.string(), fc.constantFrom("0", "1", "2", "10", "a", "B", "_", "__defaults"));
+const key = fc.oneof(
+  fc.string(),
+  fc.string({ unit: "binary" }), // lone surrogates and control characters, escaped in keys
+  fc.constantFrom("0", "1", "2", "10", "a", "B", "_", "__defaults", "toJSON"),
+);
 const json = fc.letrec((tie) => ({
   value: fc.oneof(
     { depthSize: "small" },
     fc.string(),
+    fc.string({ unit: "binary" }),
     fc.integer(),
     fc.double(),
     fc.boolean(),
@@ -43,9 +48,38 @@ describe("canonicalJson", () => {
     assert.equal(canonicalJson(value), '{"2":"two","10":"ten","a":true,"b":{"a":[{"x":1,"y":2}],"z":1}}');
   });
 
-  it("serialises objects with toJSON, and objects already in key order, as before", () => {
-    const value = { when: new Date(0), nested: { a: 1, b: 2 }, list: [undefined, () => 1] };
-    assert.equal(canonicalJson(value), copyingCanonicalJson(value));
+  it("serialises what is not plain data as before: toJSON, other prototypes, omitted values, deep nesting", () => {
+    class Point {
+      constructor(
+        readonly y: number,
+        readonly x: number,
+      ) {}
+    }
+    const nullPrototype = Object.assign(Object.create(null) as object, { b: 1, a: 2 });
+    let deep: unknown = { leaf: true };
+    for (let i = 0; i < 100; i++) deep = { z: deep, a: [i] };
+    const values: unknown[] = [
+      { when: new Date(0), nested: { a: 1, b: 2 }, list: [undefined, () => 1, Symbol("s")] },
+      { point: new Point(2, 1), nullPrototype, boxed: [new String("s"), new Number(1), new Boolean(false)] },
+      { toJSON: () => ({ b: 1, a: 2 }) },
+      { numbers: [-0, NaN, Infinity, -Infinity, 1e21, 5e-7, 0.1], omitted: undefined, fn: () => 1 },
+      { buffer: Buffer.from("ab"), map: new Map([["a", 1]]) },
+      { "\ud800": "\udfff", 'quote"': "\u0000\n" },
+      deep,
+      [[[]], {}, [{}]],
+      "text",
+      12,
+      null,
+    ];
+    for (const value of values) assert.equal(canonicalJson(value), copyingCanonicalJson(value));
+    assert.equal(canonicalJson(undefined), undefined);
+  });
+
+  it("refuses what JSON.stringify refuses: a cycle, a BigInt", () => {
+    const cyclic: Record<string, unknown> = { a: 1 };
+    cyclic.self = { back: cyclic };
+    assert.throws(() => canonicalJson(cyclic), TypeError);
+    assert.throws(() => canonicalJson({ big: 1n }), TypeError);
   });
 
   it("keeps the identities of existing projections", () => {
