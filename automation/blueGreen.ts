@@ -434,6 +434,8 @@ export class BlueGreenDeployment {
       live: state.router ? liveColour(state.weights) : undefined,
       nothingLive: missing.length === 0 && liveColour(state.weights) === undefined,
       url: state.router?.url,
+      // Only in route53 mode, so an ALB app/env's status stays as it was.
+      ...(state.router?.routerMode === "route53" ? { route53: { recordName: state.router.recordName } } : {}),
       colours,
       rollback: missing.length === 0 ? rollbackStatus(rollbackTarget(state, entries)) : undefined,
       upColour: missing.length === 0 ? idleColour(state, undefined, deployedAt) : undefined,

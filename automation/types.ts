@@ -272,6 +272,8 @@ export interface DeploymentStatus {
   /** Bootstrapped, and no release has gone live yet: the router is at 0/0 and its listener answers 503. */
   nothingLive: boolean;
   url?: string;
+  /** Present only with the route53 router: its mode and the name its weighted records answer for. */
+  route53?: { recordName?: string };
   colours: Record<Colour, ColourStatus>;
   /** What `rollback` would do now: the fleet it would put live, or why there is none. Bootstrapped only. */
   rollback?: RollbackStatus;

@@ -98,13 +98,13 @@ function drawDnsTraffic(view: TrafficView, dns: DnsView): string {
   const zone = dns.zoneId ? ` (zone ${dns.zoneId})` : "";
   const lines = [
     `  clients ──▶ Route 53 ${dns.recordName}${zone}`,
-    `               └─ ${view.listener} (set identifiers blue, green; each health-checked)`,
+    `               └─ ${view.listener}: set identifiers blue, green, each health-checked`,
   ];
   COLOURS.forEach((colour, i) => {
     const last = i === COLOURS.length - 1;
     const weight = `${String(view.weights[colour]).padStart(3)}%`;
     lines.push(
-      `                   ${last ? "└" : "├"}── ${weight} ──▶ ${colour.padEnd(5)}  ALB ${dns.loadBalancers[colour] ?? "?"}`,
+      `                   ${last ? "└" : "├"}── ${weight} ──▶ ${colour.padEnd(5)}  ALB ${dns.loadBalancers[colour] ?? `of ${colour}`}`,
       `                   ${last ? " " : "│"}                       └─ ${describeFleet(view.fleets[colour])}`,
     );
   });
@@ -120,7 +120,7 @@ export function mermaidTraffic(view: TrafficView): string[] {
     ];
     for (const colour of COLOURS) {
       lines.push(
-        `  dns -- "${view.weights[colour]}%" --> ${colour}Alb["ALB ${escape(dns.loadBalancers[colour] ?? "")}"]`,
+        `  dns -- "${view.weights[colour]}%" --> ${colour}Alb["ALB ${escape(dns.loadBalancers[colour] ?? `of ${colour}`)}"]`,
         `  ${colour}Alb --> ${colour}["${colour}: ${escape(describeFleet(view.fleets[colour]))}"]`,
       );
     }

@@ -162,6 +162,13 @@ export function trafficOfStatus(s: DeploymentStatus): TrafficView {
     if (c.exists && c.release)
       fleets[colour] = { release: c.release, imageId: c.imageId, health: healthText(c) };
   }
+  if (s.route53)
+    return {
+      dns: { recordName: s.route53.recordName ?? s.url ?? "", loadBalancers: {} },
+      listener: `weighted alias records (stack ${stackName(s.app, s.env, "router")})`,
+      weights: s.weights,
+      fleets,
+    };
   return {
     albDnsName: s.url,
     listener:

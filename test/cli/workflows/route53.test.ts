@@ -44,6 +44,11 @@ describe("phoenix with the route53 router", function () {
       JSON.stringify(result.steps),
     );
     assert.deepEqual(h.weights(), { blue: 0, green: 100 });
+    const status = await h.phoenix(["status", ...TARGET]);
+    assert.equal(status.code, EXIT.ok, status.err);
+    assert.match(status.out, /clients ──▶ Route 53 shop\.example\.com/);
+    assert.match(status.out, /100% ──▶ green {2}ALB of green/);
+    assert.doesNotMatch(status.out, /listener/);
     const rollback = await h.phoenix(["rollback", ...TARGET, "--yes"]);
     assert.equal(rollback.code, EXIT.ok, rollback.err);
     assert.deepEqual(h.weights(), { blue: 100, green: 0 });
