@@ -1,11 +1,11 @@
 // phoenix-fleet as a user's project gets it: the packed tarball installed next to the lowest versions of its
 // required peers that its ranges allow (@pulumi/pulumi, @pulumi/aws), without the optional ones. One copy of the
 // Pulumi SDK in the tree (the user's), and a program with every component running under phoenix-fleet/testing.
-import { installIntoProject, isBuilt, lowest, manifest, NOT_BUILT, requiredPeers } from "./tarball";
+import { isBuilt, lowest, manifest, NOT_BUILT, userProject } from "./tarball";
 import { skipSuite } from "../integration/support";
 import assert from "node:assert/strict";
 import { execFileSync } from "child_process";
-import { existsSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 
 const PROGRAM = `
@@ -41,13 +41,12 @@ describe("installed into a user's project with the lowest required peers", funct
 
   before(function () {
     if (!isBuilt) skipSuite(this, NOT_BUILT);
-    project = installIntoProject({ prefix: "phoenix-user-", dependencies: requiredPeers("lowest") });
+    project = userProject();
     writeFileSync(join(project, "program.js"), PROGRAM);
     result = JSON.parse(
       execFileSync(process.execPath, ["program.js"], { cwd: project, encoding: "utf8", timeout: 120_000 }),
     );
   });
-  after(() => project && rmSync(project, { recursive: true, force: true }));
 
   it("declares @pulumi/pulumi and @pulumi/aws as required peers, awsx and policy as optional ones", () => {
     assert.deepEqual(Object.keys(manifest.peerDependencies).sort(), [

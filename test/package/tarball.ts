@@ -5,6 +5,8 @@
 //                              PHOENIX_PACKED_TARBALL so that child processes (a mocha run inside a test) reuse it
 //   installIntoProject(...)    a fresh scratch project with the tarball and the given dependencies installed
 //                              (`npm install --prefer-offline`, no scripts), its directory returned
+//   userProject()              THE user project of the package tests, installed once per test run and shared
+//                              (the tarball, the lowest required peers, @types/node); removed when the run ends
 //   requiredPeers("lowest")    the required peers pinned to the lowest versions their ranges allow;
 //   requiredPeers("dev")       ... or to the versions this repository develops against (already in npm's cache)
 //   isBuilt / NOT_BUILT        every one of these needs dist/: skip with skipSuite(this, NOT_BUILT) when !isBuilt
@@ -125,4 +127,23 @@ export function installIntoProject(options: ProjectOptions): string {
     timeout: 240_000,
   });
   return project;
+}
+
+let shared: string | undefined;
+
+/**
+ * The user project the package tests share (test/package/peers and consumers): the tarball with the required peers
+ * at the lowest versions their ranges allow, no optional peer, and @types/node for TypeScript consumers. Installed
+ * on first use (one `npm install` a run: @pulumi/aws alone is some 80 MB to unpack) and removed when the process
+ * exits. Tests add files in folders of their own and leave its package.json and node_modules as they are.
+ */
+export function userProject(): string {
+  if (shared && existsSync(shared)) return shared;
+  const project = installIntoProject({
+    prefix: "phoenix-user-",
+    dependencies: requiredPeers("lowest"),
+    devDependencies: { "@types/node": installedVersion("@types/node") },
+  });
+  process.on("exit", () => rmSync(project, { recursive: true, force: true }));
+  return (shared = project);
 }
