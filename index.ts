@@ -70,6 +70,19 @@ export {
   STRATEGIES,
   ReleaseFailedError,
   type Strategy,
+  BakeFailedError,
+  ImageProbeMissingError,
+  NoImageError,
+  type AmiListOptions,
+  type BakedAmi,
+  type BakeRecord,
+  type BakeOptions,
+  type BakeResult,
+  type ImageChoice,
+  type PruneAction,
+  type PruneDecision,
+  type PruneOptions,
+  type PruneResult,
   type CallOptions,
   type EngineOperation,
   type ProgressEvent,
@@ -173,7 +186,6 @@ export type { ProgramContext, ProgramResource, ProgramRun } from "./automation/m
 export type { ProbeMethod } from "./automation/memoryProbe";
 export type { MemoryAmi, MemoryImages } from "./automation/memory/images";
 export type { BakePhase } from "./automation/events";
-export type { BakeRecord } from "./automation/images/types";
 export type { Batch, ReleaseOptions, ReleaseResult, RollingBatch } from "./automation/strategies/types";
 export type { AmiDescription, ImageProbe, InterruptedOperation } from "./automation/seams";
 export type { CapacityConfig, InterruptedWorkflow, Journal } from "./automation/journal";

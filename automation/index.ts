@@ -35,6 +35,10 @@ export {
   type RollingBatch,
   type Strategy,
 } from "./strategies";
+// Golden AMIs: bake, the AMI catalogue, the image choice of up, prune (docs/images.md).
+export { BakeFailedError, ImageProbeMissingError, NoImageError } from "./images/errors";
+export type * from "./images/types";
+export type { AmiDescription, ImageProbe } from "./seams";
 // The router of an app/env (alb, or route53 weighted records): bootstrap's choice, fixed for its life.
 export { RouterModeError } from "./routers/bootstrap";
 export { DEFAULT_DNS_SETTLE_MS, type TrafficRouter } from "./routers";
