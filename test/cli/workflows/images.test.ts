@@ -144,6 +144,14 @@ describe("phoenix bake, up without --image-id, promotion, ami list and prune", (
     );
   });
 
+  it("release without --image-id deploys the newest bake too", async () => {
+    await ok(["bootstrap", ...STAGING]);
+    const baked = await bake(["--parent-image", PARENT]);
+    await ok(["release", ...STAGING, "--strategy", "blue-green", "--release", "v1", "--yes"]);
+    assert.equal(h.engine.inspect("shop-staging-blue")?.config["phoenix:imageId"], baked.imageId);
+    assert.deepEqual(h.engine.inspect("shop-staging-router")?.outputs.weights, { blue: 100, green: 0 });
+  });
+
   it("up without an image and nothing baked says to bake first; --image-id with --image-from-env is refused", async () => {
     await ok(["bootstrap", ...STAGING]);
     const none = await h.phoenix(["up", ...STAGING, "--release", "v1"]);
