@@ -110,8 +110,12 @@ describe("golden AMIs through the real engine: bake, up without an image, promot
   it("a bake whose image tests fail fails with BakeFailedError and records no AMI", async () => {
     const before = (await deployments.staging.amis()).map((a) => a.imageId);
     fs.writeFileSync(failFile(), "");
+    const phases: string[] = [];
     try {
-      await assert.rejects(deployments.staging.bake(), (error: unknown) => {
+      const failing = deployments.staging.bake({
+        onProgress: (event) => void (event.kind === "bake-phase" && phases.push(event.phase)),
+      });
+      await assert.rejects(failing, (error: unknown) => {
         assert.ok(error instanceof BakeFailedError, String(error));
         assert.match(error.message, /Image tests failed/);
         return true;
@@ -119,6 +123,8 @@ describe("golden AMIs through the real engine: bake, up without an image, promot
     } finally {
       fs.rmSync(failFile(), { force: true });
     }
+    // The real engine's resource-operationfailed event for the Image (what MemoryEngine.failImageTests mimics).
+    assert.deepEqual(phases, ["prepare", "build-test-distribute", "failed"]);
     assert.deepEqual(
       (await deployments.staging.amis()).map((a) => a.imageId),
       before,
