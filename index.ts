@@ -116,6 +116,7 @@ export {
   NothingLiveError,
   AbortedError,
   RecordStoreError,
+  RouterModeError,
   type LockHolder,
   type NetworkVpc,
 } from "./automation";
