@@ -137,6 +137,25 @@ describe("route53 router mode (memory engine)", function () {
     assert.doesNotMatch(JSON.stringify(await h.deployment.drift()), /shop-prod-green/, "no drift left");
   });
 
+  for (const strategy of ["blue-green", "canary", "rolling", "recreate"] as const) {
+    it(`release --strategy ${strategy} ends with v2 live on both records and nothing unsafe on the way`, async () => {
+      await h.deployment.bootstrap({ router: ROUTE53 });
+      await h.deployment.up({ release: "v1", imageId: AMI_1 });
+      await h.deployment.swap();
+      const result = await h.deployment.release({
+        strategy,
+        release: "v2",
+        imageId: AMI_2,
+        ...(strategy === "rolling" ? { batch: "50%" as const } : {}),
+        ...(strategy === "recreate" ? { acceptDowntime: true } : {}),
+      });
+      assert.equal(result.release, "v2");
+      const live = result.to;
+      assert.deepEqual(records(h), live === "blue" ? { blue: 100, green: 0 } : { blue: 0, green: 100 });
+      assert.deepEqual(h.violations, []);
+    });
+  }
+
   it("the mode is fixed: bootstrap in the other mode is refused before any change, naming both modes", async () => {
     await h.deployment.bootstrap({ router: ROUTE53 });
     const before = JSON.stringify(h.engine.inspect(stackName(APP, ENV, "network")));
