@@ -10,7 +10,7 @@ import {
   EC2Client,
   EnableImageDeprecationCommand,
 } from "@aws-sdk/client-ec2";
-import { mockClient } from "aws-sdk-client-mock";
+import { mockClient, type AwsClientStub } from "aws-sdk-client-mock";
 import { AwsCloudProbe } from "../../../automation/aws/cloudProbe";
 import { ProbeRequestError } from "../../../automation/aws/errors";
 
@@ -20,7 +20,10 @@ const OFFLINE = {
 };
 
 describe("AWS CloudProbe: EC2 image calls", () => {
-  const ec2 = mockClient(EC2Client);
+  // Stubbed only while this suite runs: a stub made when the file loads would be replaced by the next
+  // file's stub of the same prototype, and this suite's calls would reach neither.
+  let ec2: AwsClientStub<EC2Client>;
+  before(() => (ec2 = mockClient(EC2Client)));
   afterEach(() => ec2.reset());
   after(() => ec2.restore());
   const images = () => new AwsCloudProbe({ ...OFFLINE, maxAttempts: 1 }).images;
