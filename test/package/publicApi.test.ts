@@ -27,6 +27,32 @@ function documentedErrors(): Map<string, string> {
   return named;
 }
 
+/** The entry points' sources, as the exports map of package.json maps them (types are checked against the list). */
+const ENTRY_SOURCES: Record<string, string> = {
+  "phoenix-fleet/components": "../../components",
+  "phoenix-fleet/automation": "../../automation",
+  "phoenix-fleet/testing": "../../testing",
+  "phoenix-fleet/policies": "../../policyPackPath",
+};
+
+/** Every `import { … } from "phoenix-fleet…"` in the documents: the specifier, and each name with its kind. */
+function documentedImports(): { file: string; specifier: string; name: string; typeOnly: boolean }[] {
+  const found = [];
+  for (const file of documents())
+    for (const [, typeImport, names, specifier] of readFileSync(file, "utf8").matchAll(
+      /import (type )?\{([^}]*)\} from "(phoenix-fleet(?:\/[a-z]+)?)"/g,
+    ))
+      for (const entry of names
+        .split(",")
+        .map((part) => part.trim())
+        .filter(Boolean)) {
+        const typeOnly = Boolean(typeImport) || entry.startsWith("type ");
+        const name = entry.replace(/^type /, "").split(/\s+as\s+/)[0];
+        found.push({ file: relative(ROOT, file), specifier, name, typeOnly });
+      }
+  return found;
+}
+
 describe("the package root is the public API", () => {
   it("exports exactly the listed values", () => {
     assert.deepEqual(Object.keys(root).sort(), [...ROOT_VALUES].sort());
@@ -70,5 +96,25 @@ describe("the package root is the public API", () => {
       if (!(found instanceof Function && found.prototype instanceof Error)) missing.push(`${name} (${file})`);
     }
     assert.deepEqual(missing, [], "documented errors that cannot be imported");
+  });
+
+  it("offers every name the documents import from it or from another entry point", () => {
+    const imports = documentedImports();
+    assert.ok(
+      imports.length >= 10,
+      `only ${imports.length} imports found in the documents: is the scan broken?`,
+    );
+    const rootNames = new Set<string>([...ROOT_VALUES, ...ROOT_TYPES]);
+    const missing = imports.filter(({ specifier, name, typeOnly }) => {
+      if (specifier === "phoenix-fleet") return !rootNames.has(name);
+      if (!(specifier in ENTRY_SOURCES)) return true; // no such entry point
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- the entry point's source, as built
+      const entry = require(ENTRY_SOURCES[specifier]) as Record<string, unknown>;
+      return !typeOnly && entry[name] === undefined; // a type leaves no trace at run time: tsc checks those
+    });
+    assert.deepEqual(
+      missing.map(({ file, specifier, name }) => `${file}: ${name} from ${specifier}`),
+      [],
+    );
   });
 });
