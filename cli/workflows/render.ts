@@ -149,6 +149,8 @@ function healthText(colour: ColourStatus): string | undefined {
   const health = colour.health;
   if (!health) return undefined;
   if ("error" in health) return `health unknown: ${health.error}`;
+  // A colour a rolling release left at zero capacity (the rollback target) wants no instances: not a failure.
+  if (health.desired === 0 && health.healthy === 0) return "scaled to zero";
   const states = describeOps(health.byState);
   const verdict = health.desired > 0 && health.healthy >= health.desired ? "healthy" : "NOT healthy";
   return `${health.healthy}/${health.desired} ${verdict}${states && verdict !== "healthy" ? ` (${states})` : ""}`;

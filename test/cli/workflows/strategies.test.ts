@@ -45,6 +45,8 @@ describe("phoenix release --strategy", () => {
 
     const text = await h.phoenix(["status", ...TARGET]);
     assert.equal(text.code, EXIT.ok, text.err);
+    // The old colour is kept at zero on purpose: status says so instead of calling it unhealthy.
+    assert.match(text.out, /── {3}0% ──▶ blue {3}release v1 · .* · scaled to zero$/m);
     const rollback = await h.phoenix(["rollback", ...TARGET, "--yes"]);
     assert.equal(rollback.code, EXIT.ok, rollback.err);
     assert.deepEqual(h.weights(), { blue: 100, green: 0 });
