@@ -4,7 +4,7 @@
 // and under `moduleResolution: bundler`; the CommonJS (node16) and ESM (nodenext) builds run with node. Each
 // setting needs the `exports` map (node10 resolution would not), and a `@ts-expect-error` proves the declarations
 // carry real types (were they `any`, the directive itself would be the error).
-import { isBuilt, NOT_BUILT, ROOT, userProject } from "./tarball";
+import { isBuilt, NOT_BUILT, ROOT, toolEnv, userProject } from "./tarball";
 import { skipSuite } from "../integration/support";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "child_process";
@@ -126,6 +126,7 @@ describe("consumers compile and run against the packed package", function () {
     const build = spawnSync(process.execPath, [TSC, "--build", ...SCENARIOS.map(({ folder }) => folder)], {
       cwd: project,
       encoding: "utf8",
+      env: toolEnv(),
     });
     diagnostics = `${build.stdout}${build.stderr}`.split("\n").filter((line) => line.trim());
     const unattributed = diagnostics.filter(

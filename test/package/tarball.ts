@@ -37,6 +37,16 @@ export const NPM_INSTALL_ARGS = [
   "--ignore-scripts",
 ];
 
+/**
+ * The environment for a tool run as a child (tsc, TypeDoc) without the coverage directory c8 hands down:
+ * under `npm test` each child would write V8 coverage of the compiler (megabytes, none of it Phoenix's) for c8 to read.
+ */
+export function toolEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.NODE_V8_COVERAGE;
+  return env;
+}
+
 let packed: string | undefined;
 
 /** The path of `phoenix-fleet-<version>.tgz`, packed from this working tree once per test run. */
