@@ -1,8 +1,11 @@
 // The safety invariants every workflow keeps, whatever fails: checked after every fault and every step of
 // the property test.
 import assert from "assert";
+import { WorkflowError } from "../../automation/errors";
 import type { JournalEntry } from "../../automation/journal";
+import { InjectedFault } from "../../automation/memoryEngine";
 import { COLOURS, stackName, type Colour } from "../../programs/contract";
+import type { Fault } from "./arbitraries";
 import { APP, ENV, releaseOf, weights, type Harness } from "./harness";
 
 export interface World {
@@ -189,4 +192,36 @@ export async function assertConsistent(h: Harness, label: string): Promise<void>
     );
   }
   assert.deepStrictEqual(openWorkflows(entries), [], `${label}: no workflow may stay open`);
+}
+
+/**
+ * One workflow of a property step, run with the step's engine faults. A failure must be a workflow's refusal or
+ * an injected fault and must leave everything safe (assertSafeAfterFailure); a success must have destroyed no
+ * colour with traffic. Either way no weight may sit on a colour without capacity. Returns the failure, if any.
+ */
+export async function runFaulted(
+  h: Harness,
+  faults: Fault[],
+  label: string,
+  run: () => Promise<unknown>,
+): Promise<{ failed: unknown }> {
+  const before = observe(h);
+  const base = h.engine.callCount;
+  for (const fault of faults) h.engine.failCall(base + fault.offset, fault.mode);
+  let failed: unknown;
+  try {
+    await run();
+  } catch (error) {
+    failed = error;
+  }
+  h.engine.clearFaults();
+  if (failed !== undefined) {
+    const expected = failed instanceof WorkflowError || failed instanceof InjectedFault;
+    assert.ok(expected, `${label}: unexpected ${String((failed as Error).stack ?? failed)}`);
+    await assertSafeAfterFailure(h, before, label);
+  } else {
+    assert.deepStrictEqual(h.violations, [], label);
+  }
+  assertNoWeightOnEmptyColour(h, label);
+  return { failed };
 }

@@ -4,18 +4,10 @@
 // none while nothing is live, else exactly the two of them (blue, green) carrying the router's weights.
 import assert from "assert";
 import fc from "fast-check";
-import { WorkflowError } from "../../automation/errors";
-import { InjectedFault } from "../../automation/memoryEngine";
 import { stackName, type Colour } from "../../programs/contract";
 import { colour, faults, type Fault } from "./arbitraries";
 import { AMI_1, AMI_2, APP, ENV, harness, weights, type Harness } from "./harness";
-import {
-  assertConsistent,
-  assertNoWeightOnEmptyColour,
-  assertSafeAfterFailure,
-  observe,
-  openWorkflows,
-} from "./invariants";
+import { assertConsistent, openWorkflows, runFaulted } from "./invariants";
 import { runs } from "../helpers/fastCheckSeed";
 
 const ROUTE53 = { mode: "route53" as const, zoneId: "Z0123456789ABC", recordName: "shop.example.com" };
@@ -137,24 +129,7 @@ async function apply(h: Harness, step: Op, index: number): Promise<void> {
       return;
     }
   }
-  const before = observe(h);
-  const base = h.engine.callCount;
-  for (const fault of step.faults) h.engine.failCall(base + fault.offset, fault.mode);
-  let failed: unknown;
-  try {
-    await runWorkflow(h, step);
-  } catch (error) {
-    failed = error;
-  }
-  h.engine.clearFaults();
-  if (failed !== undefined) {
-    const expected = failed instanceof WorkflowError || failed instanceof InjectedFault;
-    assert.ok(expected, `${label}: unexpected ${String((failed as Error).stack ?? failed)}`);
-    await assertSafeAfterFailure(h, before, label);
-  } else {
-    assert.deepStrictEqual(h.violations, [], label);
-  }
-  assertNoWeightOnEmptyColour(h, label);
+  await runFaulted(h, step.faults, label, () => runWorkflow(h, step));
   if (openWorkflows(await h.journal()).length === 0) {
     await assertConsistent(h, label);
     assertRecordsMatchRouter(h, label);
