@@ -1,6 +1,7 @@
 // The public API of the package root (`phoenix-fleet`), name by name: what index.ts exports, and what
 // docs/api/phoenix-fleet.md documents. Changing the root means changing this list on purpose (and regenerating the
-// docs with `npm run docs:api`); test/package/publicApi.test.ts and apiDocs.test.ts hold the three together.
+// docs with `npm run docs:api`); test/package/publicApi.test.ts (npm test) and apiDocs.check.ts
+// (npm run lint) hold the three together.
 
 /** Names the root exports as values: classes, functions, constants. */
 export const ROOT_VALUES = [

@@ -2,6 +2,8 @@
 // regenerates it into a temporary directory and fails when the committed files differ, so that the reference
 // cannot drift from the code. The same run's JSON model is the witness that the root documents exactly the names
 // of test/package/publicApi.ts, and that no type in a root signature is left unexported.
+// A check of `npm run lint` (`npm run docs:check`), not of `npm test`: TypeDoc reads the declarations of @pulumi/aws
+// and the AWS SDK (some 40 s of CPU), time `npm test` has not to spare; hence the name, which its glob skips.
 import assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "fs";
