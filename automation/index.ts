@@ -30,6 +30,7 @@ export {
   ReleaseFailedError,
   planRolling,
   type Batch,
+  type BatchRule,
   type ReleaseOptions,
   type ReleaseResult,
   type RollingBatch,
