@@ -50,8 +50,9 @@ export class BlueGreenRouter extends pulumi.ComponentResource {
   readonly weights: { readonly blue: number; readonly green: number };
 
   constructor(name: string, args: BlueGreenRouterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("phoenix:aws:BlueGreenRouter", name, {}, opts);
+    // Checked before super(): invalid arguments register nothing, not even the component itself.
     const settings = resolveRouterSettings(name, args);
+    super("phoenix:aws:BlueGreenRouter", name, {}, opts);
     this.weights = settings.weights;
     this.listener = new aws.lb.Listener(
       `${name}-listener`,

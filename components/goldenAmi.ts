@@ -128,8 +128,9 @@ export class GoldenAmi extends pulumi.ComponentResource {
   readonly lifecyclePolicy?: aws.imagebuilder.LifecyclePolicy;
 
   constructor(name: string, args: GoldenAmiArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("phoenix:aws:GoldenAmi", name, {}, opts);
+    // Checked before super(): invalid arguments register nothing, not even the component itself.
     const settings = resolveGoldenAmiSettings(name, args);
+    super("phoenix:aws:GoldenAmi", name, {}, opts);
     const tags = settings.tags;
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;

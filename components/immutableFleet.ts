@@ -128,8 +128,9 @@ export class ImmutableFleet extends pulumi.ComponentResource {
   readonly release: string;
 
   constructor(name: string, args: ImmutableFleetArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("phoenix:aws:ImmutableFleet", name, {}, opts);
+    // Checked before super(): invalid arguments register nothing, not even the component itself.
     const settings = resolveFleetSettings(name, args);
+    super("phoenix:aws:ImmutableFleet", name, {}, opts);
     this.release = settings.release;
 
     let instanceProfileArn = args.instanceProfileArn;

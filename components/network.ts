@@ -117,8 +117,9 @@ export class Network extends pulumi.ComponentResource {
   readonly appPort: number;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("phoenix:aws:Network", name, {}, opts);
+    // Checked before super(): invalid arguments register nothing, not even the component itself.
     const settings = resolveNetworkSettings(name, args);
+    super("phoenix:aws:Network", name, {}, opts);
     const tags = settings.tags;
     this.appPort = settings.appPort;
 

@@ -59,8 +59,9 @@ export class Route53Router extends pulumi.ComponentResource {
   readonly weights: { readonly blue: number; readonly green: number };
 
   constructor(name: string, args: Route53RouterArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("phoenix:aws:Route53Router", name, {}, opts);
+    // Checked before super(): invalid arguments register nothing, not even the component itself.
     const settings = resolveRoute53RouterSettings<pulumi.Input<string | number>>(name, args);
+    super("phoenix:aws:Route53Router", name, {}, opts);
     this.weights = settings.weights;
     this.recordName = settings.recordName;
     const check = settings.healthCheck;
