@@ -16,7 +16,10 @@ import { parseArgs } from "node:util";
 import { Stryker } from "@stryker-mutator/core";
 
 const AUTOMATION_SPEC = ["test/automation/**/*.test.ts", "test/cli/workflows/**/*.test.ts"];
-const automation = (files) => ({ mutate: files.map((f) => `automation/${f}`), spec: AUTOMATION_SPEC });
+const automation = (files) => ({
+  mutate: files.map((f) => (f.startsWith("!") ? `!automation/${f.slice(1)}` : `automation/${f}`)),
+  spec: AUTOMATION_SPEC,
+});
 
 /**
  * The scope (issue 12): each unit with the tests that judge it, its own incremental report and its own score.
@@ -39,6 +42,7 @@ const UNITS = {
     "securityGroupRules.ts",
     "secrets.ts",
     "driftCheck.ts",
+    "events.ts",
     "errors.ts",
   ]),
   // The workflows and their steps.
@@ -53,8 +57,17 @@ const UNITS = {
   ]),
   // The testing kit: the in-memory engine and probe (product: users test with them).
   "automation/kit": automation(["memoryEngine.ts", "memoryProbe.ts", "memory/**/*.ts"]),
-  // The records: journal, lock, record stores.
-  "automation/records": automation(["journal.ts", "lock.ts", "records/**/*.ts"]),
+  // The records: journal, lock, record stores, and the history read from them.
+  "automation/records": automation(["journal.ts", "lock.ts", "history.ts", "records/**/*.ts"]),
+  // The release strategies and the routers they move traffic through (ALB weights, Route 53 records).
+  "automation/release": automation([
+    "strategies/**/*.ts",
+    "!strategies/index.ts",
+    "routers/**/*.ts",
+    "!routers/index.ts",
+  ]),
+  // Golden AMIs: bake, choose, list and prune.
+  "automation/images": automation(["images/**/*.ts"]),
   "cli/check": {
     mutate: ["cli/check/**/*.ts"],
     spec: [
