@@ -164,6 +164,9 @@ describe("pack config, resolved as the Pulumi CLI resolves it", () => {
       ["a fraction is not an integer", { type: "integer" }, 1.5, "must be integer, got 1.5"],
       ["a number is a number", { type: "number" }, 0.5, undefined],
       ["a string is not a number", { type: "number" }, "1", 'must be number, got "1"'],
+      // A program's config (not JSON) may hold what JSON can't: neither is a number a schema accepts.
+      ["NaN is not a number", { type: "number" }, Number.NaN, "must be number, got null"],
+      ["Infinity is not a number", { type: "number" }, Number.POSITIVE_INFINITY, "must be number, got null"],
       ["an object is an object", { type: "object" }, { a: 1 }, undefined],
       ["a list is not an object", { type: "object" }, [1], "must be object, got [1]"],
       ["null is not an object", { type: "object" }, null, "must be object, got null"],
