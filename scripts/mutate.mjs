@@ -74,6 +74,7 @@ const UNITS = {
       "test/policies/check.test.ts",
       "test/policies/checkExitCodes.test.ts",
       "test/policies/checkReads.test.ts",
+      "test/policies/checkDeployment.test.ts",
       "test/policies/offline.test.ts",
     ],
   },
