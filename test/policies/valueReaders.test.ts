@@ -163,6 +163,12 @@ describe("tags, as a map or as a list of { key, value }", () => {
     assert.equal(tags.unreadable, undefined, "which tags there are is known");
   });
 
+  it("reads one resource's tags once for every policy that asks, and each resource's own", () => {
+    const props = { tags: { team: "web" } };
+    assert.equal(tagsOf(props), tagsOf(props));
+    assert.equal(tagsOf({ tags: { team: "ops" } }).values.get("team"), "ops");
+  });
+
   it("notes a list item or a key that can't be read: the tags may then hold any tag", () => {
     const item = tagsOf(readableInputs({ tags: [{ key: "team", value: "web" }, UNKNOWN] }));
     assert.deepEqual([...item.values.keys()], ["team"]);
