@@ -75,6 +75,7 @@ const UNITS = {
       "test/policies/checkExitCodes.test.ts",
       "test/policies/checkReads.test.ts",
       "test/policies/checkDeployment.test.ts",
+      "test/policies/checkLoad.test.ts",
       "test/policies/offline.test.ts",
     ],
   },
