@@ -10,9 +10,20 @@ export interface FakeTimeOutcome<T> {
   elapsedMs: number;
 }
 
-/** Let promise chains and stream callbacks run (setImmediate is left real). */
+/** The real setTimeout, taken before any test mocks it. */
+const realSetTimeout = globalThis.setTimeout;
+
+/**
+ * Let promise chains and stream callbacks run (setImmediate is left real), and let file system requests in
+ * flight finish before fake time moves on: on a loaded machine a journal write can take tens of real
+ * milliseconds, and ticking meanwhile would run fake time out from under code that is only waiting for a disk.
+ */
 async function turns(n = 5): Promise<void> {
   for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+  while (process.getActiveResourcesInfo().some((resource) => resource.startsWith("FSReq"))) {
+    await new Promise((resolve) => realSetTimeout(resolve, 1));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
 }
 
 /**
