@@ -76,6 +76,7 @@ const UNITS = {
       "test/policies/checkReads.test.ts",
       "test/policies/checkDeployment.test.ts",
       "test/policies/checkLoad.test.ts",
+      "test/policies/checkReport.test.ts",
       "test/policies/offline.test.ts",
     ],
   },

@@ -146,6 +146,22 @@ describe("phoenix check: reading an export's resources (load.ts)", () => {
       assert.equal(code, 1);
     });
 
+    it("checks an update in flight on the state being applied, not on the state it replaces", async () => {
+      const closed = { ...openSshGroup(), inputs: { vpcId: "vpc-1", ingress: [] } };
+      const { code, out } = await checkDocument(
+        exportOf({
+          resources: [openSshGroup()],
+          pending_operations: [{ resource: closed, type: "updating" }],
+        }),
+      );
+      assert.equal(
+        out,
+        "Stack phoenix/shop-prod-network (-): 1 resources\n  no findings\n\n" +
+          "Passed: 1 stack, 1 resources checked; 0 mandatory violations, 0 advisory, 0 undecided.\n",
+      );
+      assert.equal(code, 0);
+    });
+
     it("checks a URN with two pending operations once, on the last of them", async () => {
       const https = {
         ...openSshGroup(),
