@@ -282,7 +282,13 @@ describe("no-ssh-access: the shapes of ingress rules", () => {
     });
   });
 
-  it("reads no ingress rule from a type that has none (ingressRulesOf)", () => {
+  it("reads no ingress rule from a type that has none, an egress rule, or a node group without a key (ingressRulesOf)", () => {
     assert.deepEqual(ingressRulesOf(AWS.instance, { ...ssh, cidrIpv4: "0.0.0.0/0" }), []);
+    const egress = { type: "egress", ...ssh, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" };
+    assert.deepEqual(ingressRulesOf(AWS.securityGroupRule, egress), []);
+    assert.deepEqual(
+      ingressRulesOf(AWS.eksNodeGroup, { remoteAccess: { sourceSecurityGroupIds: ["sg-1"] } }),
+      [],
+    );
   });
 });
