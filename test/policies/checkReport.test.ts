@@ -274,7 +274,14 @@ describe("phoenix check: what it prints (report.ts)", () => {
 
     it("each verdict a result: level, kind, message, rule, location at the program line or the export, fingerprint", () => {
       const unknownPolicy: Verdict = { ...keyAdvisory, policy: "retired-policy", urn: KEY_URN };
-      const reports = [network(), { ...blue(), verdicts: [unknownPolicy] }];
+      // Read from standard input; its one position names no line (Pulumi always writes one; a hand-made
+      // export may not).
+      const fromStdin: StackReport = {
+        ...blue(),
+        verdicts: [unknownPolicy, stackViolation],
+        positions: new Map([[KEY_URN, "project:///keys.ts"]]),
+      };
+      const reports = [network(), fromStdin];
       const text = renderSarif(reports, policies, "1.2.3", { cwd: "/repo/infra", gitRoot: "/repo" });
       assert.ok(text.endsWith("}\n"), "one document, ending with a newline");
       const sarif = JSON.parse(text);
@@ -354,11 +361,25 @@ describe("phoenix check: what it prints (report.ts)", () => {
           message: { text: "Key pair ops must not exist." },
           locations: [
             {
-              physicalLocation: { artifactLocation: { uri: "stdin" } },
+              physicalLocation: { artifactLocation: { uri: "infra/keys.ts" } },
               logicalLocations: logical("ops", KEY_URN),
             },
           ],
           partialFingerprints: { "phoenixResource/v1": `retired-policy|${KEY_URN}` },
+        },
+        {
+          ruleId: "one-router-per-stack",
+          ruleIndex: 2,
+          level: "error",
+          kind: "fail",
+          message: { text: "The stack must hold one router." },
+          locations: [
+            {
+              physicalLocation: { artifactLocation: { uri: "stdin" } },
+              logicalLocations: logical("shop-prod-blue", "stack shop-prod-blue"),
+            },
+          ],
+          partialFingerprints: { "phoenixResource/v1": "one-router-per-stack|" },
         },
       ]);
     });
