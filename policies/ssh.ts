@@ -135,24 +135,27 @@ function classicRule(
   label: string,
   rule: Record<string, unknown>,
   groups: "securityGroups" | "sourceSecurityGroupId",
-): IngressRule {
-  const group = (g: string) => `security group ${g}`;
-  const sources = new SourceCollector().cidrList(() => rule.cidrBlocks).cidrList(() => rule.ipv6CidrBlocks);
-  // An inline rule lists its source groups; a rule resource names one.
-  if (groups === "securityGroups") sources.otherList(() => rule.securityGroups, group);
-  else sources.scalar(() => rule.sourceSecurityGroupId, false, group);
-  sources
-    .otherList(
-      () => rule.prefixListIds,
-      (p) => `prefix list ${p}`,
-    )
-    .self(() => rule.self);
+): RuleHead {
   return {
     label,
     protocol: attempt(() => rule.protocol),
     fromPort: attempt(() => rule.fromPort),
     toPort: attempt(() => rule.toPort),
-    ...sources,
+    sources: () => {
+      const group = (g: string) => `security group ${g}`;
+      const sources = new SourceCollector()
+        .cidrList(() => rule.cidrBlocks)
+        .cidrList(() => rule.ipv6CidrBlocks);
+      // An inline rule lists its source groups; a rule resource names one.
+      if (groups === "securityGroups") sources.otherList(() => rule.securityGroups, group);
+      else sources.scalar(() => rule.sourceSecurityGroupId, false, group);
+      return sources
+        .otherList(
+          () => rule.prefixListIds,
+          (p) => `prefix list ${p}`,
+        )
+        .self(() => rule.self);
+    },
   };
 }
 
@@ -164,6 +167,25 @@ export function ingressRulesOf(
   type: string,
   props: Record<string, unknown>,
 ): Array<IngressRule | Unreadable> {
+  return ruleHeadsOf(type, props).map((rule) => (isUnreadable(rule) ? rule : withSources(rule)));
+}
+
+/** A rule's protocol and ports, and a way to read its sources: read only when a port admitted needs them. */
+interface RuleHead extends Pick<IngressRule, "label" | "protocol" | "fromPort" | "toPort"> {
+  sources(): Pick<IngressRule, "cidrs" | "otherSources" | "unreadableSources">;
+}
+
+function withSources(rule: RuleHead): IngressRule {
+  const { cidrs, otherSources, unreadableSources } = rule.sources();
+  const { label, protocol, fromPort, toPort } = rule;
+  return { label, protocol, fromPort, toPort, cidrs, otherSources, unreadableSources };
+}
+
+/**
+ * ingressRulesOf, sources left unread: most rules of a stack admit no remote-access port (443, 8080, an
+ * egress rule), and `phoenix check` meets thousands of them.
+ */
+function ruleHeadsOf(type: string, props: Record<string, unknown>): Array<RuleHead | Unreadable> {
   if (type === AWS.securityGroup || type === AWS.defaultSecurityGroup) {
     const entries = itemsOf(() => props.ingress);
     if (isUnreadable(entries)) return [entries];
@@ -183,26 +205,26 @@ export function ingressRulesOf(
     return listedRules(() => props.portInfos, "portInfos", lightsailRule);
   if (type === AWS.eksNodeGroup) return nodeGroupRules(props);
   if (type === AWS.securityGroupIngressRule) {
-    const sources = new SourceCollector()
-      .scalar(() => props.cidrIpv4, true)
-      .scalar(() => props.cidrIpv6, true)
-      .scalar(
-        () => props.referencedSecurityGroupId,
-        false,
-        (g) => `security group ${g}`,
-      )
-      .scalar(
-        () => props.prefixListId,
-        false,
-        (p) => `prefix list ${p}`,
-      );
     return [
       {
         label: "the rule",
         protocol: attempt(() => props.ipProtocol),
         fromPort: attempt(() => props.fromPort),
         toPort: attempt(() => props.toPort),
-        ...sources,
+        sources: () =>
+          new SourceCollector()
+            .scalar(() => props.cidrIpv4, true)
+            .scalar(() => props.cidrIpv6, true)
+            .scalar(
+              () => props.referencedSecurityGroupId,
+              false,
+              (g) => `security group ${g}`,
+            )
+            .scalar(
+              () => props.prefixListId,
+              false,
+              (p) => `prefix list ${p}`,
+            ),
       },
     ];
   }
@@ -213,38 +235,39 @@ export function ingressRulesOf(
 function listedRules(
   read: () => unknown,
   field: string,
-  rule: (label: string, entry: Record<string, unknown>) => IngressRule,
-): Array<IngressRule | Unreadable> {
+  rule: (label: string, entry: Record<string, unknown>) => RuleHead,
+): Array<RuleHead | Unreadable> {
   const entries = itemsOf(read);
   if (isUnreadable(entries)) return [entries];
   return entries.map((entry, i) => (isUnreadable(entry) ? entry : rule(`${field}[${i}]`, asRecord(entry))));
 }
 
 /** A GameLift fleet's inbound permission: one IP range to a port range of its instances. */
-function gameLiftRule(label: string, entry: Record<string, unknown>): IngressRule {
+function gameLiftRule(label: string, entry: Record<string, unknown>): RuleHead {
   return {
     label,
     protocol: attempt(() => entry.protocol),
     fromPort: attempt(() => entry.fromPort),
     toPort: attempt(() => entry.toPort),
-    ...new SourceCollector().scalar(() => entry.ipRange, true),
+    sources: () => new SourceCollector().scalar(() => entry.ipRange, true),
   };
 }
 
 /** A Lightsail instance's public port: IPv4 and IPv6 CIDRs, and CIDR aliases (AWS-defined ranges). */
-function lightsailRule(label: string, entry: Record<string, unknown>): IngressRule {
+function lightsailRule(label: string, entry: Record<string, unknown>): RuleHead {
   return {
     label,
     protocol: attempt(() => entry.protocol),
     fromPort: attempt(() => entry.fromPort),
     toPort: attempt(() => entry.toPort),
-    ...new SourceCollector()
-      .cidrList(() => entry.cidrs)
-      .cidrList(() => entry.ipv6Cidrs)
-      .otherList(
-        () => entry.cidrListAliases,
-        (alias) => `CIDR alias ${alias}`,
-      ),
+    sources: () =>
+      new SourceCollector()
+        .cidrList(() => entry.cidrs)
+        .cidrList(() => entry.ipv6Cidrs)
+        .otherList(
+          () => entry.cidrListAliases,
+          (alias) => `CIDR alias ${alias}`,
+        ),
   };
 }
 
@@ -253,7 +276,7 @@ function lightsailRule(label: string, entry: Record<string, unknown>): IngressRu
  * from `sourceSecurityGroupIds`, or from the internet when there are none (the provider's documentation of
  * `NodeGroupRemoteAccess.ec2SshKey`).
  */
-function nodeGroupRules(props: Record<string, unknown>): Array<IngressRule | Unreadable> {
+function nodeGroupRules(props: Record<string, unknown>): Array<RuleHead | Unreadable> {
   const remoteAccess = attempt(() => props.remoteAccess);
   if (isUnreadable(remoteAccess)) return [remoteAccess];
   const access = asRecord(remoteAccess);
@@ -272,7 +295,7 @@ function nodeGroupRules(props: Record<string, unknown>): Array<IngressRule | Unr
     protocol: "tcp",
     fromPort: port,
     toPort: port,
-    ...sources,
+    sources: () => sources,
   }));
 }
 
@@ -285,17 +308,20 @@ function validateIngress(
   // A violation found in one rule decides the verdict whatever another rule that can't be read holds.
   let unsure: Unreadable | undefined;
   let violated = false;
-  for (const rule of ingressRulesOf(args.type, props)) {
-    if (isUnreadable(rule)) {
-      unsure ??= rule;
+  const rules = ruleHeadsOf(args.type, props);
+  for (let r = 0; r < rules.length; r++) {
+    const head = rules[r];
+    if (isUnreadable(head)) {
+      unsure ??= head;
       continue;
     }
-    const ports = admittedPorts(rule, config.ports);
+    const ports = admittedPorts(head, config.ports);
     if (isUnreadable(ports)) {
       unsure ??= ports;
       continue;
     }
     if (ports.length === 0) continue;
+    const rule = withSources(head);
     const sources = offendingSources(rule, config.allowPrivateSources);
     if (isUnreadable(sources)) {
       unsure ??= sources;

@@ -46,17 +46,20 @@ export function parseStackExport(text: string, source: string): StackResources[]
     if (typeof urn === "string") pendingByUrn.set(urn, { resource: op.resource, type });
   }
   let last: { prefix: string; group: StackResources } | undefined;
-  const add = (raw: unknown, where: string, pending?: string) => {
+  /** `pending`: the index in `pending_operations` and the operation; otherwise `i` indexes `resources`. */
+  const add = (raw: unknown, i: number, pending?: string) => {
+    // Where the resource is (whereIs) is spelled out only for a message: not 20,000 times for none.
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw notAnExport(`${where} must be an object, got ${kind(raw)}`);
+      throw notAnExport(`${whereIs(source, prefix, i, pending)} must be an object, got ${kind(raw)}`);
     }
     const r = raw as Record<string, unknown>;
     if (typeof r.urn !== "string" || !r.urn.startsWith("urn:pulumi:")) {
       throw notAnExport(
-        `${where}.urn must be a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>), got ${kind(r.urn)}`,
+        `${whereIs(source, prefix, i, pending)}.urn must be a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>), got ${kind(r.urn)}`,
       );
     }
-    if (typeof r.type !== "string") throw notAnExport(`${where}.type must be a string, got ${kind(r.type)}`);
+    if (typeof r.type !== "string")
+      throw notAnExport(`${whereIs(source, prefix, i, pending)}.type must be a string, got ${kind(r.type)}`);
     if (r.delete === true) return; // pending deletion: already replaced, not part of the stack's desired state
     // Resources of one stack come together: the group of the last one is tried first, without slicing.
     let group = last && r.urn.startsWith(last.prefix) ? last.group : undefined;
@@ -70,13 +73,18 @@ export function parseStackExport(text: string, source: string): StackResources[]
       }
       last = { prefix, group };
     }
-    for (const field of ["inputs", "outputs", "propertyDependencies"] as const) {
+    for (let f = 0; f < OBJECT_FIELDS.length; f++) {
+      const field = OBJECT_FIELDS[f];
       if (r[field] !== undefined && r[field] !== null && objectOrUndefined(r[field]) === undefined) {
-        throw notAnExport(`${where}.${field} must be an object, got ${kind(r[field])}`);
+        throw notAnExport(
+          `${whereIs(source, prefix, i, pending)}.${field} must be an object, got ${kind(r[field])}`,
+        );
       }
     }
     if (r.dependencies !== undefined && !Array.isArray(r.dependencies)) {
-      throw notAnExport(`${where}.dependencies must be an array of URNs, got ${kind(r.dependencies)}`);
+      throw notAnExport(
+        `${whereIs(source, prefix, i, pending)}.dependencies must be an array of URNs, got ${kind(r.dependencies)}`,
+      );
     }
     // An export resource already has the evaluator's field names (urn, type, inputs, outputs, parent,
     // dependencies, propertyDependencies): it is used as it is, with its options gathered only when it has
@@ -91,17 +99,25 @@ export function parseStackExport(text: string, source: string): StackResources[]
     const urn = (resources[i] as { urn?: unknown } | null)?.urn;
     // An update in flight: the pending operation holds the state being applied, checked in its place.
     if (typeof urn === "string" && pendingByUrn.has(urn)) continue;
-    add(resources[i], `${source}: ${prefix}resources[${i}]`);
+    add(resources[i], i);
   }
   deployment.pending.forEach((op, i) => {
     const urn = (op.resource as Record<string, unknown>).urn;
     const entry = typeof urn === "string" ? pendingByUrn.get(urn) : undefined;
     if (entry && entry.resource === op.resource) {
-      add(op.resource, `${source}: ${prefix}pending_operations[${i}].resource`, entry.type);
+      add(op.resource, i, entry.type);
     }
   });
   return [...stacks.values()];
 }
+
+/** How messages name a resource of the export: `f.json: deployment.resources[3]`. */
+function whereIs(source: string, prefix: string, i: number, pending: string | undefined): string {
+  return `${source}: ${prefix}${pending ? `pending_operations[${i}].resource` : `resources[${i}]`}`;
+}
+
+/** The fields of a resource that must be objects when present. */
+const OBJECT_FIELDS = ["inputs", "outputs", "propertyDependencies"] as const;
 
 /** The resource options a stack export records (most resources record none: no object then). */
 function optionsOf(r: Record<string, unknown>): OfflineResource["options"] {

@@ -128,6 +128,8 @@ class Referents {
 
   /** What `from` refers to through `key`: its property dependencies, then names, ARNs (`…/name`) it holds. */
   referredBy(from: PolicyResource, key: string): PolicyResource[] {
+    // Nothing to find (most stacks declare no `aws.iam.Policy`): its links and values need no reading.
+    if (this.byUrn.size === 0) return [];
     const found = new Set<PolicyResource>();
     for (const dep of from.propertyDependencies?.[key] ?? []) {
       const r = this.byUrn.get(dep.urn);

@@ -2,7 +2,13 @@
 // one gave, or every fleet's identity changes. The first implementation is kept here as the oracle.
 import { strict as assert } from "assert";
 import fc from "fast-check";
-import { canonicalJson, hashProjection } from "../../components/immutability/identity";
+import { createHash } from "crypto";
+import {
+  canonicalJson,
+  hashProjection,
+  launchTemplateIdentity,
+  launchTemplateProjection,
+} from "../../components/immutability/identity";
 
 /** canonicalJson as first written: every object copied with its keys sorted. */
 function copyingCanonicalJson(value: unknown): string | undefined {
@@ -87,4 +93,52 @@ describe("canonicalJson", () => {
     assert.equal(hashProjection({ a: 1 }), "afnl2724yv");
     assert.equal(hashProjection({ b: 1, a: 1 }), hashProjection({ a: 1, b: 1 }));
   });
+
+  // launchTemplateIdentity hashes its projection with plain JSON.stringify (no replacer) and base32-encodes
+  // only the bytes the identity needs: it must give what hashing the projection as first written gave.
+  it("launchTemplateIdentity is the first implementation's hash of the projection, for any inputs", () => {
+    const firstIdentity = (projection: Record<string, unknown>) =>
+      base32(createHash("sha256").update(copyingCanonicalJson(projection)!).digest()).slice(0, 10);
+    const inputs = fc.dictionary(
+      fc.constantFrom(
+        "imageId",
+        "instanceType",
+        "keyName",
+        "iamInstanceProfile",
+        "metadataOptions",
+        "blockDeviceMappings",
+        "networkInterfaces",
+        "vpcSecurityGroupIds",
+        "securityGroupNames",
+        "placement",
+        "tags",
+        "name",
+      ),
+      json,
+      { maxKeys: 8 },
+    );
+    fc.assert(
+      fc.property(inputs, (given) => {
+        let projection: Record<string, unknown>;
+        try {
+          projection = launchTemplateProjection(given);
+        } catch (error) {
+          // Inputs the projection refuses (a \`blockDeviceMappings\` that is no list) are refused alike.
+          assert.throws(() => launchTemplateIdentity(given), { message: (error as Error).message });
+          return;
+        }
+        assert.equal(launchTemplateIdentity(given), firstIdentity(projection));
+        assert.equal(launchTemplateIdentity(given), hashProjection(projection));
+      }),
+    );
+  });
 });
+
+/** RFC 4648 base32, lower case, no padding: the identity's alphabet, written out for the oracle. */
+function base32(bytes: Buffer): string {
+  const alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+  const bits = [...bytes].map((b) => b.toString(2).padStart(8, "0")).join("");
+  let out = "";
+  for (let i = 0; i + 5 <= bits.length; i += 5) out += alphabet[parseInt(bits.slice(i, i + 5), 2)];
+  return out;
+}
