@@ -351,7 +351,7 @@ describe("Session Manager grants, traced through the stack", () => {
     });
 
     it("a role named by an ARN when the stack knows only its name", () => {
-      const stack = { ...fleetStack(), ssm: ssmOn("arn:aws:iam::1:role/fleet-role-1") };
+      const stack: Stack = { ...fleetStack(), ssm: ssmOn("arn:aws:iam::1:role/fleet-role-1") };
       stack["fleet-role"].outputs = { name: "fleet-role-1", assumeRolePolicy: EC2_TRUST };
       assert.deepEqual(check(stack), REFUSED);
     });
@@ -398,7 +398,7 @@ describe("Session Manager grants, traced through the stack", () => {
     });
 
     it("a profile named by its ARN when the stack knows only its name", () => {
-      const stack = { ...fleetStack(), ssm: ssmOn("fleet-role-1") };
+      const stack: Stack = { ...fleetStack(), ssm: ssmOn("fleet-role-1") };
       stack["fleet-profile"].outputs = { name: "fleet-profile-1", role: "fleet-role-1" };
       assert.deepEqual(check(stack), REFUSED);
     });
