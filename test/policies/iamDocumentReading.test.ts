@@ -142,6 +142,7 @@ describe("AWS managed Session Manager policies, by ARN", () => {
     ],
     ["another AWS managed policy", "arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy", undefined],
     ["not a string", 5, undefined],
+    ["a list holding such an ARN", ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"], undefined],
     ["absent", undefined, undefined],
   ];
   for (const [title, arn, expected] of table) {

@@ -294,13 +294,14 @@ describe("Session Manager grants, traced through the stack", () => {
     it("an attachment of a customer policy that shares a name with a role policy of the stack grants nothing", () => {
       const stack: Stack = {
         ...fleetStack(),
-        web: { type: AWS.iamRolePolicy, outputs: { name: "web", role: "fleet-role-1", policy: S3_DOC } },
+        web: { type: AWS.iamRolePolicy, outputs: { name: "web", role: "other-role", policy: SHELL_DOC } },
         attach: {
           type: AWS.iamRolePolicyAttachment,
           outputs: { role: "fleet-role-1", policyArn: "arn:aws:iam::1:policy/web" },
         },
       };
-      assert.deepEqual(check(stack), []);
+      // The role policy's own grant, to a role declared elsewhere; the attachment's policy is no IAM policy here.
+      assert.deepEqual(check(stack), [["session-manager-roles-traced", "advisory", "web"]]);
     });
   });
 
@@ -427,7 +428,12 @@ describe("Session Manager grants, traced through the stack", () => {
     it("a profile that shares its role's name does not serve itself: it is used by nothing", () => {
       const stack: Stack = {
         web: { type: AWS.iamRole, outputs: { name: "web", assumeRolePolicy: EC2_TRUST } },
-        "web-profile": { type: AWS.iamInstanceProfile, outputs: { name: "web", role: "web" } },
+        // As an export records it: the profile's role property depends on the role.
+        "web-profile": {
+          type: AWS.iamInstanceProfile,
+          outputs: { name: "web", role: "web" },
+          deps: { role: ["web"] },
+        },
         ssm: ssmOn("web"),
       };
       assert.deepEqual(messages(stack), [
@@ -435,6 +441,15 @@ describe("Session Manager grants, traced through the stack", () => {
           '(AmazonSSMManagedInstanceCore by Role policy attachment "ssm"), and Instance profile "web-profile" is ' +
           "used by nothing in this stack.",
       ]);
+    });
+
+    it("a profile whose name can't be seen is not named by a reference that spells out 'undefined'", () => {
+      const stack: Stack = { ...fleetStack(), ssm: ssmOn("fleet-role-1") };
+      stack["fleet-profile"].outputs = { role: "fleet-role-1" };
+      stack["fleet-lt"].outputs = {
+        iamInstanceProfile: { arn: "arn:aws:iam::1:instance-profile/undefined" },
+      };
+      assert.deepEqual(check(stack), [["session-manager-roles-traced", "advisory", "fleet-role"]]);
     });
 
     it("a launch template whose profile can't be read may use it: no verdict on what the role serves", () => {
