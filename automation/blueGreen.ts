@@ -1,33 +1,23 @@
 // The blue/green workflows of one app/env: bootstrap, up, swap, rollback, destroy, status, history, drift,
 // heal. The stacks are the source of truth; the journal records every step; a lock keeps workflows on one
 // app/env apart; a workflow interrupted at any point is completed or undone by the next one.
-import { COLOURS, otherColour, stackName, type Colour, type FleetOutputs } from "../programs/contract";
-import { AppStacks, liveColour } from "./deploymentState";
-import {
-  AbortedError,
-  DeployFailedError,
-  errorMessage,
-  NothingToRollBackError,
-  RollbackRefusedError,
-  TrafficRestoreError,
-  UnhealthyError,
-  WorkflowError,
-} from "./errors";
+import type { Colour } from "../programs/contract";
+import { bootstrap, checkBootstrapOptions } from "./bootstrap";
+import { AppStacks } from "./deploymentState";
+import { AbortedError, DeployFailedError, TrafficRestoreError, WorkflowError } from "./errors";
 import type { CallOptions, ProgressEvent, WorkflowName } from "./events";
-import { assertSameVpc, deployedVpc, existingVpcProblems, LIBRARY_NAMES, vpcConfig } from "./existingVpc";
 import { detectDrift } from "./driftCheck";
-import { checkCapacity, checkVerify } from "./fleetOptions";
+import { checkDeployOptions, checkVerify } from "./fleetOptions";
 import { heal } from "./heal";
-import { checkHealthy, type Clock, type HealthReading } from "./health";
+import type { Clock } from "./health";
 import { toHistory } from "./history";
-import { findInterrupted, retiredAt, type JournalSnapshot } from "./journal";
+import type { JournalSnapshot } from "./journal";
 import { FileRecordStore } from "./records/fileStore";
 import type { JournalReader, RecordStore } from "./records/types";
 import { recoverInterrupted } from "./recovery";
-import { rollbackStatus, rollbackTarget } from "./rollbackTarget";
-import { assertRouterMode, routerStackValues } from "./routers/bootstrap";
-import { LIBRARY_ROUTER_NAMES, routerChoiceProblems } from "./routers/options";
-import { deploymentTimes, idleColour, retirement, weightsFor } from "./traffic";
+import { rollBack } from "./rollback";
+import { readStatus } from "./status";
+import { retirement } from "./traffic";
 import type {
   BlueGreenDeploymentOptions,
   BootstrapOptions,
@@ -53,7 +43,6 @@ import { checkAppEnv, Problems } from "./validate";
 import { WorkflowRun } from "./workflowRun";
 import { WorkflowSteps } from "./workflowSteps";
 import { runStrategy, releaseParams } from "./strategies/release";
-import { withTargetScaledUp } from "./strategies/rolling";
 import type { ReleaseOptions, ReleaseResult } from "./strategies/types";
 import { checkStrategyOptions } from "./strategies/validate";
 import { bake } from "./images/bake";
@@ -69,27 +58,9 @@ import type {
   PruneOptions,
   PruneResult,
 } from "./images/types";
-import { checkBakeOptions, checkImageChoice, checkPruneOptions } from "./images/validate";
+import { checkBakeOptions, checkPruneOptions } from "./images/validate";
 
 const MINUTE = 60_000;
-
-/** The problems of a deploy's options (`up`, and every strategy of `release`). */
-function checkDeployOptions(problems: Problems, options: DeployOptions, env: string): void {
-  problems.release("release", options.release);
-  checkImageChoice(problems, options, env);
-  problems.instanceType("instanceType", options.instanceType);
-  checkCapacity(problems, options.capacity);
-  if (
-    options.userData !== undefined &&
-    (typeof options.userData !== "string" || options.userData.length > 16 * 1024)
-  ) {
-    problems.add(
-      "userData",
-      typeof options.userData === "string" ? `${options.userData.length} characters` : options.userData,
-      "must be a string of at most 16 KiB",
-    );
-  }
-}
 
 const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
@@ -159,48 +130,12 @@ export class BlueGreenDeployment {
    * release is live, its listener answers 503 until the first swap.
    */
   async bootstrap(options: BootstrapOptions = {}): Promise<BootstrapResult> {
-    const problems = new Problems();
-    problems.integer("network.appPort", options.network?.appPort, 1, 65535);
-    problems.integer("router.listenerPort", options.router?.listenerPort, 1, 65535);
-    problems.integer("router.stickinessSeconds", options.router?.stickinessSeconds, 0, 7 * 24 * 3600);
-    problems.list.push(...existingVpcProblems(options.network ?? {}, LIBRARY_NAMES));
-    problems.list.push(...routerChoiceProblems(options.router ?? {}, LIBRARY_ROUTER_NAMES));
-    problems.done();
-    const routerValues = routerStackValues(options.router);
-    const { vpcId, publicSubnetIds, privateSubnetIds, vpcCidr, ...network } = options.network ?? {};
-    const vpc = vpcId
-      ? { vpcId, publicSubnetIds: publicSubnetIds!, privateSubnetIds: privateSubnetIds! }
-      : undefined;
+    checkBootstrapOptions(options);
     return this.exclusive(
       "bootstrap",
       { ...options, signal: undefined, onProgress: undefined },
       options,
-      async (run) => {
-        const names = new Set(await run.step("read-state", () => this.options.engine.listStacks()));
-        const created: BootstrapResult["created"] = [];
-        const existing: BootstrapResult["existing"] = [];
-        for (const part of ["network", "router"] as const) {
-          const stack = await this.stacks.select(part);
-          const stackExisted = names.has(this.stacks.name(part));
-          const outputs = stackExisted ? await stack.outputs() : {};
-          if (Object.keys(outputs).length > 0) {
-            if (part === "network" && vpc) assertSameVpc(stack.name, deployedVpc(outputs), vpc);
-            assertRouterMode(stack.name, outputs, options.router?.mode);
-            existing.push(part);
-            continue;
-          }
-          const values =
-            part === "network"
-              ? { ...network, ...vpcConfig(vpc, vpcCidr, stackExisted), ...routerValues.network }
-              : { blueWeight: 0, greenWeight: 0, ...routerValues.router };
-          await run.step(`create-${part}`, async () => {
-            await stack.setAllConfig(this.stacks.config(part, values));
-            await stack.up(run.engineOptions(stack.name, "up"));
-          });
-          created.push(part);
-        }
-        return { created, existing };
-      },
+      (run) => bootstrap(this.steps.ctx, run, options),
     );
   }
 
@@ -286,53 +221,7 @@ export class BlueGreenDeployment {
       "rollback",
       {},
       options,
-      async (run) => {
-        const state = await this.steps.readState(run);
-        this.steps.requireBootstrapped(state);
-        const target = rollbackTarget(state, await this.journal.read());
-        if (!target.available) {
-          if (target.reason === "nothing-live") {
-            throw new NothingToRollBackError(
-              "No release has gone live yet (the router is at 0/0), so there is no previous colour to roll back to: " +
-                "put a deployed release live with `phoenix swap` instead.",
-            );
-          }
-          if (target.reason === "no-fleet" || !target.candidate) {
-            throw new NothingToRollBackError(
-              `There is no previous colour to roll back to: the ${otherColour(target.from!)} stack holds no fleet ` +
-                `(destroyed, or never deployed). Deploy the previous release with \`phoenix up\` and swap to it instead.`,
-            );
-          }
-          throw new RollbackRefusedError(
-            target.reason,
-            target.from!,
-            target.current?.release,
-            target.candidate.colour,
-            target.candidate.release,
-            target.explanation,
-          );
-        }
-        const { from, target: fleet } = target;
-        const to = fleet.colour;
-        const moveTraffic = async (outputs: FleetOutputs) => {
-          await run.step("check-health", () => checkHealthy(this.options.probe, to, outputs, run.signal), {
-            colour: to,
-            detail: `release ${fleet.release}, deployment ${fleet.deploymentId}`,
-          });
-          await this.steps.route(run, state, weightsFor(to, 100), "route", to);
-        };
-        // A rolling release left the previous fleet at zero capacity: scale it back up, healthy, then move.
-        if (state.fleets[to]!.desiredCapacity === 0)
-          await withTargetScaledUp(this.steps, run, to, moveTraffic);
-        else await moveTraffic(state.fleets[to]!);
-        return {
-          from,
-          fromRelease: target.current?.release,
-          to,
-          release: fleet.release,
-          deploymentId: fleet.deploymentId,
-        };
-      },
+      (run) => rollBack(this.steps, run),
       (result, state) => retirement(state, result.from),
     );
   }
@@ -385,69 +274,7 @@ export class BlueGreenDeployment {
 
   /** Colours, releases, AMIs, identities, weights, target health, last and interrupted workflow. Takes no lock. */
   async status(options: StatusOptions = {}): Promise<DeploymentStatus> {
-    const state = await this.stacks.read();
-    const entries = await this.journal.read();
-    const missing = (["network", "router"] as const).filter(
-      (part) => !state.existing.has(part) || (part === "router" && !state.router),
-    );
-    const colours = {} as DeploymentStatus["colours"];
-    const deployedAt = deploymentTimes(entries, state);
-    for (const colour of COLOURS) {
-      const fleet = state.fleets[colour];
-      let health: HealthReading | { error: string } | undefined;
-      if (fleet) {
-        health = await checkHealthy(this.options.probe, colour, fleet, options.signal).catch(
-          (error: unknown) =>
-            error instanceof UnhealthyError
-              ? { healthy: error.healthy, desired: error.desired, byState: error.byState }
-              : { error: errorMessage(error) },
-        );
-      }
-      const retired = fleet ? retiredAt(entries, colour, fleet) : undefined;
-      const until =
-        retired !== undefined && state.weights[colour] === 0 ? retired + this.keepWarmMs : undefined;
-      colours[colour] = {
-        colour,
-        stack: stackName(this.app, this.env, colour),
-        exists: fleet !== undefined,
-        weight: state.weights[colour],
-        release: fleet?.release,
-        imageId: fleet?.imageId,
-        identity: fleet?.identity,
-        deploymentId: fleet?.deploymentId,
-        deployedAt: deployedAt[colour] !== undefined ? new Date(deployedAt[colour]).toISOString() : undefined,
-        desiredCapacity: fleet?.desiredCapacity,
-        health,
-        rollbackTargetUntil:
-          until !== undefined && until > this.clock.now() ? new Date(until).toISOString() : undefined,
-      };
-    }
-    const history = toHistory(entries);
-    const interrupted = findInterrupted(entries);
-    const holder = interrupted ? await this.records.lockHolder(this) : undefined;
-    return {
-      app: this.app,
-      env: this.env,
-      bootstrapped: missing.length === 0,
-      missingStacks: missing.map((part) => stackName(this.app, this.env, part)),
-      weights: state.weights,
-      live: state.router ? liveColour(state.weights) : undefined,
-      nothingLive: missing.length === 0 && liveColour(state.weights) === undefined,
-      url: state.router?.url,
-      // Only in route53 mode, so an ALB app/env's status stays as it was.
-      ...(state.router?.routerMode === "route53" ? { route53: { recordName: state.router.recordName } } : {}),
-      colours,
-      rollback: missing.length === 0 ? rollbackStatus(rollbackTarget(state, entries)) : undefined,
-      upColour: missing.length === 0 ? idleColour(state, undefined, deployedAt) : undefined,
-      lastWorkflow: [...history].reverse().find((r) => r.status !== "interrupted"),
-      interrupted: interrupted && {
-        id: interrupted.begin.id,
-        workflow: interrupted.begin.workflow,
-        startedAt: interrupted.begin.at,
-        lastStep: interrupted.lastStep,
-        running: holder !== undefined,
-      },
-    };
+    return readStatus(this.steps.ctx, this.records, this, options);
   }
 
   /**

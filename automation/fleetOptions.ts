@@ -2,6 +2,7 @@
 import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { CONFIG_NAMESPACE, type Colour } from "../programs/contract";
 import type { Capacity, DeployOptions, VerifyOptions } from "./types";
+import { checkImageChoice } from "./images/validate";
 import type { Problems } from "./validate";
 
 export function capacityOf(capacity: Capacity | undefined): { min?: number; max?: number; desired?: number } {
@@ -94,4 +95,22 @@ export function checkVerify(problems: Problems, verify: VerifyOptions | undefine
   problems.alarmNames("verify.alarmNames", verify.alarmNames);
   problems.duration("verify.settleMs", verify.settleMs);
   problems.duration("verify.dnsSettleMs", verify.dnsSettleMs);
+}
+
+/** The problems of a deploy's options (`up`, and every strategy of `release`). */
+export function checkDeployOptions(problems: Problems, options: DeployOptions, env: string): void {
+  problems.release("release", options.release);
+  checkImageChoice(problems, options, env);
+  problems.instanceType("instanceType", options.instanceType);
+  checkCapacity(problems, options.capacity);
+  if (
+    options.userData !== undefined &&
+    (typeof options.userData !== "string" || options.userData.length > 16 * 1024)
+  ) {
+    problems.add(
+      "userData",
+      typeof options.userData === "string" ? `${options.userData.length} characters` : options.userData,
+      "must be a string of at most 16 KiB",
+    );
+  }
 }

@@ -48,6 +48,9 @@ const UNITS = {
   // The workflows and their steps.
   "automation/workflows": automation([
     "blueGreen.ts",
+    "bootstrap.ts",
+    "rollback.ts",
+    "status.ts",
     "workflowSteps.ts",
     "workflowRun.ts",
     "heal.ts",
