@@ -144,6 +144,8 @@ for (const unit of units) {
     // for two shared cores. Stryker reports them as ignored, outside the score.
     ignoreStatic: true,
     concurrency: Number(values.concurrency),
+    // automation/'s spec (every workflow test) takes over Stryker's default 5 minutes on two busy cores.
+    dryRunTimeoutMinutes: 30,
     incremental: !values.files,
     incrementalFile: `reports/mutation/${unit.replace("/", "-")}.json`,
     ignorePatterns: ["dist", "coverage", ".rig", ".phoenix", "test/engine", "bench"],
