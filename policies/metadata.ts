@@ -32,6 +32,7 @@ const COVERED_TYPES = METADATA_TYPES;
 /** Whether metadata options require IMDSv2 (or, when allowed, disable the endpoint). */
 export function requiresImdsv2(metadataOptions: unknown, allowDisabledEndpoint: boolean): boolean {
   const options = asRecord(metadataOptions);
+  // Stryker disable next-line StringLiteral: an absent value and any text but "disabled" or "required" read alike
   const lower = (v: unknown) => String(v ?? "").toLowerCase();
   if (allowDisabledEndpoint && lower(options.httpEndpoint) === "disabled") return true;
   return lower(options.httpTokens) === "required";
@@ -48,6 +49,7 @@ function validateMetadata(
   const options = readOrUndecided(attempt(() => asRecord(props[field])));
   const tokens = attempt(() => options.httpTokens);
   const endpoint = attempt(() => options.httpEndpoint);
+  // Stryker disable next-line StringLiteral: an absent value and any text but "disabled" or "required" read alike
   const lower = (v: unknown) => String(v ?? "").toLowerCase();
   if (!isUnreadable(tokens) && lower(tokens) === "required") return;
   if (allowDisabledEndpoint && !isUnreadable(endpoint) && lower(endpoint) === "disabled") return;

@@ -95,6 +95,7 @@ function validateLaunchTemplate(
  */
 function checkUserDataDigestTag(props: Record<string, unknown>, subject: string, judgement: Judgement) {
   const value = props.userData as { plaintext?: unknown; value?: unknown } | undefined;
+  // Stryker disable next-line OptionalChaining: `value?.` is reached only for a secret, an object
   const readable = !isSerializedSecret(value) || value?.plaintext !== undefined || value?.value !== undefined;
   if (!readable) return;
   const tag = judgement.readable(tagsOf(props).values.get(PHOENIX_TAGS.userDataDigest));
@@ -198,6 +199,7 @@ export const fleetTemplateInSameStack: StackValidationPolicy = {
       new Set(
         templates
           .map((t) => attempt(() => t.props[field]))
+          // Stryker disable next-line BooleanLiteral: an Unreadable in the set equals no name or id a group gives
           .filter((v) => (isUnreadable(v) ? ((unreadableTemplate ??= v), false) : isPresent(v))),
       );
     const names = known("name");

@@ -15,6 +15,8 @@ export const IMMUTABLE_TYPES = [AWS.launchTemplate, AWS.autoScalingGroup, AWS.in
 
 function validateOptions(_props: unknown, args: ResourceValidationArgs, report: ReportViolation) {
   const allowed = new Set(configOf(args, NO_IGNORE_CHANGES_DEFAULTS).allowedProperties);
+  // Stryker disable next-line OptionalChaining,ArrayDeclaration: opts.ignoreChanges is always a list, from the engine
+  // (@pulumi/policy server.js: getIgnorechangesList()) and offline (NO_OPTIONS)
   const ignored = (args.opts?.ignoreChanges ?? []).filter((path) => !allowed.has(path));
   if (ignored.length === 0) return;
   report(
