@@ -282,6 +282,27 @@ describe("no-ssh-access: the shapes of ingress rules", () => {
     });
   });
 
+  it("maps a rule resource to the common shape (ingressRulesOf)", () => {
+    const props = {
+      type: "ingress",
+      ...ssh,
+      cidrBlocks: ["10.0.0.0/8"],
+      prefixListIds: ["pl-1"],
+      securityGroupId: "sg-1",
+    };
+    assert.deepEqual(ingressRulesOf(AWS.securityGroupRule, props), [
+      {
+        label: "the rule",
+        protocol: "tcp",
+        fromPort: 22,
+        toPort: 22,
+        cidrs: ["10.0.0.0/8"],
+        otherSources: ["prefix list pl-1"],
+        unreadableSources: [],
+      },
+    ]);
+  });
+
   it("reads no ingress rule from a type that has none, an egress rule, or a node group without a key (ingressRulesOf)", () => {
     assert.deepEqual(ingressRulesOf(AWS.instance, { ...ssh, cidrIpv4: "0.0.0.0/0" }), []);
     const egress = { type: "egress", ...ssh, cidrBlocks: ["0.0.0.0/0"], securityGroupId: "sg-1" };
