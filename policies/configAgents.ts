@@ -12,6 +12,7 @@ import {
   readOrUndecided,
   undecided,
   type Unreadable,
+  readKey,
 } from "./lib/unreadable";
 import { asRecord } from "./lib/values";
 
@@ -28,7 +29,7 @@ export const NO_IN_PLACE_CONFIG_AGENTS_DEFAULTS: NoInPlaceConfigAgentsConfig = {
  * instance; a target key that can't be read might select instances or not (Unreadable).
  */
 function targetsInstances(props: Record<string, unknown>): boolean | Unreadable {
-  const instanceId = isSetField(attempt(() => props.instanceId));
+  const instanceId = isSetField(readKey(props, "instanceId"));
   if (instanceId === true) return true;
   const targets = itemsOf(() => props.targets);
   if (isUnreadable(targets)) return targets;
@@ -80,7 +81,7 @@ function validateAgent(
       return;
     }
     case AWS.maintenanceWindowTask: {
-      const taskType = readOrUndecided(attempt(() => props.taskType));
+      const taskType = readOrUndecided(readKey(props, "taskType"));
       if (String(taskType ?? "").toUpperCase() !== "RUN_COMMAND") return;
       const document = isAllowed(() => props.taskArn, allowedDocuments);
       if (document.allowed) return;

@@ -4,7 +4,7 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { attempt, isUnreadable, itemsOf, readOrUndecided, type Unreadable } from "./lib/unreadable";
+import { isUnreadable, itemsOf, readOrUndecided, type Unreadable, readKey } from "./lib/unreadable";
 import { isPresent } from "./lib/values";
 
 export interface ReplacesUnhealthyConfig {
@@ -38,7 +38,7 @@ function validateGroup(
   const allowed = configOf(args, REPLACES_UNHEALTHY_DEFAULTS).allowedHealthCheckTypes.map((t) =>
     t.toUpperCase(),
   );
-  const healthCheckType = attempt(() => props.healthCheckType);
+  const healthCheckType = readKey(props, "healthCheckType");
   const typesOf = (value: unknown) =>
     String(value ?? "EC2")
       .split(",")

@@ -3,7 +3,7 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { attempt, isSetField, isUnreadable, readOrUndecided, undecided } from "./lib/unreadable";
+import { isSetField, isUnreadable, readOrUndecided, undecided, readKey } from "./lib/unreadable";
 import { asBoolean } from "./lib/values";
 
 export interface ReplaceOnUserDataConfig {
@@ -21,20 +21,17 @@ function validateInstance(
   const { onlyWithUserData } = configOf(args, REPLACE_ON_USER_DATA_DEFAULTS);
   if (onlyWithUserData) {
     // Encrypted user data is user data all the same; user data not known until apply may be none.
-    const given = [
-      isSetField(attempt(() => props.userData)),
-      isSetField(attempt(() => props.userDataBase64)),
-    ];
+    const given = [isSetField(readKey(props, "userData")), isSetField(readKey(props, "userDataBase64"))];
     if (!given.includes(true)) {
       const unsure = given.find(isUnreadable);
       if (!unsure) return;
       // Whether it is checked at all can't be told: only a compliant instance passes either way.
-      const replace = attempt(() => props.userDataReplaceOnChange);
+      const replace = readKey(props, "userDataReplaceOnChange");
       if (!isUnreadable(replace) && asBoolean(replace) === true) return;
       undecided(unsure);
     }
   }
-  if (asBoolean(readOrUndecided(attempt(() => props.userDataReplaceOnChange))) === true) return;
+  if (asBoolean(readOrUndecided(readKey(props, "userDataReplaceOnChange"))) === true) return;
   report(
     `${describeResource(args.type, args.name)} must set \`userDataReplaceOnChange: true\`, so a user-data ` +
       "change replaces the instance instead of restarting it with new user data in place.",

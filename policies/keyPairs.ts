@@ -2,7 +2,15 @@
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, byType, describeResource, validateTypes } from "./lib/types";
-import { Judgement, attempt, isSetField, isUnreadable, itemsOf, type Unreadable } from "./lib/unreadable";
+import {
+  attempt,
+  Judgement,
+  isSetField,
+  isUnreadable,
+  itemsOf,
+  type Unreadable,
+  readKey,
+} from "./lib/unreadable";
 import { asRecord } from "./lib/values";
 
 export interface NoKeyPairsConfig {
@@ -48,13 +56,10 @@ export function keyNamesOf(type: string, props: Record<string, unknown>): KeyNam
   }
   const [block, field] = KEY_FIELDS[type] ?? [undefined, "keyName"];
   if (block === undefined) {
-    add(
-      field,
-      attempt(() => props[field]),
-    );
+    add(field, readKey(props, field));
     return found;
   }
-  const inner = attempt(() => props[block]);
+  const inner = readKey(props, block);
   if (isUnreadable(inner)) found.push({ path: block, key: inner, certain: false });
   else
     add(

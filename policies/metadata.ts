@@ -7,7 +7,7 @@ import type {
 } from "@pulumi/policy";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { attempt, isUnreadable, readOrUndecided } from "./lib/unreadable";
+import { attempt, isUnreadable, readOrUndecided, readKey } from "./lib/unreadable";
 import { asRecord } from "./lib/values";
 
 export interface Imdsv2RequiredConfig {
@@ -47,8 +47,8 @@ function validateMetadata(
   // Either readable field may decide alone: tokens required, or (when allowed) the endpoint disabled.
   const field = METADATA_FIELDS[args.type];
   const options = readOrUndecided(attempt(() => asRecord(props[field])));
-  const tokens = attempt(() => options.httpTokens);
-  const endpoint = attempt(() => options.httpEndpoint);
+  const tokens = readKey(options, "httpTokens");
+  const endpoint = readKey(options, "httpEndpoint");
   // Stryker disable next-line StringLiteral: an absent value and any text but "disabled" or "required" read alike
   const lower = (v: unknown) => String(v ?? "").toLowerCase();
   if (!isUnreadable(tokens) && lower(tokens) === "required") return;

@@ -19,7 +19,7 @@ import { configOf, schemaWithDefaults } from "./lib/config";
 import { serializedInputs } from "./lib/guard";
 import { identityTagOf, isPhoenixTagged, templateReferencesOf } from "./lib/fleet";
 import { AWS, byType, describeResource, validateTypes } from "./lib/types";
-import { Judgement, Unreadable, attempt, isUnreadable, readOrUndecided } from "./lib/unreadable";
+import { attempt, Judgement, Unreadable, isUnreadable, readOrUndecided, readKey } from "./lib/unreadable";
 import { isPresent, tagsOf } from "./lib/values";
 
 export interface ReleaseIdentityConfig {
@@ -57,7 +57,7 @@ function validateLaunchTemplate(
   // Read as serialised: encrypted user data is hashed through its digest tag, not refused on sight.
   const inputs = serializedInputs(props);
   const expected = attempt(() => launchTemplateIdentity(inputs));
-  const name = attempt(() => props.name);
+  const name = readKey(props, "name");
   if (!isUnreadable(name) && !isPresent(name)) {
     // No name is a violation whatever the inputs hash to.
     const shown = isUnreadable(expected) ? "" : ` ("-${expected}")`;
@@ -141,7 +141,7 @@ function validateAutoScalingGroup(
     return;
   }
   const judgement = new Judgement(report);
-  const name = attempt(() => props.name);
+  const name = readKey(props, "name");
   if (isUnreadable(name)) {
     judgement.cannotTell(name);
   } else {

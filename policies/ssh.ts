@@ -3,7 +3,7 @@ import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy 
 import { cidrReach } from "./lib/cidr";
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { AWS, describeResource, validateTypes } from "./lib/types";
-import { Unreadable, attempt, isSetField, isUnreadable, itemsOf, undecided } from "./lib/unreadable";
+import { attempt, Unreadable, isSetField, isUnreadable, itemsOf, undecided, readKey } from "./lib/unreadable";
 import { asNumber, asRecord, asString, isPresent } from "./lib/values";
 
 export interface NoSshAccessConfig {
@@ -138,9 +138,9 @@ function classicRule(
 ): RuleHead {
   return {
     label,
-    protocol: attempt(() => rule.protocol),
-    fromPort: attempt(() => rule.fromPort),
-    toPort: attempt(() => rule.toPort),
+    protocol: readKey(rule, "protocol"),
+    fromPort: readKey(rule, "fromPort"),
+    toPort: readKey(rule, "toPort"),
     sources: () => {
       const group = (g: string) => `security group ${g}`;
       const sources = new SourceCollector()
@@ -194,7 +194,7 @@ function ruleHeadsOf(type: string, props: Record<string, unknown>): Array<RuleHe
     );
   }
   if (type === AWS.securityGroupRule) {
-    const ruleType = attempt(() => props.type);
+    const ruleType = readKey(props, "type");
     if (isUnreadable(ruleType)) return [ruleType];
     if (String(ruleType ?? "").toLowerCase() !== "ingress") return [];
     return [classicRule("the rule", props, "sourceSecurityGroupId")];
@@ -208,9 +208,9 @@ function ruleHeadsOf(type: string, props: Record<string, unknown>): Array<RuleHe
     return [
       {
         label: "the rule",
-        protocol: attempt(() => props.ipProtocol),
-        fromPort: attempt(() => props.fromPort),
-        toPort: attempt(() => props.toPort),
+        protocol: readKey(props, "ipProtocol"),
+        fromPort: readKey(props, "fromPort"),
+        toPort: readKey(props, "toPort"),
         sources: () =>
           new SourceCollector()
             .scalar(() => props.cidrIpv4, true)
@@ -246,9 +246,9 @@ function listedRules(
 function gameLiftRule(label: string, entry: Record<string, unknown>): RuleHead {
   return {
     label,
-    protocol: attempt(() => entry.protocol),
-    fromPort: attempt(() => entry.fromPort),
-    toPort: attempt(() => entry.toPort),
+    protocol: readKey(entry, "protocol"),
+    fromPort: readKey(entry, "fromPort"),
+    toPort: readKey(entry, "toPort"),
     sources: () => new SourceCollector().scalar(() => entry.ipRange, true),
   };
 }
@@ -257,9 +257,9 @@ function gameLiftRule(label: string, entry: Record<string, unknown>): RuleHead {
 function lightsailRule(label: string, entry: Record<string, unknown>): RuleHead {
   return {
     label,
-    protocol: attempt(() => entry.protocol),
-    fromPort: attempt(() => entry.fromPort),
-    toPort: attempt(() => entry.toPort),
+    protocol: readKey(entry, "protocol"),
+    fromPort: readKey(entry, "fromPort"),
+    toPort: readKey(entry, "toPort"),
     sources: () =>
       new SourceCollector()
         .cidrList(() => entry.cidrs)
@@ -277,10 +277,10 @@ function lightsailRule(label: string, entry: Record<string, unknown>): RuleHead 
  * `NodeGroupRemoteAccess.ec2SshKey`).
  */
 function nodeGroupRules(props: Record<string, unknown>): Array<RuleHead | Unreadable> {
-  const remoteAccess = attempt(() => props.remoteAccess);
+  const remoteAccess = readKey(props, "remoteAccess");
   if (isUnreadable(remoteAccess)) return [remoteAccess];
   const access = asRecord(remoteAccess);
-  const key = isSetField(attempt(() => access.ec2SshKey));
+  const key = isSetField(readKey(access, "ec2SshKey"));
   if (key === false) return [];
   if (isUnreadable(key)) return [key];
   const sources = new SourceCollector().otherList(

@@ -1,7 +1,7 @@
 // How an auto scaling group names its launch template, and whether a resource is Phoenix's: shared by
 // the identity and version policies.
 import { PHOENIX_TAGS } from "../../components/immutability/identity";
-import { attempt, isUnreadable, itemsOf, type Unreadable } from "./unreadable";
+import { attempt, isUnreadable, itemsAt, readKey, type Unreadable } from "./unreadable";
 import { asRecord, isPresent, tagsOf } from "./values";
 
 /** A launch template reference of an auto scaling group, with where it was found (for messages). */
@@ -21,8 +21,7 @@ function unreadableReference(path: string, value: Unreadable): TemplateReference
 function reference(path: string, spec: unknown, keys: [string, string, string]): TemplateReference {
   if (isUnreadable(spec)) return unreadableReference(path, spec);
   const s = asRecord(spec);
-  const [id, name, version] = keys.map((key) => attempt(() => s[key]));
-  return { path, id, name, version };
+  return { path, id: readKey(s, keys[0]), name: readKey(s, keys[1]), version: readKey(s, keys[2]) };
 }
 
 /**
@@ -41,7 +40,7 @@ const referencesCache = new WeakMap<object, readonly TemplateReference[]>();
 
 function readTemplateReferences(props: Record<string, unknown>): TemplateReference[] {
   const refs: TemplateReference[] = [];
-  const launchTemplate = attempt(() => props.launchTemplate);
+  const launchTemplate = readKey(props, "launchTemplate");
   if (launchTemplate !== undefined && launchTemplate !== null) {
     refs.push(reference("launchTemplate", launchTemplate, ["id", "name", "version"]));
   }
@@ -49,11 +48,11 @@ function readTemplateReferences(props: Record<string, unknown>): TemplateReferen
   const mixed = attempt(() => asRecord(asRecord(props.mixedInstancesPolicy).launchTemplate));
   if (isUnreadable(mixed)) return [...refs, unreadableReference(specPath, mixed)];
   const specKeys: [string, string, string] = ["launchTemplateId", "launchTemplateName", "version"];
-  const spec = attempt(() => mixed.launchTemplateSpecification);
+  const spec = readKey(mixed, "launchTemplateSpecification");
   if (spec !== undefined && spec !== null) {
     refs.push(reference(`${specPath}.launchTemplateSpecification`, spec, specKeys));
   }
-  const overrides = itemsOf(() => mixed.overrides);
+  const overrides = itemsAt(mixed, "overrides");
   if (isUnreadable(overrides)) return [...refs, unreadableReference(`${specPath}.overrides`, overrides)];
   overrides.forEach((override, i) => {
     const path = `${specPath}.overrides[${i}].launchTemplateSpecification`;

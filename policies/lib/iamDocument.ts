@@ -2,7 +2,7 @@
 // Manager shell (the `ssmmessages` channel actions), and does a trust policy let EC2 assume the role?
 // Documents come as JSON text or as objects; actions are matched as IAM matches them (case-insensitive,
 // `*` and `?` wildcards), and a `NotAction` allows every action it does not name.
-import { attempt, isUnreadable, itemsOf, type Unreadable } from "./unreadable";
+import { attempt, isUnreadable, itemsOf, type Unreadable, readKey } from "./unreadable";
 import { asRecord } from "./values";
 
 /** The actions a Session Manager session opens its channels with (a shell needs them all). */
@@ -70,7 +70,7 @@ function allowStatements(
   const allows: Record<string, unknown>[] = [];
   let unsure: Unreadable | undefined;
   for (const statement of statements) {
-    const effect = isUnreadable(statement) ? statement : attempt(() => statement.Effect);
+    const effect = isUnreadable(statement) ? statement : readKey(statement, "Effect");
     if (isUnreadable(effect)) unsure ??= effect;
     else if (String(effect).toLowerCase() === "allow") allows.push(statement as Record<string, unknown>);
   }
@@ -88,7 +88,7 @@ export function sessionManagerActionsAllowed(read: () => unknown): string[] | Un
   const allowed = new Set<string>();
   let unsure = found.unsure;
   for (const statement of found.allows) {
-    const notAction = attempt(() => statement.NotAction) !== undefined;
+    const notAction = readKey(statement, "NotAction") !== undefined;
     const patterns = strings(() => (notAction ? statement.NotAction : statement.Action));
     if (isUnreadable(patterns)) {
       unsure ??= patterns;

@@ -161,7 +161,9 @@ function rolesNamed(
 
 /** Every Session Manager grant of the stack, by role (declared or not). */
 function grantsByRole(resources: PolicyResource[]) {
-  const roles = new Referents(resources.filter((r) => r.type === AWS.iamRole));
+  // The roles are indexed when the first grant names one: most stacks grant Session Manager to none.
+  let roleIndex: Referents | undefined;
+  const roles = () => (roleIndex ??= new Referents(resources.filter((r) => r.type === AWS.iamRole)));
   const policies = new Referents(resources.filter((r) => r.type === AWS.iamPolicy));
   const byRole = new Map<string, TracedRole>();
   let unreadable: Unreadable | undefined;
@@ -179,7 +181,7 @@ function grantsByRole(resources: PolicyResource[]) {
     byRole.set(key, traced);
   };
   const grantTo = (by: PolicyResource, key: string, how: string) => {
-    const named = rolesNamed(by, key, roles);
+    const named = rolesNamed(by, key, roles());
     if (named.unreadable) unreadable ??= named.unreadable;
     named.found.forEach((role) => add(role, { by, how }));
     named.missing.forEach((name) => add(name, { by, how }));
@@ -259,6 +261,7 @@ export function traceSessionManager(resources: PolicyResource[]): {
   unreadable?: Unreadable;
 } {
   const { byRole, unreadable } = grantsByRole(resources);
+  if (byRole.size === 0) return { roles: [], unreadable };
   const profiles = resources.filter((r) => r.type === AWS.iamInstanceProfile);
   const traced: TracedRole[] = [];
   for (const role of byRole.values()) {

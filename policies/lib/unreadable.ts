@@ -48,6 +48,19 @@ export function attempt<T>(read: () => T): T | Unreadable {
   }
 }
 
+/**
+ * `object[key]`, or an Unreadable when that value can't be read: `attempt(() => object[key])` without a
+ * closure, for the readers `phoenix check` runs on every resource of an export.
+ */
+export function readKey(object: unknown, key: string | number): unknown {
+  try {
+    return (object as Record<string | number, unknown>)[key];
+  } catch (error) {
+    if (isUnreadableError(error)) return new Unreadable(error);
+    throw error;
+  }
+}
+
 export function isUnreadable(value: unknown): value is Unreadable {
   return value instanceof Unreadable;
 }
@@ -78,12 +91,20 @@ export function readOrUndecided<T>(value: T | Unreadable): T {
  * The list itself unreadable (an unknown array) is an Unreadable; absent or null is empty.
  */
 export function itemsOf(read: () => unknown): unknown[] | Unreadable {
-  const list = attempt(read);
+  return itemsOfList(attempt(read));
+}
+
+/** itemsOf(() => object[key]), without a closure. */
+export function itemsAt(object: unknown, key: string): unknown[] | Unreadable {
+  return itemsOfList(readKey(object, key));
+}
+
+function itemsOfList(list: unknown): unknown[] | Unreadable {
   if (isUnreadable(list)) return list;
   if (list === undefined || list === null) return [];
   if (!Array.isArray(list)) return [list];
   const items: unknown[] = [];
-  for (let i = 0; i < list.length; i++) items.push(attempt(() => list[i]));
+  for (let i = 0; i < list.length; i++) items.push(readKey(list, i));
   return items;
 }
 

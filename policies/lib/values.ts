@@ -1,7 +1,7 @@
 // Reading engine-shaped inputs. The AWS provider types some numbers and booleans as strings, lists may be
 // absent or null, and tags come as a map (most resources) or a list of `{ key, value }` (auto scaling
 // groups). These readers accept every such shape and never guess: what they can't read is `undefined`.
-import { attempt, isUnreadable, itemsOf, type Unreadable } from "./unreadable";
+import { isUnreadable, itemsOf, readKey, type Unreadable } from "./unreadable";
 
 /** A string, or undefined for anything else. */
 export function asString(value: unknown): string | undefined {
@@ -56,40 +56,39 @@ export function tagsOf(props: Record<string, unknown>): Tags {
 
 const tagsCache = new WeakMap<object, Tags>();
 
+// Closure-free reads (readKey, itemsAt): this runs on every launch template and group of an export.
 function readTags(props: Record<string, unknown>): Tags {
   const values = new Map<string, string | Unreadable>();
   let unreadable: Unreadable | undefined;
-  for (const field of ["tagsAll", "tags"] as const) {
-    const source = attempt(() => props[field]);
+  for (let f = 0; f < TAG_FIELDS.length; f++) {
+    const source = readKey(props, TAG_FIELDS[f]);
     if (isUnreadable(source)) {
       unreadable ??= source;
     } else if (Array.isArray(source)) {
       const items = itemsOf(() => source);
-      for (const tag of isUnreadable(items) ? [] : items) {
+      if (isUnreadable(items)) continue;
+      for (let i = 0; i < items.length; i++) {
+        const tag = items[i];
         if (isUnreadable(tag)) {
           unreadable ??= tag;
           continue;
         }
         const record = asRecord(tag);
-        const key = attempt(() => record.key);
+        const key = readKey(record, "key");
         if (isUnreadable(key)) unreadable ??= key;
-        else if (typeof key === "string")
-          values.set(
-            key,
-            readString(() => record.value),
-          );
+        else if (typeof key === "string") values.set(key, readString(record, "value"));
       }
     } else {
       const record = asRecord(source);
-      for (const key of Object.keys(record))
-        values.set(
-          key,
-          readString(() => record[key]),
-        );
+      const keys = Object.keys(record);
+      for (let k = 0; k < keys.length; k++) values.set(keys[k], readString(record, keys[k]));
     }
   }
   return { values, unreadable };
 }
+
+/** Explicit tags last: they override `tagsAll`. */
+const TAG_FIELDS = ["tagsAll", "tags"] as const;
 
 export interface Tags {
   values: Map<string, string | Unreadable>;
@@ -97,8 +96,8 @@ export interface Tags {
   unreadable?: Unreadable;
 }
 
-function readString(read: () => unknown): string | Unreadable {
-  const value = attempt(read);
+function readString(record: Record<string, unknown>, key: string): string | Unreadable {
+  const value = readKey(record, key);
   return isUnreadable(value) ? value : String(value ?? "");
 }
 
