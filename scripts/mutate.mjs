@@ -5,7 +5,9 @@
 // its own incremental report in reports/mutation/ (committed), so a later run pays only for the mutants of
 // what changed since.
 // `--files` narrows the run to some files of the unit (a quick check while killing survivors); it then
-// neither reads nor writes the incremental report, which must always hold the whole unit.
+// neither reads nor writes the incremental report, which must always hold the whole unit. `--spec` runs
+// only some of the unit's tests (automation's whole spec takes minutes before the first mutant), with the
+// same rule: a quick check, no report; a mutant those tests miss may still be killed by the whole spec.
 // Plain ESM JavaScript: Stryker 9 is an ES module, which the repository's CommonJS TypeScript cannot import.
 import { execFileSync } from "node:child_process";
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from "node:fs";
@@ -15,7 +17,11 @@ import process from "node:process";
 import { parseArgs } from "node:util";
 import { Stryker } from "@stryker-mutator/core";
 
-const AUTOMATION_SPEC = ["test/automation/**/*.test.ts", "test/cli/workflows/**/*.test.ts"];
+const AUTOMATION_SPEC = [
+  "test/automation/**/*.test.ts",
+  "test/images/**/*.test.ts",
+  "test/cli/workflows/**/*.test.ts",
+];
 const automation = (files) => ({
   mutate: files.map((f) => (f.startsWith("!") ? `!automation/${f.slice(1)}` : `automation/${f}`)),
   spec: AUTOMATION_SPEC,
@@ -102,6 +108,7 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     files: { type: "string" },
+    spec: { type: "string", multiple: true },
     concurrency: { type: "string", default: "1" },
     "from-head": { type: "boolean", default: false },
   },
@@ -112,8 +119,9 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 const units = positionals.length > 0 ? positionals.flatMap(unitsOf) : Object.keys(UNITS);
-if (values.files && units.length !== 1) {
-  process.stderr.write("--files narrows one unit: name it\n");
+const quick = values.files !== undefined || values.spec !== undefined;
+if (quick && units.length !== 1) {
+  process.stderr.write("--files and --spec narrow one unit: name it\n");
   process.exit(2);
 }
 
@@ -132,7 +140,8 @@ if (values["from-head"]) {
 
 const scores = [];
 for (const unit of units) {
-  const { mutate, spec, ignore = [] } = UNITS[unit];
+  const { mutate, ignore = [] } = UNITS[unit];
+  const spec = values.spec ?? UNITS[unit].spec;
   const stryker = new Stryker({
     mutate: values.files ? [values.files] : mutate,
     testRunner: "mocha",
@@ -146,7 +155,7 @@ for (const unit of units) {
     concurrency: Number(values.concurrency),
     // automation/'s spec (every workflow test) takes over Stryker's default 5 minutes on two busy cores.
     dryRunTimeoutMinutes: 30,
-    incremental: !values.files,
+    incremental: !quick,
     incrementalFile: `reports/mutation/${unit.replace("/", "-")}.json`,
     ignorePatterns: ["dist", "coverage", ".rig", ".phoenix", "test/engine", "bench"],
     reporters: ["clear-text", "progress"],
@@ -158,7 +167,7 @@ for (const unit of units) {
   const results = await stryker.runMutationTest();
   scores.push(`${unit}: ${score(results)}`);
   const report = `reports/mutation/${unit.replace("/", "-")}.json`;
-  if (workDir !== repo && !values.files && existsSync(join(workDir, report))) {
+  if (workDir !== repo && !quick && existsSync(join(workDir, report))) {
     mkdirSync(join(repo, "reports/mutation"), { recursive: true });
     copyFileSync(join(workDir, report), join(repo, report));
   }
