@@ -195,13 +195,14 @@ export const fleetTemplateInSameStack: StackValidationPolicy = {
     const templates = args.resources.filter((r) => r.type === AWS.launchTemplate);
     // A template whose name or id can't be read may be the one a group names: no verdict on such a group.
     let unreadableTemplate: Unreadable | undefined;
+    // Stryker disable BooleanLiteral: an Unreadable kept in the set would equal no name or id a group gives
     const known = (field: "name" | "id") =>
       new Set(
         templates
           .map((t) => attempt(() => t.props[field]))
-          // Stryker disable next-line BooleanLiteral: an Unreadable in the set equals no name or id a group gives
           .filter((v) => (isUnreadable(v) ? ((unreadableTemplate ??= v), false) : isPresent(v))),
       );
+    // Stryker restore BooleanLiteral
     const names = known("name");
     const ids = known("id");
     for (const group of args.resources) {
