@@ -150,7 +150,8 @@ export function launchTemplateProjection(inputs: LaunchTemplateLike): Record<str
       if (digest !== undefined) projection.userData = `sha256:${digest}`;
       continue;
     }
-    const value = canonical(inputs[key], key);
+    let value = canonical(inputs[key], key);
+    if (key === "metadataOptions") value = withoutMetadataDefaults(value);
     if (value !== undefined) projection[key] = value;
   }
   const securityGroups = [
@@ -158,18 +159,37 @@ export function launchTemplateProjection(inputs: LaunchTemplateLike): Record<str
     ...asStringList(inputs.securityGroupNames, "securityGroupNames"),
   ];
   if (securityGroups.length > 0) projection.securityGroups = [...new Set(securityGroups)].sort();
-  const metadata = projection.metadataOptions as Record<string, unknown> | undefined;
-  if (metadata) {
-    for (const [key, fallback] of Object.entries(METADATA_DEFAULTS)) {
-      if (metadata[key] === fallback) delete metadata[key];
-    }
-    if (Object.keys(metadata).length === 0) delete projection.metadataOptions;
-  }
   const devices = projection.blockDeviceMappings as Record<string, unknown>[] | undefined;
   if (devices) {
     devices.sort((a, b) => String(a.deviceName ?? "").localeCompare(String(b.deviceName ?? "")));
   }
   return projection;
+}
+
+/**
+ * Metadata options without those at their AWS defaults; undefined when none is left. Built anew, not by
+ * `delete`: a deleted key turns an object into a slow dictionary, for every later read and for the hash.
+ * Whatever is not an object passes as it is, except a truthy value with no keys (a number, `true`).
+ */
+function withoutMetadataDefaults(metadata: unknown): unknown {
+  if (!metadata) return metadata;
+  if (typeof metadata !== "object" || Array.isArray(metadata)) {
+    return Object.keys(metadata).length === 0 ? undefined : metadata;
+  }
+  const kept: Record<string, unknown> = {};
+  let empty = true;
+  const keys = Object.keys(metadata);
+  for (let k = 0; k < keys.length; k++) {
+    const value = (metadata as Record<string, unknown>)[keys[k]];
+    if (
+      Object.prototype.hasOwnProperty.call(METADATA_DEFAULTS, keys[k]) &&
+      value === METADATA_DEFAULTS[keys[k]]
+    )
+      continue;
+    kept[keys[k]] = value;
+    empty = false;
+  }
+  return empty ? undefined : kept;
 }
 
 /** The release identity of a launch template's inputs (throws UndecidableInputError when it can't be known). */

@@ -70,7 +70,8 @@ function holdsUndecidable(value: unknown): boolean {
   if (typeof value === "string") return value.length === 36 && UNKNOWN_SENTINELS.has(value);
   if (typeof value !== "object" || value === null) return false;
   if (Array.isArray(value)) {
-    for (const item of value) if (holdsUndecidable(item)) return true;
+    // Indexed: `phoenix check` walks every judged resource's inputs cold, where for…of allocates.
+    for (let i = 0; i < value.length; i++) if (holdsUndecidable(value[i])) return true;
     return false;
   }
   if (isSerializedSecret(value)) return true;

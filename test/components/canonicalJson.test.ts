@@ -117,8 +117,24 @@ describe("canonicalJson", () => {
       json,
       { maxKeys: 8 },
     );
+    // Metadata options, whose AWS defaults the projection drops: defaults, other values, other keys.
+    const metadataOptions = fc.dictionary(
+      fc.constantFrom(
+        "httpEndpoint",
+        "httpTokens",
+        "httpPutResponseHopLimit",
+        "instanceMetadataTags",
+        "0",
+        "x",
+      ),
+      fc.oneof(fc.constantFrom("enabled", "disabled", "optional", "required", "1", 1, 2, "true"), json),
+      { maxKeys: 5 },
+    );
+    const launchTemplates = fc
+      .tuple(inputs, fc.option(fc.oneof(metadataOptions, json), { nil: undefined }))
+      .map(([rest, metadata]) => (metadata === undefined ? rest : { ...rest, metadataOptions: metadata }));
     fc.assert(
-      fc.property(inputs, (given) => {
+      fc.property(launchTemplates, (given) => {
         let projection: Record<string, unknown>;
         try {
           projection = launchTemplateProjection(given);
@@ -129,6 +145,43 @@ describe("canonicalJson", () => {
         }
         assert.equal(launchTemplateIdentity(given), firstIdentity(projection));
         assert.equal(launchTemplateIdentity(given), hashProjection(projection));
+      }),
+    );
+  });
+  it("drops metadata options at their AWS defaults as the first implementation did (by delete), for any value", () => {
+    const defaults: Record<string, unknown> = {
+      httpEndpoint: "enabled",
+      httpTokens: "optional",
+      httpProtocolIpv6: "disabled",
+      httpPutResponseHopLimit: 1,
+      instanceMetadataTags: "disabled",
+    };
+    /** The first implementation, on the canonical value (kernelId is canonicalised and nothing else). */
+    const firstRule = (value: unknown): unknown => {
+      const metadata = launchTemplateProjection({ kernelId: value }).kernelId as Record<string, unknown>;
+      if (metadata) {
+        for (const [key, fallback] of Object.entries(defaults)) {
+          if (metadata[key] === fallback) delete metadata[key];
+        }
+        if (Object.keys(metadata).length === 0) return undefined;
+      }
+      return metadata;
+    };
+    const metadataOptions = fc.oneof(
+      fc.dictionary(
+        fc.constantFrom(...Object.keys(defaults), "0", "10", "x", "toString"),
+        fc.oneof(fc.constantFrom("enabled", "disabled", "optional", "required", 1, "1", 2, true), json),
+        { maxKeys: 6 },
+      ),
+      json,
+    );
+    fc.assert(
+      fc.property(metadataOptions, (value) => {
+        const expected = firstRule(value);
+        const projection = launchTemplateProjection({ metadataOptions: value });
+        assert.equal("metadataOptions" in projection, expected !== undefined);
+        assert.equal(JSON.stringify(projection.metadataOptions), JSON.stringify(expected));
+        assert.deepEqual(projection.metadataOptions, expected);
       }),
     );
   });
