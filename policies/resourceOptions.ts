@@ -14,10 +14,12 @@ export const NO_IGNORE_CHANGES_DEFAULTS: NoIgnoreChangesConfig = { allowedProper
 export const IMMUTABLE_TYPES = [AWS.launchTemplate, AWS.autoScalingGroup, AWS.instance];
 
 function validateOptions(_props: unknown, args: ResourceValidationArgs, report: ReportViolation) {
-  const allowed = new Set(configOf(args, NO_IGNORE_CHANGES_DEFAULTS).allowedProperties);
   // Stryker disable next-line OptionalChaining,ArrayDeclaration: opts.ignoreChanges is always a list, from the engine
   // (@pulumi/policy server.js: getIgnorechangesList()) and offline (NO_OPTIONS)
-  const ignored = (args.opts?.ignoreChanges ?? []).filter((path) => !allowed.has(path));
+  const ignoreChanges = args.opts?.ignoreChanges ?? [];
+  if (ignoreChanges.length === 0) return; // most resources: nothing to allow or refuse, no Set to build
+  const allowed = new Set(configOf(args, NO_IGNORE_CHANGES_DEFAULTS).allowedProperties);
+  const ignored = ignoreChanges.filter((path) => !allowed.has(path));
   if (ignored.length === 0) return;
   report(
     `${describeResource(args.type, args.name)} must not ignore changes (\`ignoreChanges\`: ` +
