@@ -11,7 +11,9 @@ import {
   isSetField,
   isUnreadable,
   isUnreadableError,
+  itemsAt,
   itemsOf,
+  readKey,
   readOrUndecided,
   Unreadable,
 } from "../../policies/lib/unreadable";
@@ -222,6 +224,23 @@ describe("which errors mean 'this value can't be read'", () => {
     const sentinelOnly = Object.assign(new Error("other"), { unknownTypeSentinel: UNKNOWN });
     assert.equal(isUnreadableError(sentinelOnly), false);
     assert.equal(isUnreadableError({ constructor: UnknownValueError, unknownTypeSentinel: UNKNOWN }), false);
+  });
+
+  it("readKey and itemsAt: an unreadable value as an Unreadable, any other error propagates", () => {
+    const inputs = readableInputs({ name: "web", userData: UNKNOWN, ports: [22, UNKNOWN] });
+    assert.equal(readKey(inputs, "name"), "web");
+    assert.equal(String(readKey(inputs, "userData")), "a value not known until apply");
+    const ports = itemsAt(inputs, "ports");
+    assert.ok(Array.isArray(ports));
+    assert.equal(ports[0], 22);
+    assert.ok(isUnreadable(ports[1]));
+    const broken = {
+      get name(): string {
+        throw new TypeError("a getter's own bug");
+      },
+    };
+    assert.throws(() => readKey(broken, "name"), TypeError);
+    assert.throws(() => itemsAt(broken, "name"), TypeError);
   });
 
   it("readOrUndecided hands a readable value back and throws the reading error of an unreadable one", () => {
