@@ -38,6 +38,7 @@ export function cidrReach(text: string): CidrReach {
   } else {
     const v6 = address as ipaddr.IPv6;
     // An IPv4-mapped IPv6 block (::ffff:10.0.0.0/104) is the IPv4 block it maps.
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a mapped block of /96 or shorter is public both ways (0.0.0.0/0, or outside fc00::/7)
     if (v6.isIPv4MappedAddress() && prefix >= 96) {
       address = v6.toIPv4Address();
       prefix -= 96;

@@ -34,6 +34,7 @@ export function resolvePackConfig(
   raw: unknown,
   policies: Policies,
   packLevel: EnforcementLevel = "advisory",
+  // Stryker disable next-line ArrayDeclaration: a caller that passes no list reads no warnings, so what the default holds is never seen
   warnings: string[] = [],
 ): Map<string, ResolvedPolicyConfig> {
   const problems: string[] = [];
@@ -96,12 +97,14 @@ function policyEntries(raw: unknown, problems: string[]): Record<string, unknown
   if (typeof rest.version !== "number") return rest; // "version" may also name a policy
   if (rest.version !== 2) {
     throw new PolicyConfigError([
+      // Stryker disable next-line EqualityOperator: the version here is a number other than 2, so > 2 and >= 2 agree
       rest.version > 2
         ? `policy pack config version ${rest.version} isn't supported (versions: 2, or none)`
         : `\`version\` must be 2, got ${describe(rest.version)}`,
     ]);
   }
   const policies = rest.policies ?? {};
+  // Stryker disable next-line ConditionalExpression: `?? {}` above has already made a null `policies` an empty object
   if (typeof policies !== "object" || policies === null || Array.isArray(policies)) {
     throw new PolicyConfigError([
       `\`policies\` must be an object of policy names, got ${describe(policies)}`,
@@ -111,6 +114,7 @@ function policyEntries(raw: unknown, problems: string[]): Record<string, unknown
 }
 
 function level(value: unknown, key: string, problems: string[]): EnforcementLevel | undefined {
+  // Stryker disable next-line ConditionalExpression: includes() finds only strings in ENFORCEMENT_LEVELS, so the typeof test decides nothing more
   if (typeof value === "string" && (ENFORCEMENT_LEVELS as string[]).includes(value))
     return value as EnforcementLevel;
   problems.push(`\`${key}\` must be one of ${ENFORCEMENT_LEVELS.join(", ")}, got ${describe(value)}`);
@@ -155,12 +159,15 @@ function checkValue(value: unknown, schema: JsonSchema): string | undefined {
   const types = schema.type === undefined ? [] : Array.isArray(schema.type) ? schema.type : [schema.type];
   if (types.length > 0 && !types.some((t) => isOfType(value, t))) return `must be ${types.join(" or ")}`;
   if (typeof value === "number") {
+    // Stryker disable next-line ConditionalExpression: a number compared with an undefined minimum is never less
     if (schema.minimum !== undefined && value < schema.minimum) return `must be at least ${schema.minimum}`;
+    // Stryker disable next-line ConditionalExpression: a number compared with an undefined maximum is never greater
     if (schema.maximum !== undefined && value > schema.maximum) return `must be at most ${schema.maximum}`;
   }
   if (
     Array.isArray(value) &&
     schema.items &&
+    // Stryker disable next-line ConditionalExpression: the only truthy non-object `items` is the boolean schema `true`, which accepts every item
     typeof schema.items === "object" &&
     !Array.isArray(schema.items)
   ) {
@@ -177,6 +184,7 @@ function isOfType(value: unknown, type: string): boolean {
     case "integer":
       return Number.isInteger(value);
     case "number":
+      // Stryker disable next-line ConditionalExpression: Number.isFinite is true of numbers only, so `true && Number.isFinite(value)` is the same test
       return typeof value === "number" && Number.isFinite(value);
     case "array":
       return Array.isArray(value);

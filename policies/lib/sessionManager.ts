@@ -68,6 +68,7 @@ function handlesOf(resource: PolicyResource): string[] {
 /** Every string a value holds, however deep (a reference may be a name, an ARN or `{ name, arn }`). */
 function stringsIn(value: unknown, into: string[] = []): string[] {
   if (typeof value === "string") into.push(value);
+  // Stryker disable next-line ConditionalExpression: an array is an object too, and the branch below walks its values alike
   else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, into));
   else if (typeof value === "object" && value !== null && !isUnreadable(value))
     Object.values(value).forEach((v) => stringsIn(v, into));
@@ -82,6 +83,7 @@ function stringsIn(value: unknown, into: string[] = []): string[] {
 function refersTo(from: PolicyResource, keys: string[], target: PolicyResource): boolean | Unreadable {
   let unsure: Unreadable | undefined;
   for (const key of keys) {
+    // Stryker disable next-line OptionalChaining: propertyDependencies is always an object (@pulumi/policy server.js:361,379; offline.ts linked())
     const dependencies = from.propertyDependencies?.[key] ?? [];
     if (dependencies.some((d) => d.urn === target.urn)) return true;
     const value = attempt(() => structuredCloneReadable(from.props[key]));
@@ -100,6 +102,7 @@ function refersTo(from: PolicyResource, keys: string[], target: PolicyResource):
 
 /** A plain copy of a value read through a guard, so that every nested read happens (and throws) here. */
 function structuredCloneReadable(value: unknown): unknown {
+  // Stryker disable next-line ConditionalExpression: an array copied as an object holds the same strings for stringsIn
   if (Array.isArray(value)) return value.map(structuredCloneReadable);
   if (typeof value === "object" && value !== null) {
     const copy: Record<string, unknown> = {};
@@ -129,17 +132,21 @@ class Referents {
   /** What `from` refers to through `key`: its property dependencies, then names, ARNs (`…/name`) it holds. */
   referredBy(from: PolicyResource, key: string): PolicyResource[] {
     // Nothing to find (most stacks declare no `aws.iam.Policy`): its links and values need no reading.
+    // Stryker disable next-line ConditionalExpression: a shortcut; with nothing indexed nothing is found below either
     if (this.byUrn.size === 0) return [];
     const found = new Set<PolicyResource>();
+    // Stryker disable next-line OptionalChaining,ArrayDeclaration: propertyDependencies is always an object (@pulumi/policy server.js:361,379; offline.ts linked()), and a stray entry has no URN to find
     for (const dep of from.propertyDependencies?.[key] ?? []) {
       const r = this.byUrn.get(dep.urn);
       if (r) found.add(r);
     }
     const value = attempt(() => structuredCloneReadable(from.props[key]));
+    // Stryker disable next-line ConditionalExpression: stringsIn finds no string in an Unreadable, so the loop below adds nothing
     if (isUnreadable(value)) return [...found];
     for (const s of stringsIn(value)) {
       for (const r of this.byHandle.get(s) ?? []) found.add(r);
       const tail = s.slice(s.lastIndexOf("/") + 1);
+      // Stryker disable next-line ConditionalExpression: when tail is s its resources are already in the set
       if (tail !== s) for (const r of this.byHandle.get(tail) ?? []) found.add(r);
     }
     return [...found];
@@ -175,6 +182,7 @@ function grantsByRole(resources: PolicyResource[]) {
       label: typeof role === "string" ? `Role "${role}"` : describeResource(role.type, role.name),
       grants: [],
       servers: [],
+      // Stryker disable next-line ArrayDeclaration: no policy reads `builders` (only `servers` and `untraced`)
       builders: [],
     };
     traced.grants.push(grant);
@@ -182,6 +190,7 @@ function grantsByRole(resources: PolicyResource[]) {
   };
   const grantTo = (by: PolicyResource, key: string, how: string) => {
     const named = rolesNamed(by, key, roles());
+    // Stryker disable next-line ConditionalExpression: `??=` of undefined changes nothing
     if (named.unreadable) unreadable ??= named.unreadable;
     named.found.forEach((role) => add(role, { by, how }));
     named.missing.forEach((name) => add(name, { by, how }));
@@ -203,6 +212,7 @@ function grantsByRole(resources: PolicyResource[]) {
       case AWS.iamRolePolicyAttachment:
       case AWS.iamPolicyAttachment: {
         const arn = read(r, "policyArn");
+        // Stryker disable next-line OptionalChaining: propertyDependencies is always an object (@pulumi/policy server.js:361,379; offline.ts linked())
         if (isUnreadable(arn) && !(r.propertyDependencies?.policyArn ?? []).length) {
           unreadable ??= arn;
           break;
@@ -261,6 +271,7 @@ export function traceSessionManager(resources: PolicyResource[]): {
   unreadable?: Unreadable;
 } {
   const { byRole, unreadable } = grantsByRole(resources);
+  // Stryker disable next-line ConditionalExpression: a shortcut; with no grant the loop below traces no role
   if (byRole.size === 0) return { roles: [], unreadable };
   const profiles = resources.filter((r) => r.type === AWS.iamInstanceProfile);
   const traced: TracedRole[] = [];
@@ -286,6 +297,7 @@ export function traceSessionManager(resources: PolicyResource[]): {
       let maybeUsed = false;
       for (const r of resources) {
         const keys = PROFILE_REFERENCES[r.type] ?? Object.keys(r.propertyDependencies ?? {});
+        // Stryker disable next-line ConditionalExpression: with no keys refersTo finds no reference anyway
         if (r.urn === profile.urn || keys.length === 0) continue;
         const refers = refersTo(r, keys, profile);
         if (isUnreadable(refers)) {
@@ -299,6 +311,7 @@ export function traceSessionManager(resources: PolicyResource[]): {
       }
       if (!used && !maybeUsed) unusedProfile ??= profile;
     }
+    // Stryker disable next-line ConditionalExpression: `untraced` is read only of roles that serve nothing
     if (role.servers.length === 0) {
       if (own.length === 0) role.untraced = "no instance profile of it is declared in this stack";
       else if (unusedProfile)

@@ -12,6 +12,7 @@ export function asString(value: unknown): string | undefined {
 export function asNumber(value: unknown): number | undefined {
   if (typeof value === "number") return Number.isFinite(value) ? value : undefined;
   if (typeof value === "string" && value.trim() !== "") {
+    // Stryker disable next-line MethodExpression: Number() ignores surrounding whitespace itself; the trim is for the blank test above
     const n = Number(value.trim());
     return Number.isFinite(n) ? n : undefined;
   }
@@ -60,13 +61,16 @@ const tagsCache = new WeakMap<object, Tags>();
 function readTags(props: Record<string, unknown>): Tags {
   const values = new Map<string, string | Unreadable>();
   let unreadable: Unreadable | undefined;
+  // Stryker disable next-line EqualityOperator: one more turn reads props[undefined], which is undefined: no tags
   for (let f = 0; f < TAG_FIELDS.length; f++) {
     const source = readKey(props, TAG_FIELDS[f]);
     if (isUnreadable(source)) {
       unreadable ??= source;
     } else if (Array.isArray(source)) {
       const items = itemsOf(() => source);
+      // Stryker disable next-line ConditionalExpression: `source` is an array already read, so its items as a whole are never unreadable
       if (isUnreadable(items)) continue;
+      // Stryker disable next-line EqualityOperator: one more turn reads an undefined item, which holds no key: no tag
       for (let i = 0; i < items.length; i++) {
         const tag = items[i];
         if (isUnreadable(tag)) {
