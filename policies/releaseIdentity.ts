@@ -18,6 +18,7 @@ import {
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { serializedInputs } from "./lib/guard";
 import { identityTagOf, isPhoenixTagged, templateReferencesOf } from "./lib/fleet";
+import { resourcesOfTypes } from "./lib/stackIndex";
 import { AWS, byType, describeResource, validateTypes } from "./lib/types";
 import { attempt, Judgement, Unreadable, isUnreadable, readOrUndecided, readKey } from "./lib/unreadable";
 import { isPresent, tagsOf } from "./lib/values";
@@ -192,7 +193,7 @@ export const fleetTemplateInSameStack: StackValidationPolicy = {
   validateStack: (args, report) => {
     const { scope } = configOf(args, RELEASE_IDENTITY_DEFAULTS);
     const judgement = new Judgement(report);
-    const templates = args.resources.filter((r) => r.type === AWS.launchTemplate);
+    const templates = resourcesOfTypes(args.resources, [AWS.launchTemplate]);
     // A template whose name or id can't be read may be the one a group names: no verdict on such a group.
     let unreadableTemplate: Unreadable | undefined;
     // Stryker disable BooleanLiteral: an Unreadable kept in the set would equal no name or id a group gives
@@ -205,8 +206,7 @@ export const fleetTemplateInSameStack: StackValidationPolicy = {
     // Stryker restore BooleanLiteral
     const names = known("name");
     const ids = known("id");
-    for (const group of args.resources) {
-      if (group.type !== AWS.autoScalingGroup) continue;
+    for (const group of resourcesOfTypes(args.resources, [AWS.autoScalingGroup])) {
       if (scope !== "all") {
         const tagged = judgement.readable(isPhoenixTagged(group.props));
         if (tagged !== true) continue;

@@ -11,6 +11,7 @@ import type { ReportViolation, StackValidationArgs, StackValidationPolicy } from
 import { configOf, schemaWithDefaults } from "./lib/config";
 import { SESSION_MANAGER_MANAGED_POLICIES } from "./lib/iamDocument";
 import { traceSessionManager, type TracedRole } from "./lib/sessionManager";
+import { resourcesOfTypes } from "./lib/stackIndex";
 import { AWS, describeResource } from "./lib/types";
 import { Judgement, attempt, isUnreadable } from "./lib/unreadable";
 import { asBoolean } from "./lib/values";
@@ -48,9 +49,8 @@ function grantsText(role: TracedRole): string {
 function validateStack(args: StackValidationArgs, report: ReportViolation) {
   const config = configOf(args, NO_REMOTE_SHELL_DEFAULTS);
   const judgement = new Judgement(report);
-  for (const r of args.resources) {
-    // Most resources of a stack are neither: their name is not even read.
-    if (r.type !== AWS.instanceConnectEndpoint && r.type !== AWS.serialConsoleAccess) continue;
+  // Most resources of a stack are neither: only these are met (from the shared index), in stack order.
+  for (const r of resourcesOfTypes(args.resources, [AWS.instanceConnectEndpoint, AWS.serialConsoleAccess])) {
     const subject = describeResource(r.type, r.name);
     if (r.type === AWS.instanceConnectEndpoint && !config.allowInstanceConnectEndpoints) {
       judgement.report(

@@ -13,6 +13,7 @@ import {
   sessionManagerManagedPolicy,
   trustsService,
 } from "./iamDocument";
+import { resourcesOfTypes } from "./stackIndex";
 import { AWS, describeResource } from "./types";
 import { attempt, isUnreadable, itemsOf, type Unreadable } from "./unreadable";
 import { asRecord, isPresent } from "./values";
@@ -166,12 +167,21 @@ function rolesNamed(
   return { found, missing: stringsIn(value).filter(isPresent) };
 }
 
+/** The types that can grant a role Session Manager (the cases of grantsByRole). */
+const GRANT_TYPES = [
+  AWS.iamRolePolicyAttachment,
+  AWS.iamPolicyAttachment,
+  AWS.iamRolePolicyAttachmentsExclusive,
+  AWS.iamRolePolicy,
+  AWS.iamRole,
+];
+
 /** Every Session Manager grant of the stack, by role (declared or not). */
 function grantsByRole(resources: PolicyResource[]) {
   // The roles are indexed when the first grant names one: most stacks grant Session Manager to none.
   let roleIndex: Referents | undefined;
-  const roles = () => (roleIndex ??= new Referents(resources.filter((r) => r.type === AWS.iamRole)));
-  const policies = new Referents(resources.filter((r) => r.type === AWS.iamPolicy));
+  const roles = () => (roleIndex ??= new Referents(resourcesOfTypes(resources, [AWS.iamRole])));
+  const policies = new Referents(resourcesOfTypes(resources, [AWS.iamPolicy]));
   const byRole = new Map<string, TracedRole>();
   let unreadable: Unreadable | undefined;
   /** `role` is the declared role, or the name a grant gives a role this stack doesn't declare. */
@@ -207,7 +217,7 @@ function grantsByRole(resources: PolicyResource[]) {
     }
     return undefined;
   };
-  for (const r of resources) {
+  for (const r of resourcesOfTypes(resources, GRANT_TYPES)) {
     switch (r.type) {
       case AWS.iamRolePolicyAttachment:
       case AWS.iamPolicyAttachment: {
@@ -273,7 +283,7 @@ export function traceSessionManager(resources: PolicyResource[]): {
   const { byRole, unreadable } = grantsByRole(resources);
   // Stryker disable next-line ConditionalExpression: a shortcut; with no grant the loop below traces no role
   if (byRole.size === 0) return { roles: [], unreadable };
-  const profiles = resources.filter((r) => r.type === AWS.iamInstanceProfile);
+  const profiles = resourcesOfTypes(resources, [AWS.iamInstanceProfile]);
   const traced: TracedRole[] = [];
   for (const role of byRole.values()) {
     if (!role.role) {

@@ -1,0 +1,40 @@
+// The resources of a stack by type, found in one pass and shared by every stack policy of the pack.
+//
+// Three stack policies look for a few types among all of a stack's resources (tens of thousands in a large
+// `phoenix check`); each scanning the whole list, cold, cost more than what they then judge. The engine
+// (and `phoenix check`) hands every stack policy the same `resources` array, so the index is kept per array.
+import type { PolicyResource } from "@pulumi/policy";
+
+const indexes = new WeakMap<readonly PolicyResource[], Map<string, number[]>>();
+
+/** Positions in `resources` of each type. */
+function indexOf(resources: readonly PolicyResource[]): Map<string, number[]> {
+  let index = indexes.get(resources);
+  if (index) return index;
+  index = new Map();
+  for (let i = 0; i < resources.length; i++) {
+    const type = resources[i].type;
+    const positions = index.get(type);
+    if (positions) positions.push(i);
+    else index.set(type, [i]);
+  }
+  indexes.set(resources, index);
+  return index;
+}
+
+/** The resources of any of `types`, in stack order (as a scan of the whole list would meet them). */
+export function resourcesOfTypes(
+  resources: readonly PolicyResource[],
+  types: readonly string[],
+): PolicyResource[] {
+  const index = indexOf(resources);
+  const positions: number[] = [];
+  for (let t = 0; t < types.length; t++) {
+    const found = index.get(types[t]);
+    if (found) for (let p = 0; p < found.length; p++) positions.push(found[p]);
+  }
+  if (types.length > 1) positions.sort((a, b) => a - b);
+  const found: PolicyResource[] = new Array(positions.length);
+  for (let p = 0; p < positions.length; p++) found[p] = resources[positions[p]];
+  return found;
+}
