@@ -69,10 +69,11 @@ function handlesOf(resource: PolicyResource): string[] {
 /** Every string a value holds, however deep (a reference may be a name, an ARN or `{ name, arn }`). */
 function stringsIn(value: unknown, into: string[] = []): string[] {
   if (typeof value === "string") into.push(value);
-  // Stryker disable next-line ConditionalExpression: an array is an object too, and the branch below walks its values alike
-  else if (Array.isArray(value)) value.forEach((v) => stringsIn(v, into));
-  else if (typeof value === "object" && value !== null && !isUnreadable(value))
-    Object.values(value).forEach((v) => stringsIn(v, into));
+  else
+    // Stryker disable next-line ConditionalExpression: an array is an object too, and the branch below walks its values alike
+    if (Array.isArray(value)) value.forEach((v) => stringsIn(v, into));
+    else if (typeof value === "object" && value !== null && !isUnreadable(value))
+      Object.values(value).forEach((v) => stringsIn(v, into));
   return into;
 }
 
