@@ -78,10 +78,7 @@ export async function heal(
     );
   if (networkUpdate) await refuseDestructiveNetworkPlan(steps, run);
   if (liveDrifted) {
-    if (state.weights[live] !== 100)
-      throw new WorkflowError(
-        `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then heal. Nothing was changed.`,
-      );
+    if (state.weights[live] !== 100) throw steps.splitTraffic(state, await ctx.journal.read());
     if (idleFleet) steps.checkKeepWarm(idle, idleFleet, await ctx.journal.read(), force);
   } else {
     if (routerDrifted)

@@ -16,6 +16,12 @@ export async function rollBack(steps: WorkflowSteps, run: WorkflowRun): Promise<
   steps.requireBootstrapped(state);
   const target = rollbackTarget(state, await steps.ctx.journal.read());
   if (!target.available) {
+    if (target.reason === "split") {
+      throw new NothingToRollBackError(
+        `Refusing to roll back: ${target.explanation}. Set the router's weights by hand (its stack's ` +
+          "`phoenix:blueWeight` and `phoenix:greenWeight` config, 100 and 0, then `pulumi up` of that stack). Nothing was changed.",
+      );
+    }
     if (target.reason === "nothing-live") {
       throw new NothingToRollBackError(
         "No release has gone live yet (the router is at 0/0), so there is no previous colour to roll back to: " +

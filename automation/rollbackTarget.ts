@@ -7,18 +7,24 @@
 // current one. The stacks say which fleet each colour holds now (its `deploymentId` output, new for every
 // `up`). The two must name the same deployment: a release never live, a redeploy of a release that served
 // (its own deployment id), or a fleet the records cannot identify is not a rollback target.
+//
+// With the traffic split (a console edit, or a canary step that recovery could not undo), rollback goes back to
+// the fleet the records last saw take all of it, while that very fleet still runs: the way out of a split that
+// `up` and `swap` refuse to build on.
 import { otherColour, type Colour } from "../programs/contract";
 import { liveColour, type DeploymentState } from "./deploymentState";
-import type { FleetRecord, JournalEntry } from "./journal";
+import type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
+import { describeWeights } from "./traffic";
 import type { RollbackStatus } from "./types";
 
 /**
  * Why there is no rollback target: no release live; no fleet on the other colour; its fleet never served;
  * it is a redeploy of a release whose served fleet is gone; it served, but not just before the current
- * release; or the records cannot identify it (deployed without a deployment id).
+ * release; the records cannot identify it (deployed without a deployment id); or the traffic is split and no
+ * fleet the records saw take all of it still runs.
  */
 export type NoRollbackReason =
-  "nothing-live" | "no-fleet" | "never-served" | "redeployed" | "not-previous" | "unidentified";
+  "nothing-live" | "no-fleet" | "never-served" | "redeployed" | "not-previous" | "unidentified" | "split";
 
 /** A fleet as the rollback target names it. */
 export interface RollbackFleet {
@@ -35,8 +41,10 @@ export type RollbackTarget =
       current?: RollbackFleet;
       /** The fleet that served before the current one, which gets 100 % of the traffic. */
       target: RollbackFleet & { deploymentId: string };
-      /** When the traffic left it (ISO), from the records. */
+      /** When the traffic left it (ISO), from the records; with the traffic split, when they last saw it take all. */
       servedUntil: string;
+      /** The weights found, when the traffic is split (the target still serves part of it). */
+      split?: Record<Colour, number>;
     }
   | {
       available: false;
@@ -65,8 +73,100 @@ export function lastRetired(entries: JournalEntry[]): (FleetRecord & { at: strin
 const describe = (fleet: { release: string; deploymentId?: string }) =>
   `release ${fleet.release}${fleet.deploymentId ? `, deployment ${fleet.deploymentId}` : ""}`;
 
+/** Both colours have traffic: no colour is idle and none is wholly live. */
+export const isSplit = (weights: Record<Colour, number>): boolean => weights.blue > 0 && weights.green > 0;
+
+/** The colour a snapshot shows with all the traffic. */
+const wholeColour = (weights: Record<Colour, number>): Colour | undefined =>
+  weights.blue === 100 ? "blue" : weights.green === 100 ? "green" : undefined;
+
+/**
+ * The fleet the records last saw take all the traffic: the colour at 100 % in the latest `read-state` snapshot,
+ * or, when a traffic move (swap, rollback, release) completed after it, the colour that move gave the traffic
+ * to, with the fleet that colour held in that workflow (its snapshot, or a fleet the workflow deployed).
+ */
+export function lastWhole(entries: JournalEntry[]): (FleetRecord & { at: string }) | undefined {
+  let whole: (FleetRecord & { at: string }) | undefined;
+  const fleets = new Map<string, Required<Pick<JournalSnapshot, "releases" | "deployments">>>();
+  const fleetIn = (id: string, colour: Colour, at: string) => {
+    const known = fleets.get(id);
+    const release = known?.releases[colour];
+    const deploymentId = known?.deployments[colour];
+    return release === undefined
+      ? undefined
+      : { colour, release, ...(deploymentId ? { deploymentId } : {}), at };
+  };
+  for (const entry of entries) {
+    if (entry.type === "step" && entry.state) {
+      const { releases, deployments = {}, weights } = entry.state;
+      fleets.set(entry.id, { releases: { ...releases }, deployments: { ...deployments } });
+      const colour = wholeColour(weights);
+      if (colour) whole = fleetIn(entry.id, colour, entry.at);
+    } else if (entry.type === "step" && entry.status === "ok" && entry.deployed) {
+      const known = fleets.get(entry.id);
+      const { colour, release, deploymentId } = entry.deployed;
+      if (known) {
+        known.releases[colour] = release;
+        if (deploymentId) known.deployments[colour] = deploymentId;
+        else delete known.deployments[colour];
+      }
+    } else if (entry.type === "end" && entry.status === "ok" && entry.retired) {
+      whole = fleetIn(entry.id, otherColour(entry.retired.colour), entry.at);
+    }
+  }
+  return whole;
+}
+
+/** With the traffic split: the fleet the records last saw take all of it, if that very fleet still runs. */
+function splitTarget(state: DeploymentState, entries: JournalEntry[]): RollbackTarget {
+  const whole = lastWhole(entries);
+  const fleet = whole && state.fleets[whole.colour];
+  const split = describeWeights(state.weights);
+  if (whole?.deploymentId && fleet?.deploymentId === whole.deploymentId) {
+    const from = otherColour(whole.colour);
+    const current = state.fleets[from];
+    return {
+      available: true,
+      from,
+      current: current && { colour: from, release: current.release, deploymentId: current.deploymentId },
+      target: { colour: whole.colour, release: fleet.release, deploymentId: whole.deploymentId },
+      servedUntil: whole.at,
+      split: { ...state.weights },
+    };
+  }
+  const last = whole
+    ? fleet
+      ? `${whole.colour} took it last (${describe(whole)}) and now holds another fleet (${describe(fleet)})`
+      : `${whole.colour} took it last (${describe(whole)}) and holds no fleet now`
+    : "the records name no colour that took all of it";
+  return {
+    available: false,
+    reason: "split",
+    explanation: `the traffic is split (${split}) and no fleet the records saw take all of it still runs: ${last}`,
+  };
+}
+
+/**
+ * What to do about split traffic that a workflow refuses to build on: `rollback` when it can go back to the
+ * fleet that last took all the traffic, else set the router's weights by hand.
+ */
+export function splitTrafficAdvice(state: DeploymentState, entries: JournalEntry[]): string {
+  const target = splitTarget(state, entries);
+  if (target.available) {
+    return (
+      `run \`phoenix rollback\` to put 100 % back on ${target.target.colour} (${describe(target.target)}, the fleet ` +
+      `that last took all the traffic), then retry`
+    );
+  }
+  return (
+    `${target.explanation}, so \`phoenix rollback\` cannot choose a colour: set the router's weights by hand ` +
+    `(its stack's \`phoenix:blueWeight\` and \`phoenix:greenWeight\` config, 100 and 0, then \`pulumi up\` of that stack), then retry`
+  );
+}
+
 /** The fleet `rollback` would give the traffic to, or why there is none. */
 export function rollbackTarget(state: DeploymentState, entries: JournalEntry[]): RollbackTarget {
+  if (isSplit(state.weights)) return splitTarget(state, entries);
   const from = liveColour(state.weights);
   if (!from) {
     return {
@@ -154,9 +254,11 @@ export function rollbackStatus(target: RollbackTarget): RollbackStatus {
       release,
       deploymentId,
       servedUntil: target.servedUntil,
-      explanation:
-        `rollback puts 100 % back on ${colour} (${describe(target.target)}), the fleet that served until ` +
-        `${target.servedUntil}`,
+      explanation: target.split
+        ? `the traffic is split (${describeWeights(target.split)}): rollback puts 100 % back on ${colour} ` +
+          `(${describe(target.target)}), the fleet the records last saw take all of it, at ${target.servedUntil}`
+        : `rollback puts 100 % back on ${colour} (${describe(target.target)}), the fleet that served until ` +
+          `${target.servedUntil}`,
     };
   }
   return {

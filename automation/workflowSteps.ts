@@ -24,6 +24,7 @@ import { immutableUpdates } from "./immutableGuard";
 import { secretValuesOf, withSecretsRedacted } from "./secrets";
 import { newDeploymentId, retiredAt, type JournalEntry } from "./journal";
 import type { JournalReader } from "./records/types";
+import { splitTrafficAdvice } from "./rollbackTarget";
 import { trafficRouterOf, type TrafficRouter } from "./routers";
 import type { CloudProbe, Engine, EngineStack } from "./seams";
 import {
@@ -73,6 +74,14 @@ export class WorkflowSteps {
   }
 
   /** Throw NotBootstrappedError unless the network and router stacks exist. */
+  /** The refusal of a workflow that finds the traffic split: what it found, and the way out. */
+  splitTraffic(state: DeploymentState, records: JournalEntry[], consequence = ""): WorkflowError {
+    return new WorkflowError(
+      `The traffic is split (${describeWeights(state.weights)})${consequence}: ` +
+        `${splitTrafficAdvice(state, records)}. Nothing was changed.`,
+    );
+  }
+
   requireBootstrapped(state: DeploymentState): void {
     const missing: string[] = [];
     if (!state.existing.has("network")) missing.push(this.ctx.stacks.name("network"));
@@ -110,9 +119,7 @@ export class WorkflowSteps {
     const deploymentId = newDeploymentId(this.ctx.clock.now(), records.length);
     if (state.weights[colour] > 0) {
       // Only reachable if an interrupted swap could not be undone: never deploy over a colour with traffic.
-      throw new WorkflowError(
-        `The traffic is split (${describeWeights(state.weights)}), so no colour is idle: run \`phoenix rollback\` or \`phoenix swap\` first.`,
-      );
+      throw this.splitTraffic(state, records, ", so no colour is idle");
     }
     const previous = state.fleets[colour];
     const step = (name: string) => `${prefix}${name}`;
@@ -334,9 +341,7 @@ export class WorkflowSteps {
     const target = state.fleets[to];
     if (!target) throw new ColourMissingError(to, "there is nothing to swap the traffic to");
     if (from && state.weights[from] !== 100) {
-      throw new WorkflowError(
-        `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then retry.`,
-      );
+      throw this.splitTraffic(state, await this.ctx.journal.read());
     }
     const skippedSteps = from ? [] : steps.filter((weight) => weight !== 100);
     const taken = from ? steps : [100];

@@ -5,8 +5,8 @@
 // old release is gone: a failure leaves no colour serving (503) and nothing half-made, and says so.
 import type { Colour } from "../../programs/contract";
 import { liveColour, type DeploymentState } from "../deploymentState";
-import { DeployFailedError, errorMessage, WorkflowError } from "../errors";
-import { describeWeights, weightsFor } from "../traffic";
+import { DeployFailedError, errorMessage } from "../errors";
+import { weightsFor } from "../traffic";
 import type { WorkflowRun } from "../workflowRun";
 import type { WorkflowSteps } from "../workflowSteps";
 import { ReleaseFailedError } from "./errors";
@@ -29,9 +29,7 @@ export async function recreate(
   const { clock } = steps.ctx;
   const from = liveColour(state.weights);
   if (from && state.weights[from] !== 100) {
-    throw new WorkflowError(
-      `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then retry.`,
-    );
+    throw steps.splitTraffic(state, await steps.ctx.journal.read());
   }
   const old = from ? state.fleets[from] : undefined;
   let drainedAt: number | undefined;

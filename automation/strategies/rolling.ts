@@ -6,7 +6,7 @@
 // then destroys the new fleet; every capacity step journals what it changed so that recovery can do the same.
 import { otherColour, type Colour, type FleetOutputs } from "../../programs/contract";
 import { liveColour, plainOutputs, type DeploymentState } from "../deploymentState";
-import { errorMessage, TrafficRestoreError, WorkflowError } from "../errors";
+import { errorMessage, TrafficRestoreError } from "../errors";
 import { checkHealthy } from "../health";
 import type { CapacityConfig } from "../journal";
 import { capacityOf } from "../fleetOptions";
@@ -74,9 +74,7 @@ export async function rolling(
   const { probe } = steps.ctx;
   const from = liveColour(state.weights);
   if (from && state.weights[from] !== 100) {
-    throw new WorkflowError(
-      `The traffic is split (${describeWeights(state.weights)}): run \`phoenix rollback\` or \`phoenix swap\` to finish, then retry.`,
-    );
+    throw steps.splitTraffic(state, await steps.ctx.journal.read());
   }
   const rule = parseBatch(new Problems(), "batch", options.batch ?? "25%")!;
   const oldFleet = from ? state.fleets[from] : undefined;

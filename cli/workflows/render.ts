@@ -198,6 +198,14 @@ export function renderStatus(s: DeploymentStatus, settings: DeploymentSettings):
             ? `Put it live: phoenix swap --app ${s.app} --env ${s.env}`
             : `Deploy one: phoenix up --app ${s.app} --env ${s.env} --release <name> --image-id <ami>`),
       );
+    } else if (s.weights.blue > 0 && s.weights.green > 0) {
+      out.push(`  traffic   split: blue ${s.weights.blue} % / green ${s.weights.green} %`);
+      out.push(
+        s.rollback?.available
+          ? `  rollback  ${s.rollback.colour} (release ${s.rollback.release}) back to 100 %: the fleet that last ` +
+              `took all the traffic (at ${s.rollback.servedUntil})`
+          : `  rollback  none: ${s.rollback?.explanation ?? "the records name no fleet to go back to"}`,
+      );
     } else if (s.live) {
       const live = s.colours[s.live];
       out.push(`  live      ${s.live}${live.release ? ` (release ${live.release})` : " (no fleet!)"}`);
@@ -213,8 +221,6 @@ export function renderStatus(s: DeploymentStatus, settings: DeploymentSettings):
       } else if (s.rollback) {
         out.push(`  rollback  none: ${s.rollback.explanation}`);
       }
-    } else {
-      out.push(`  traffic   split: blue ${s.weights.blue} % / green ${s.weights.green} %`);
     }
     for (const colour of COLOURS) {
       const c = s.colours[colour];

@@ -1,4 +1,5 @@
 // A blue/green deployment on the in-memory engine and probe, with a fake clock and a temp state dir.
+import assert from "assert";
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
@@ -95,6 +96,20 @@ export function weights(engine: MemoryEngine): Record<Colour, number> | undefine
 /** The release a colour's stack holds, or undefined when the stack is missing or empty. */
 export function releaseOf(engine: MemoryEngine, colour: Colour): string | undefined {
   return engine.inspect(stackName(APP, ENV, colour))?.outputs.release as string | undefined;
+}
+
+/** Sets the router's weights through the engine, outside any workflow. */
+export async function splitByHand(h: { engine: MemoryEngine }, blue: number, green: number): Promise<void> {
+  const router = await h.engine.createOrSelectStack(stackName(APP, ENV, "router"), "router");
+  const config = await router.getAllConfig();
+  const key = (colour: string) => Object.keys(config).find((k) => k.endsWith(`${colour}Weight`))!;
+  await router.setAllConfig({
+    ...config,
+    [key("blue")]: { value: String(blue) },
+    [key("green")]: { value: String(green) },
+  });
+  await router.up();
+  assert.deepStrictEqual(weights(h.engine), { blue, green });
 }
 
 /** Colours with a deployed fleet. */

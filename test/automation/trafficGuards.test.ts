@@ -6,7 +6,18 @@
 import assert from "assert";
 import { SwapFailedError, WorkflowError } from "../../automation/errors";
 import type { Engine, EngineStack } from "../../automation/seams";
-import { AMI_1, AMI_2, APP, ENV, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
+import {
+  AMI_1,
+  AMI_2,
+  APP,
+  ENV,
+  deployedOnce,
+  harness,
+  releaseOf,
+  splitByHand,
+  weights,
+  type Harness,
+} from "./harness";
 
 const ROUTER = `${APP}-${ENV}-router`;
 
@@ -43,20 +54,6 @@ function weightsIgnored(config: Parameters<EngineStack["setAllConfig"]>[0]) {
   const keys = Object.keys(config).filter((key) => /(blue|green)Weight$/.test(key));
   assert.strictEqual(keys.length, 2, `the router's weight keys in ${Object.keys(config).join(", ")}`);
   return { ...config, ...Object.fromEntries(keys.map((key) => [key, { value: "0" }])) };
-}
-
-/** Sets the router's weights through the engine, outside any workflow. */
-async function splitByHand(h: Harness, blue: number, green: number): Promise<void> {
-  const router = await h.engine.createOrSelectStack(ROUTER, "router");
-  const config = await router.getAllConfig();
-  const key = (colour: string) => Object.keys(config).find((k) => k.endsWith(`${colour}Weight`))!;
-  await router.setAllConfig({
-    ...config,
-    [key("blue")]: { value: String(blue) },
-    [key("green")]: { value: String(green) },
-  });
-  await router.up();
-  assert.deepStrictEqual(weights(h.engine), { blue, green });
 }
 
 const changingCalls = (h: Harness) =>

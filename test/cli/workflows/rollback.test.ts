@@ -5,6 +5,7 @@ import { strict as assert } from "assert";
 import type { WorkflowDocument } from "../../../cli/workflows/command";
 import type { DeploymentStatus, RollbackResult } from "../../../automation/types";
 import { EXIT } from "../../../cli/exitCodes";
+import { splitByHand } from "../../automation/harness";
 import { AMI_1, AMI_2, TARGET, cliHarness, type CliHarness } from "./harness";
 
 describe("phoenix rollback: only to the fleet that served before the live one", () => {
@@ -51,6 +52,26 @@ describe("phoenix rollback: only to the fleet that served before the live one", 
       release: "v1",
       deploymentId: deploymentOf("blue"),
     });
+  });
+
+  it("out of split traffic: status shows the split and the target, the confirmation names it, rollback moves", async () => {
+    await v2Live(); // v1 on blue served, v2 live on green
+    await splitByHand(h, 20, 80);
+    const status = await h.phoenix(["status", ...TARGET]);
+    assert.match(status.out, /^ {2}traffic {3}split: blue 20 % \/ green 80 %$/m);
+    assert.match(
+      status.out,
+      /^ {2}rollback {2}green \(release v2\) back to 100 %: the fleet that last took all the traffic \(at [0-9T:.Z-]+\)$/m,
+    );
+    const unasked = await h.phoenix(["rollback", ...TARGET]);
+    assert.equal(unasked.code, EXIT.aborted, unasked.err);
+    assert.match(
+      unasked.err,
+      /^phoenix: Not confirmed: this moves 100 % of the traffic of shop\/prod, now split \(blue 20 % \/ green 80 %\), to green \(release v2, deployment \S+, the fleet that last took all of it, at [0-9T:.Z-]+\)\./,
+    );
+    const run = await h.phoenix(["rollback", ...TARGET, "--yes"]);
+    assert.equal(run.code, EXIT.ok, run.err);
+    assert.deepEqual(h.engine.inspect("shop-prod-router")?.outputs.weights, { blue: 0, green: 100 });
   });
 
   it("refuses a release that never served, unasked, naming both releases and phoenix swap", async () => {
