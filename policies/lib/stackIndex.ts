@@ -10,15 +10,20 @@ const indexes = new WeakMap<readonly PolicyResource[], Map<string, number[]>>();
 /** Positions in `resources` of each type. */
 function indexOf(resources: readonly PolicyResource[]): Map<string, number[]> {
   let index = indexes.get(resources);
-  if (index) return index;
-  index = new Map();
+  if (!index) indexes.set(resources, (index = positionsByType(resources)));
+  return index;
+}
+
+// On its own, so that the code V8 compiles while this loop runs (on-stack replacement) has nothing after
+// the loop that has not run yet: code after it, never run, deoptimised it on the way out and compiled twice.
+function positionsByType(resources: readonly PolicyResource[]): Map<string, number[]> {
+  const index = new Map<string, number[]>();
   for (let i = 0; i < resources.length; i++) {
     const type = resources[i].type;
     const positions = index.get(type);
     if (positions) positions.push(i);
     else index.set(type, [i]);
   }
-  indexes.set(resources, index);
   return index;
 }
 
