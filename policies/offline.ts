@@ -140,21 +140,7 @@ export function evaluateResources(resources: OfflineResource[], options: Evaluat
   const config = resolvePackConfig(options.config, policies, "mandatory");
   const stackTags = options.stackTags ?? new Map<string, string>();
   const verdicts: Verdict[] = [];
-  const byType = indexValidations(policies, config);
-  const untyped = byType.get(ANY_TYPE) ?? [];
-  // Indexed loops: this runs once per process over tens of thousands of resources, mostly before the JIT
-  // has optimised it, and `for…of` then allocates an iterator result per step.
-  for (let r = 0; r < resources.length; r++) {
-    const resource = resources[r];
-    const typed = byType.get(resource.type);
-    if (!typed && untyped.length === 0) continue;
-    const args = new OfflineValidationArgs(resource, stackTags, config);
-    const entries = typed && untyped.length ? [...typed, ...untyped] : (typed ?? untyped);
-    for (let e = 0; e < entries.length; e++) {
-      args.policy = entries[e].policy.name;
-      runValidation(entries[e], args, verdicts);
-    }
-  }
+  runResourcePolicies(resources, indexValidations(policies, config), stackTags, config, verdicts);
   let stack: StackView | undefined;
   for (const policy of policies) {
     if (!isStackPolicy(policy)) continue;
@@ -182,6 +168,34 @@ export function evaluateResources(resources: OfflineResource[], options: Evaluat
     }
   }
   return verdicts;
+}
+
+/**
+ * Every resource policy on each resource of its types. A function of its own: V8 compiles this loop while
+ * it runs (on-stack replacement), and the stack policies after it in one function, not yet run, deoptimised
+ * that code on the way out.
+ */
+function runResourcePolicies(
+  resources: OfflineResource[],
+  byType: Map<string, IndexedValidation[]>,
+  stackTags: ReadonlyMap<string, string>,
+  config: Map<string, ResolvedPolicyConfig>,
+  verdicts: Verdict[],
+): void {
+  const untyped = byType.get(ANY_TYPE) ?? [];
+  // Indexed loops: this runs once per process over tens of thousands of resources, mostly before the JIT
+  // has optimised it, and `for…of` then allocates an iterator result per step.
+  for (let r = 0; r < resources.length; r++) {
+    const resource = resources[r];
+    const typed = byType.get(resource.type);
+    if (!typed && untyped.length === 0) continue;
+    const args = new OfflineValidationArgs(resource, stackTags, config);
+    const entries = typed && untyped.length ? [...typed, ...untyped] : (typed ?? untyped);
+    for (let e = 0; e < entries.length; e++) {
+      args.policy = entries[e].policy.name;
+      runValidation(entries[e], args, verdicts);
+    }
+  }
 }
 
 const ANY_TYPE = "*";
