@@ -2,7 +2,6 @@
 // distributes a new image version; the AMIs (one per distribution region) are the stack's outputs, and the
 // `bake` step's ok line in the deployment records is the bake record. A failed bake (a build step, an image
 // test) records nothing: the stack keeps the outputs of its last good bake, and `up` keeps taking that AMI.
-import type { ConfigMap } from "@pulumi/pulumi/automation";
 import { CONFIG_NAMESPACE } from "../../programs/contract";
 import type { AppStacks } from "../deploymentState";
 import { plainOutputs } from "../deploymentState";
@@ -21,27 +20,25 @@ export interface BakeContext {
   clock: Clock;
 }
 
-/** The stack config of this bake: the options given, the stack's own values for the rest. */
-function bakeConfig(
-  existing: ConfigMap,
-  options: BakeOptions,
-  bakeId: string,
-): Record<string, string | undefined> {
-  const current = (key: string) => existing[`${CONFIG_NAMESPACE}:${key}`]?.value;
-  const list = (key: string, value: string[] | undefined) => (value ? JSON.stringify(value) : current(key));
+/**
+ * The stack config this bake sets: the options given and the new bake id. A key left out keeps the stack's
+ * value (its last bake's, or bootstrap's `schedule`): `pulumi config set-all` sets only the keys it is given
+ * (LocalWorkspace.setAllConfig in @pulumi/pulumi's automation/localWorkspace.ts; MemoryEngine merges alike).
+ */
+function bakeConfig(options: BakeOptions, bakeId: string): Record<string, string | undefined> {
+  const list = (value: string[] | undefined): string | undefined => value && JSON.stringify(value);
   return {
-    parentImage: options.parentImage ?? current("parentImage"),
-    buildSteps: list("buildSteps", options.buildSteps),
-    testSteps: list("testSteps", options.testSteps),
-    instanceTypes: list("instanceTypes", options.instanceTypes),
-    distributionRegions: list("distributionRegions", options.distributionRegions),
-    schedule: current("schedule"),
+    parentImage: options.parentImage,
+    buildSteps: list(options.buildSteps),
+    testSteps: list(options.testSteps),
+    instanceTypes: list(options.instanceTypes),
+    distributionRegions: list(options.distributionRegions),
     bakeId,
   };
 }
 
 /** The reason of a failed bake: the provider's last error when the engine's message carries one. */
-function reasonOf(error: unknown): string {
+export function bakeFailureReason(error: unknown): string {
   const message = errorMessage(error);
   const last = /last error: ([^\n]+)/.exec(message)?.[1];
   const failed = /unexpected state '([A-Z]+)'/.exec(message)?.[1];
@@ -57,14 +54,14 @@ export async function bake(ctx: BakeContext, run: WorkflowRun, options: BakeOpti
     "configure",
     async () => {
       const selected = await ctx.stacks.select("ami");
-      const values = bakeConfig(await selected.getAllConfig(), options, bakeId);
-      if (!values.parentImage) {
+      const existing = await selected.getAllConfig();
+      if (!(options.parentImage ?? existing[`${CONFIG_NAMESPACE}:parentImage`]?.value)) {
         throw new InvalidInputError([
           `\`parentImage\` is required on the first bake of ${ctx.stacks.app}/${ctx.stacks.env} (its stack ` +
             `${selected.name} has none): an AMI id, an Image Builder image ARN or ssm:<parameter>`,
         ]);
       }
-      await selected.setAllConfig(ctx.stacks.config("ami", values));
+      await selected.setAllConfig(ctx.stacks.config("ami", bakeConfig(options, bakeId)));
       return selected;
     },
     { detail: `bake ${bakeId}` },
@@ -80,7 +77,7 @@ export async function bake(ctx: BakeContext, run: WorkflowRun, options: BakeOpti
       try {
         result = await stack.up({ ...engine, onEvent: (event) => (engine.onEvent(event), phases(event)) });
       } catch (error) {
-        throw new BakeFailedError(stack.name, reasonOf(error), { cause: error });
+        throw new BakeFailedError(stack.name, bakeFailureReason(error), { cause: error });
       }
       const outputs = plainOutputs(result.outputs);
       if (outputs.bakeId !== bakeId) {

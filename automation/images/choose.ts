@@ -46,17 +46,21 @@ async function promoted(ctx: ChooseContext, fromEnv: string): Promise<ImageChoic
   const live = liveColour(state.weights);
   const fleet = live ? state.fleets[live] : undefined;
   if (!live || !fleet) {
+    const why = !state.router
+      ? `stack ${other.name("router")} not found`
+      : live
+        ? `${live} has the traffic but no fleet`
+        : "no colour has traffic";
     throw new NoImageError(
-      `${ctx.app}/${fromEnv} has no live release to promote (${
-        state.router ? "no colour has traffic" : `stack ${other.name("router")} not found`
-      }): deploy and swap there first, or pass --image-id.`,
+      `${ctx.app}/${fromEnv} has no live release to promote (${why}): deploy and swap there first, or pass --image-id.`,
     );
   }
-  // Its recipe version from EC2: the AMI carries the other env's golden AMI tag and its image's ARN.
-  const described = ctx.probe.images
-    ? await ctx.probe.images.describeImages(goldenAmiTags(ctx.app, fromEnv)).catch(() => [])
-    : [];
-  const ami = described.find((a) => a.imageId === fleet.imageId);
+  // Its recipe version from EC2: the AMI carries the other env's golden AMI tag and its image's ARN. Best
+  // effort: without the image calls, when they fail, or for an AMI not baked there, the version is unknown.
+  const ami = await ctx.probe.images?.describeImages(goldenAmiTags(ctx.app, fromEnv)).then(
+    (amis) => amis.find((a) => a.imageId === fleet.imageId),
+    () => undefined,
+  );
   return {
     imageId: fleet.imageId,
     source: "promoted",

@@ -7,12 +7,12 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const YEAR_MS = 365 * 24 * 3600 * 1000;
 
+/** A list of non-empty strings; with `format`, each item must match its pattern (`allowed` says what fits). */
 function stringList(
   problems: Problems,
   name: string,
   value: unknown,
-  pattern?: RegExp,
-  allowed?: string,
+  format?: { pattern: RegExp; allowed: string },
 ): void {
   if (value === undefined) return;
   if (!Array.isArray(value) || value.some((item) => typeof item !== "string" || item.trim() === "")) {
@@ -20,8 +20,7 @@ function stringList(
     return;
   }
   value.forEach((item: string, i) => {
-    if (pattern && !pattern.test(item))
-      problems.add(`${name}[${i}]`, item, allowed ?? `must match ${pattern}`);
+    if (format && !format.pattern.test(item)) problems.add(`${name}[${i}]`, item, format.allowed);
   });
 }
 
@@ -37,20 +36,14 @@ export function checkBakeOptions(problems: Problems, options: BakeOptions): void
     );
   stringList(problems, "buildSteps", options.buildSteps);
   stringList(problems, "testSteps", options.testSteps);
-  stringList(
-    problems,
-    "instanceTypes",
-    options.instanceTypes,
-    INSTANCE_TYPE,
-    "must be an EC2 instance type such as `t3.small`",
-  );
-  stringList(
-    problems,
-    "distributionRegions",
-    options.distributionRegions,
-    REGION,
-    "must be an AWS region such as `eu-west-1`",
-  );
+  stringList(problems, "instanceTypes", options.instanceTypes, {
+    pattern: INSTANCE_TYPE,
+    allowed: "must be an EC2 instance type such as `t3.small`",
+  });
+  stringList(problems, "distributionRegions", options.distributionRegions, {
+    pattern: REGION,
+    allowed: "must be an AWS region such as `eu-west-1`",
+  });
   if (options.distributionRegions?.length === 0)
     problems.add("distributionRegions", [], "must list at least one region, or be left out for the stack's");
 }
