@@ -39,7 +39,16 @@ const UNITS = {
     spec: ["test/components/**/*.test.ts", "test/programs/**/*.test.ts"],
   },
   // The traffic decisions: the health gate, weights and idle colour, deployment state, the rollback target.
-  "automation/traffic": automation(["health.ts", "traffic.ts", "deploymentState.ts", "rollbackTarget.ts"]),
+  // Its own spec: the tests that judge these decisions. The whole automation spec reaches every line here
+  // hundreds of times and took over an hour for this unit on two busy cores.
+  "automation/traffic": {
+    ...automation(["health.ts", "traffic.ts", "deploymentState.ts", "rollbackTarget.ts"]),
+    spec: [
+      "test/automation/{health,healthGate,trafficGuards,splitTraffic,rollbackTarget,keepWarm}.test.ts",
+      "test/automation/{noLiveRelease,workflows,recoveryCases,route53,strategies}.test.ts",
+      "test/cli/workflows/{rollback,status}.test.ts",
+    ],
+  },
   // The checks: the immutability guard, input validation, fleet options, rules, secrets, drift reading, errors.
   "automation/checks": automation([
     "immutableGuard.ts",
