@@ -187,6 +187,7 @@ function bad(message: string): CliError {
 }
 
 export function kind(value: unknown): string {
+  if (value === undefined) return "nothing (the field is missing)";
   if (value === null) return "null";
   if (Array.isArray(value)) return "an array";
   if (typeof value === "string")

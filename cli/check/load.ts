@@ -113,12 +113,14 @@ export function parseStackExport(text: string, source: string): StackResources[]
   };
   addResources();
   deployment.pending.forEach((op, i) => {
+    const type = String(op.type);
+    if (type === "deleting" || type === "reading") return;
     const urn = (op.resource as Record<string, unknown>).urn;
-    // Stryker disable next-line ConditionalExpression: pendingByUrn has only string keys
     const entry = typeof urn === "string" ? pendingByUrn.get(urn) : undefined;
-    if (entry && entry.resource === op.resource) {
-      add(op.resource, i, entry.type);
-    }
+    // No Pulumi URN: refused by `add`, as a resource of `resources` without one is.
+    if (!entry) add(op.resource, i, type);
+    // Two operations on one URN: the last one is the state being applied, checked once.
+    else if (entry.resource === op.resource) add(op.resource, i, entry.type);
   });
   return [...stacks.values()];
 }
@@ -177,8 +179,9 @@ function objectOrUndefined(value: unknown): Record<string, unknown> | undefined 
 function lineHint(text: string, error: Error): string {
   const at = /at position (\d+)/.exec(error.message);
   let position: number | undefined = at ? Number(at[1]) : undefined;
+  // V8 quotes up to 10 characters on each side of the token; an ellipsis outside the quotes marks a cut side.
   // Stryker disable next-line Regex: V8's message starts and ends so; its quote cannot hold the ending
-  const quoted = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*?)(\.\.\.)?" is not valid JSON$/.exec(
+  const quoted = /^Unexpected token '(.)', (\.\.\.)?"([\s\S]*)"(\.\.\.)? is not valid JSON$/.exec(
     error.message,
   );
   // Stryker disable next-line ConditionalExpression: an "Unexpected token" message has no position

@@ -157,7 +157,10 @@ describe("phoenix check", () => {
         JSON.stringify({ deployment: { resources: [{ type: "x" }] } }),
       );
       assert.equal(code, 2);
-      assert.match(err, /-: deployment\.resources\[0\]\.urn must be a Pulumi URN .*, got undefined/);
+      assert.match(
+        err,
+        /-: deployment\.resources\[0\]\.urn must be a Pulumi URN .*, got nothing \(the field is missing\)/,
+      );
     });
     it("a missing file", async () => {
       const { code, err } = await check([fixture("nope.json")]);

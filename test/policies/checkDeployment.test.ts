@@ -22,11 +22,8 @@ import {
   SG_URN,
 } from "./checkCli";
 
-/**
- * What a refusal says of a missing field today: kind(undefined) in deployment.ts prints `${typeof} ${String()}`,
- * i.e. "undefined undefined" (reported to the lead as a wording slip; pinned here so that a change shows).
- */
-const GOT_UNDEFINED = "undefined undefined";
+/** What a refusal says of a missing field. */
+const GOT_UNDEFINED = "nothing (the field is missing)";
 
 /** A version 3 export holding only `openSshGroup()`. */
 const exportOf = (deployment: unknown, extra: Record<string, unknown> = {}) => ({

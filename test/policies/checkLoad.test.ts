@@ -42,6 +42,16 @@ describe("phoenix check: reading an export's resources (load.ts)", () => {
         `- is not JSON: Unexpected token 'o', ..." "type": nope}\\n  ]\\n}" is not valid JSON (line 3, column 27)`,
       ],
       [
+        "an unexpected token followed by more text (the text after it cut)",
+        '{"a": x, "padding": "0123456789"}',
+        `- is not JSON: Unexpected token 'x', "{"a": x, "paddin"... is not valid JSON (line 1, column 7)`,
+      ],
+      [
+        "an unexpected token in the middle of a long document (the text cut on both sides)",
+        '{\n  "padding": "0123456789012345",\n  "a": x,\n  "b": "0123456789012345"\n}',
+        `- is not JSON: Unexpected token 'x', ..."",\\n  "a": x,\\n  "b": "... is not valid JSON (line 3, column 8)`,
+      ],
+      [
         "an error the parser gives a position of (a trailing comma on line 4)",
         '{\n  "version": 3,\n  "deployment": {"resources": []},\n}',
         "- is not JSON: Expected double-quoted property name in JSON at position 53 (line 4, column 1)",
@@ -108,6 +118,18 @@ describe("phoenix check: reading an export's resources (load.ts)", () => {
           pending_operations: [{ resource: { ...openSshGroup(), type: 5 }, type: "creating" }],
         }),
         "-: deployment.pending_operations[0].resource.type must be a string, got number 5",
+      ));
+
+    it("a pending create whose resource has no URN, as a resource of `resources` without one is", () =>
+      assertRefused(
+        exportOf({
+          resources: [],
+          pending_operations: [
+            { resource: { type: "aws:ec2/securityGroup:SecurityGroup" }, type: "creating" },
+          ],
+        }),
+        "-: deployment.pending_operations[0].resource.urn must be a Pulumi URN " +
+          "(urn:pulumi:<stack>::<project>::<type>::<name>), got nothing (the field is missing)",
       ));
 
     it("reads null inputs, outputs and property dependencies as none", async () => {
