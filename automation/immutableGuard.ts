@@ -26,10 +26,10 @@ function rootKey(path: string): string {
 }
 
 function refusedKeys(metadata: StepEventMetadata): string[] {
-  const name = metadata.urn.split("::").pop() ?? metadata.urn;
-  // With both input sets (the engine sends them on update steps), the components' decision applies as is.
+  // With both input sets (the engine sends them on update steps), the components' decision applies as is
+  // (only its refused keys: ImmutableUpdateError words the refusal).
   if (isGuardedType(metadata.type) && metadata.old?.inputs && metadata.new?.inputs) {
-    return [...decideUpdate(metadata.type, metadata.old.inputs, metadata.new.inputs, name).refusedKeys];
+    return [...decideUpdate(metadata.type, metadata.old.inputs, metadata.new.inputs).refusedKeys];
   }
   const mutable = MUTABLE_KEYS_BY_TYPE[metadata.type];
   const changed = [

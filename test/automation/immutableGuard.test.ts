@@ -61,6 +61,21 @@ describe("immutableUpdates (the preview guard)", () => {
     );
   });
 
+  it("reads the diffs when only one input set came, and judges an instance by its diffs even with both", () => {
+    const oldOnly = pre(LT, "update", { old: state(LT, { imageId: "ami-1" }), diffs: ["tags", "userData"] });
+    const newOnly = pre(LT, "update", { new: state(LT, { imageId: "ami-2" }), diffs: ["tags"] });
+    // Instances are not in the components' guard: their inputs are not compared, their diffs decide.
+    const instance = pre("aws:ec2/instance:Instance", "update", {
+      old: state("aws:ec2/instance:Instance", { instanceType: "t3.micro" }),
+      new: state("aws:ec2/instance:Instance", { instanceType: "t3.large" }),
+      diffs: ["instanceType", "tags"],
+    });
+    assert.deepStrictEqual(
+      immutableUpdates([oldOnly, newOnly, instance]).map((u) => u.keys),
+      [["userData"], ["instanceType"]],
+    );
+  });
+
   it("ignores replacements, creates and mutable types", () => {
     const events = [
       pre(LT, "replace", { diffs: ["imageId"] }),

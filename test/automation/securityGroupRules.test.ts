@@ -285,8 +285,8 @@ describe("security group rules as single permissions", () => {
       fromPort: 22,
       toPort: 22,
       cidrBlocks: ["0.0.0.0/0", "10.0.0.0/8"],
-      ipv6CidrBlocks: ["::/0"],
-      prefixListIds: ["pl-1"],
+      ipv6CidrBlocks: ["::/0", "fd00::/8"],
+      prefixListIds: ["pl-1", "pl-2"],
       securityGroups: ["sg-2", "sg-3"],
       description: "kept as is",
     };
@@ -307,6 +307,7 @@ describe("security group rules as single permissions", () => {
         [
           revoke({ cidrIpv4: "0.0.0.0/0" }),
           revoke({ cidrIpv6: "::/0" }),
+          revoke({ prefixListId: "pl-2" }),
           revoke({ referencedSecurityGroupId: "sg-3" }),
         ],
       );
@@ -316,7 +317,7 @@ describe("security group rules as single permissions", () => {
           fromPort: 22,
           toPort: 22,
           cidrBlocks: ["10.0.0.0/8"],
-          ipv6CidrBlocks: [],
+          ipv6CidrBlocks: ["fd00::/8"],
           prefixListIds: ["pl-1"],
           securityGroups: ["sg-2"],
           description: "kept as is",
@@ -350,6 +351,12 @@ describe("security group rules as single permissions", () => {
       assert.deepEqual(blocksWithout("sg-1", "ingress", [odd], [revoke({ cidrIpv4: "0.0.0.0/0" })]), [
         { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["10.0.0.0/8"], securityGroups: "sg-x" },
       ]);
+      // A block without some source field gets none added.
+      const groupsOnly = { protocol: "tcp", fromPort: 22, toPort: 22, securityGroups: ["sg-2", "sg-3"] };
+      assert.deepEqual(
+        blocksWithout("sg-1", "ingress", [groupsOnly], [revoke({ referencedSecurityGroupId: "sg-2" })]),
+        [{ protocol: "tcp", fromPort: 22, toPort: 22, securityGroups: ["sg-3"] }],
+      );
       assert.deepEqual(blocksWithout("sg-1", "ingress", undefined, []), []);
     });
   });
