@@ -3,7 +3,7 @@
 // runs it, or when any other stack of the app holds it: the fleets of its other envs (an AMI promoted from
 // staging runs in prod) and the golden-ami stacks' current outputs.
 import { COLOURS, type Colour } from "../../programs/contract";
-import { liveColour, plainOutputs, type DeploymentState } from "../deploymentState";
+import { plainOutputs, type DeploymentState } from "../deploymentState";
 import type { JournalEntry } from "../journal";
 import { rollbackTarget } from "../rollbackTarget";
 import type { Engine } from "../seams";
@@ -30,17 +30,16 @@ export async function amisInUse(
   entries: JournalEntry[],
 ): Promise<InUse> {
   const inUse: InUse = new Map();
-  const live = liveColour(state.weights);
   const target = rollbackTarget(state, entries);
   const own = (colour: Colour) => `${ctx.app}-${ctx.env}-${colour}`;
   for (const colour of COLOURS) {
     const fleet = state.fleets[colour];
     if (!fleet) continue;
     const where = `${colour} of ${ctx.app}/${ctx.env} (release ${fleet.release})`;
-    if (colour === live) add(inUse, fleet.imageId, `live on ${where}`);
-    else if (target.available && target.target.colour === colour)
-      add(inUse, fleet.imageId, `rollback target on ${where}`);
-    else add(inUse, fleet.imageId, `warm on ${where}`);
+    // Any weight is live (both colours, with the traffic split). A colour without traffic is the rollback target
+    // when there is one (rollbackTarget only names the colour without traffic), else warm.
+    if (state.weights[colour] > 0) add(inUse, fleet.imageId, `live on ${where}`);
+    else add(inUse, fleet.imageId, `${target.available ? "rollback target" : "warm"} on ${where}`);
   }
   // Every other stack of the app: names `<app>-<env>-blue|green|ami`. A name that only looks like one is read
   // too: keeping an AMI by mistake costs storage, retiring one in use costs an outage.

@@ -109,7 +109,7 @@ export async function prune(
       );
       result.deprecated.push(imageId);
     } else if (action === "deregister") {
-      const snapshots = byId.get(imageId)?.snapshotIds ?? [];
+      const snapshots = byId.get(imageId)!.snapshotIds; // every decision is of one of `amis`
       await run.step(`deregister:${imageId}`, () => images.deregisterImage(imageId, snapshots, run.signal), {
         detail: snapshots.length > 0 ? `snapshots ${snapshots.join(", ")}` : undefined,
       });
