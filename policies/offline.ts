@@ -224,10 +224,11 @@ function runValidation(entry: IndexedValidation, args: OfflineValidationArgs, ve
 /** Validations by the type they are for (the engine's fast filter), untyped ones under `*`. */
 function indexValidations(policies: Policies, config: Map<string, ResolvedPolicyConfig>) {
   const byType = new Map<string, IndexedValidation[]>();
-  for (const policy of policies) {
-    if (isStackPolicy(policy)) continue;
+  for (const policy of policies as Array<Partial<ResourceValidationPolicy> & PolicyInfo>) {
+    // A policy with both validations is a resource policy too, as the SDK sees it (policy.js:235-255).
+    if (!policy.validateResource) continue;
     const level = effectiveLevel(config.get(policy.name)!);
-    if (level === undefined || !policy.validateResource) continue;
+    if (level === undefined) continue;
     const validations = Array.isArray(policy.validateResource)
       ? policy.validateResource
       : [policy.validateResource];

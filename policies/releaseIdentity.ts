@@ -150,8 +150,8 @@ function validateAutoScalingGroup(
     if (carried !== expected) {
       judgement.report(
         `${subject} must carry the release identity of its launch template in its name: ` +
-          `${isPresent(name) ? `"${String(name)}"` : "it has no `name`"} ` +
-          `${carried ? `carries "${carried}"` : "carries none"}, its template "${String(templateName)}" carries "${expected}".`,
+          `${isPresent(name) ? `"${String(name)}" ${carried ? `carries "${carried}"` : "carries none"}` : "it has no `name`"}, ` +
+          `its template "${String(templateName)}" carries "${expected}".`,
       );
     }
   }

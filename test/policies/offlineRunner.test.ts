@@ -145,6 +145,19 @@ describe("evaluateResources runs any pack's policies as the engine does", () => 
       ]);
     });
 
+    it("runs both validations of a policy that has both, as the SDK does (policy.js:235, server.js:225 and :328)", () => {
+      const both = {
+        ...stackPolicy("both", (args, report) => report(`stack of ${args.resources.length}`)),
+        validateResource: (args: { name: string }, report: (message: string) => void) =>
+          report(`resource ${args.name}`),
+      } as unknown as StackValidationPolicy;
+      assert.deepEqual(run([sg, vm], [both]), [
+        ["both", "violation", sg.urn, AWS.securityGroup, "web-sg", "resource web-sg"],
+        ["both", "violation", vm.urn, AWS.instance, "web-vm", "resource web-vm"],
+        ["both", "violation", "", "", "", "stack of 2"],
+      ]);
+    });
+
     it("gives the stack tags to stack and resource policies", () => {
       const tags = new Map([["env", "prod"]]);
       const policies = [

@@ -114,7 +114,7 @@ describe("immutable-release-identity: messages and the user-data digest", () => 
     it("a group with no name", () => {
       assert.deepEqual(group(runs).messages, [
         'Auto scaling group "subject" must carry the release identity of its launch template in its name: it has no ' +
-          '`name` carries none, its template "shop-web-2kcn7wpbk4" carries "2kcn7wpbk4".',
+          '`name`, its template "shop-web-2kcn7wpbk4" carries "2kcn7wpbk4".',
       ]);
     });
 
