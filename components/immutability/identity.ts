@@ -159,9 +159,12 @@ export function launchTemplateProjection(inputs: LaunchTemplateLike): Record<str
     ...asStringList(inputs.securityGroupNames, "securityGroupNames"),
   ];
   if (securityGroups.length > 0) projection.securityGroups = [...new Set(securityGroups)].sort();
-  const devices = projection.blockDeviceMappings as Record<string, unknown>[] | undefined;
-  if (devices) {
-    devices.sort((a, b) => String(a.deviceName ?? "").localeCompare(String(b.deviceName ?? "")));
+  const devices = projection.blockDeviceMappings;
+  // Not a list only in a hand-made or broken export: hashed as it is rather than a bare TypeError.
+  if (Array.isArray(devices)) {
+    (devices as Record<string, unknown>[]).sort((a, b) =>
+      String(a.deviceName ?? "").localeCompare(String(b.deviceName ?? "")),
+    );
   }
   return projection;
 }

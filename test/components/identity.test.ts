@@ -169,6 +169,12 @@ describe("release identity, rule by rule", () => {
     ]);
   });
 
+  it("takes block device mappings that are not a list as they are (a broken export), without a TypeError", () => {
+    assert.deepEqual(launchTemplateProjection({ blockDeviceMappings: { deviceName: "/dev/xvda" } }), {
+      blockDeviceMappings: { deviceName: "/dev/xvda" },
+    });
+  });
+
   it("uses a secret's plaintext where the engine sent it decrypted", () => {
     assert.deepEqual(launchTemplateProjection({ instanceType: decrypted('"t3.micro"') }), {
       instanceType: "t3.micro",
