@@ -16,9 +16,18 @@ export const MAX_DURATION_MS = 7 * 24 * 3600 * 1000;
 /** Pulumi stack names are at most 100 characters. */
 const MAX_STACK_NAME = 100;
 
+/** The value as the refusal shows it: JSON where JSON can spell it (a bigint or a circular object would make
+ * JSON.stringify throw, and a refusal must never fail in its own message). */
 const show = (value: unknown): string => {
   if (typeof value === "number" && !Number.isFinite(value)) return String(value);
-  const text = JSON.stringify(value);
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "function") return "a function";
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    return "a circular object";
+  }
   return text === undefined ? String(value) : text;
 };
 
