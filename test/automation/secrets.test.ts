@@ -29,6 +29,39 @@ describe("secret config values in errors", () => {
     assert.equal(redact("nothing secret here", [SCRIPT]), "nothing secret here");
   });
 
+  it("replaces the JSON-escaped form inside its quotes, and a whole value before any part of it", () => {
+    assert.equal(redact(`set-all ${JSON.stringify("a\tb-c")}`, ["a\tb-c"]), 'set-all "[secret]"');
+    // Two secrets, one the start of the other: the longer one goes first, nothing of it is left.
+    assert.equal(redact("token=abcdefgh", ["abcd", "abcdefgh"]), "token=[secret]");
+    assert.equal(redact("ab", [""]), "ab");
+  });
+
+  it("redacts lines of 4 characters or more (not counting spaces), and leaves shorter ones", () => {
+    const secret = "abcd\n  xy  \nxyz\n  wxyz";
+    assert.equal(redact("abcd|  xy  |xyz|  wxyz", [secret]), "[secret]|  xy  |xyz|[secret]");
+  });
+
+  it("redacts strings down to four objects below the error, and survives null and throwing properties", () => {
+    const error = Object.assign(new Error("failed"), {
+      code: null,
+      result: {
+        stderr: `deep 1 ${SCRIPT}`,
+        a: { b: { c: { d: `deep 4 ${SCRIPT}`, e: { f: `deep 5 ${SCRIPT}` } } } },
+      },
+    });
+    Object.defineProperty(error, "broken", {
+      enumerable: true,
+      get() {
+        throw new Error("unreadable");
+      },
+    });
+    assert.equal(redactError(error, [SCRIPT]), error);
+    assert.equal(error.result.stderr, "deep 1 [secret]");
+    assert.equal(error.result.a.b.c.d, "deep 4 [secret]");
+    // The walk stops there: an error's object graph can be large (an SDK client hangs off some).
+    assert.equal(error.result.a.b.c.e.f, `deep 5 ${SCRIPT}`);
+  });
+
   it("redacts an error in place, its type, stdout/stderr and cause included", async () => {
     class CommandError extends Error {
       stderr = `Command failed: pulumi config set-all --secret phoenix:userData=${SCRIPT}`;
