@@ -62,7 +62,6 @@ export async function recreate(
       fleets: { ...state.fleets, [from]: undefined },
     };
   }
-  const downtime = () => (drainedAt === undefined ? undefined : clock.now() - drainedAt);
   const gone = old ? `Release ${old.release} on ${from} was destroyed: no colour serves (503). ` : "";
   let to: Colour | undefined;
   try {
@@ -76,7 +75,8 @@ export async function recreate(
       to: deploy.colour,
       release: deploy.release,
       deploy,
-      ...(from ? { previous: "destroyed" as const, downtimeMs: downtime() } : {}),
+      // Drained exactly when something was live (`from`).
+      ...(from ? { previous: "destroyed" as const, downtimeMs: clock.now() - drainedAt! } : {}),
     };
   } catch (error) {
     if (error instanceof DeployFailedError) {
