@@ -69,6 +69,7 @@ export function deployOptionsFromConfig(config: ConfigMap, force: boolean): Depl
 export function checkCapacity(problems: Problems, capacity: Capacity | undefined): void {
   if (capacity === undefined) return;
   if (typeof capacity === "number") {
+    // Stryker disable next-line BooleanLiteral: capacity is a number here, never undefined, so `optional` is not read
     problems.integer("capacity", capacity, 1, 1000, false);
     return;
   }

@@ -31,6 +31,8 @@ const show = (value: unknown): string => {
   return text === undefined ? String(value) : text;
 };
 
+const isInteger = (value: unknown): value is number => Number.isInteger(value);
+
 /** Collects problems; `done()` throws InvalidInputError with all of them. */
 export class Problems {
   readonly list: string[] = [];
@@ -77,14 +79,14 @@ export class Problems {
 
   integer(name: string, value: unknown, min: number, max: number, optional = true): void {
     if (value === undefined && optional) return;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < min || value > max) {
+    if (!isInteger(value) || value < min || value > max) {
       this.add(name, value, `must be an integer from ${min} to ${max}`);
     }
   }
 
   duration(name: string, value: unknown): void {
     if (value === undefined) return;
-    if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_DURATION_MS) {
+    if (!isInteger(value) || value < 0 || value > MAX_DURATION_MS) {
       this.add(name, value, `must be a whole number of milliseconds from 0 to ${MAX_DURATION_MS} (7 days)`);
     }
   }
@@ -97,15 +99,10 @@ export class Problems {
       this.add(name, value, `${allowed} (1 to 20 steps)`);
       return;
     }
-    const bad = value.some(
-      (w, i) =>
-        typeof w !== "number" ||
-        !Number.isInteger(w) ||
-        w < 1 ||
-        w > 100 ||
-        (i > 0 && w <= (value[i - 1] as number)),
-    );
-    if (bad || value[value.length - 1] !== 100) this.add(name, value, allowed);
+    // Integers from 1, each above the one before, the last 100: so none is above 100.
+    const positive = value.every((w) => isInteger(w) && w >= 1);
+    const increasing = value.every((w, i) => i === 0 || w > (value[i - 1] as number));
+    if (!positive || !increasing || value[value.length - 1] !== 100) this.add(name, value, allowed);
   }
 
   alarmNames(name: string, value: unknown): void {

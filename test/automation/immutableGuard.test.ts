@@ -81,6 +81,7 @@ describe("immutableUpdates (the preview guard)", () => {
       pre(LT, "replace", { diffs: ["imageId"] }),
       pre(ASG, "create"),
       pre("aws:lb/listener:Listener", "update", { diffs: ["defaultActions"] }),
+      { sequence: 2, timestamp: 0, diagnosticEvent: { message: "hi", color: "never", severity: "info" } },
     ];
     assert.deepStrictEqual(immutableUpdates(events), []);
   });

@@ -61,6 +61,14 @@ describe("input checks at their edges", () => {
       assert.equal(isColour("green"), true);
       assert.equal(isColour("red"), false);
       assert.deepEqual(
+        problemsOf((p) => {
+          p.colour("colour", "green");
+          p.instanceType("instanceType", "t3.micro");
+          p.instanceType("instanceType", undefined);
+        }),
+        [],
+      );
+      assert.deepEqual(
         problemsOf((p) => p.colour("colour", "Blue")),
         ['`colour` ("Blue") must be one of blue, green'],
       );

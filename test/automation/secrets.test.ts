@@ -62,6 +62,38 @@ describe("secret config values in errors", () => {
     assert.equal(error.result.a.b.c.e.f, `deep 5 ${SCRIPT}`);
   });
 
+  it("redacts an error-like whose message, stack and cause are accessors (not own properties)", () => {
+    class RemoteFailure {
+      #message = `remote ${SCRIPT}`;
+      #stack = `at ${SCRIPT}`;
+      #cause = `because ${SCRIPT}`;
+      get message() {
+        return this.#message;
+      }
+      set message(value: string) {
+        this.#message = value;
+      }
+      get stack() {
+        return this.#stack;
+      }
+      set stack(value: string) {
+        this.#stack = value;
+      }
+      get cause() {
+        return this.#cause;
+      }
+      set cause(value: string) {
+        this.#cause = value;
+      }
+    }
+    const failure = new RemoteFailure();
+    redactError(failure, [SCRIPT]);
+    assert.deepEqual(
+      [failure.message, failure.stack, failure.cause],
+      ["remote [secret]", "at [secret]", "because [secret]"],
+    );
+  });
+
   it("redacts an error in place, its type, stdout/stderr and cause included", async () => {
     class CommandError extends Error {
       stderr = `Command failed: pulumi config set-all --secret phoenix:userData=${SCRIPT}`;
