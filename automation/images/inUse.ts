@@ -20,7 +20,8 @@ export type InUse = Map<string, string[]>;
 const PARTS = /-(blue|green|ami)$/;
 
 function add(inUse: InUse, imageId: unknown, reason: string): void {
-  if (typeof imageId !== "string" || imageId === "") return;
+  // Not a string: a stack without outputs (created, never deployed, or emptied). An empty id would match no AMI.
+  if (typeof imageId !== "string") return;
   inUse.set(imageId, [...(inUse.get(imageId) ?? []), reason]);
 }
 

@@ -60,6 +60,7 @@ describe("bake", function () {
       distributionRegions: '["us-east-1","eu-west-1"]',
       bakeId: first.bakeId,
     });
+    assert.equal(h.engine.inspect(STACK)?.config["phoenix:role"], "golden-ami");
     assert.equal(first.stack, STACK);
     assert.deepEqual(Object.keys(first.imageIds), ["us-east-1", "eu-west-1"]);
     assert.ok((first.changes.create ?? 0) > 0, `the first bake creates the stack: ${JSON.stringify(first)}`);

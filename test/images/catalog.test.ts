@@ -70,6 +70,22 @@ describe("the AMI catalogue", () => {
 
   it("joins EC2's AMIs with their bake records, names pipeline runs by their ARN, newest first", async () => {
     const baked = record("b1", { "us-east-1": "ami-0b1", "eu-west-1": "ami-0b2" }, T0 + HOUR);
+    // EC2 described without a creation date (and no bake record's time): it sorts last.
+    delete images.register({
+      imageId: "ami-0p2",
+      region: "us-east-1",
+      tags: { ...GOLDEN, Ec2ImageBuilderArn: ARN("2.0.0", "") },
+    }).creationDate;
+    now = T0 + 4 * HOUR;
+    // A tag that names no image version (a recipe's ARN): no recipe version.
+    images.register({
+      imageId: "ami-0r1",
+      region: "us-east-1",
+      tags: {
+        ...GOLDEN,
+        Ec2ImageBuilderArn: "arn:aws:imagebuilder:us-east-1:123456789012:image-recipe/shop-prod-r/1.0.0",
+      },
+    });
     now = T0;
     images.register({
       imageId: "ami-0b1",
@@ -82,14 +98,8 @@ describe("the AMI catalogue", () => {
     images.register({
       imageId: "ami-0p1",
       region: "us-east-1",
-      tags: { ...GOLDEN, Ec2ImageBuilderArn: ARN("12.3.45") },
+      tags: { ...GOLDEN, Ec2ImageBuilderArn: ARN("12.34.56") },
     });
-    // EC2 described without a creation date: the bake record's time, else it sorts last.
-    delete images.register({
-      imageId: "ami-0p2",
-      region: "us-east-1",
-      tags: { ...GOLDEN, Ec2ImageBuilderArn: ARN("2.0.0", "") },
-    }).creationDate;
     const gone = images.register({ imageId: "ami-0d1", region: "us-east-1", tags: GOLDEN });
     gone.state = "deregistered";
     const pending = images.register({ imageId: "ami-0n1", region: "us-east-1", tags: GOLDEN });
@@ -105,10 +115,23 @@ describe("the AMI catalogue", () => {
     const amis = await listAmis(ctx(reader(bakeLines("w1", baked))));
     const expected: BakedAmi[] = [
       {
+        imageId: "ami-0r1",
+        name: "ami-0r1",
+        createdAt: iso(T0 + 4 * HOUR),
+        recipeVersion: undefined,
+        parentImage: undefined,
+        bakeId: undefined,
+        source: "pipeline",
+        state: "available",
+        deprecationTime: undefined,
+        taggedInUse: false,
+        snapshotIds: snapshot("ami-0r1"),
+      },
+      {
         imageId: "ami-0p1",
         name: "ami-0p1",
         createdAt: iso(T0 + 3 * HOUR),
-        recipeVersion: "12.3.45",
+        recipeVersion: "12.34.56",
         parentImage: undefined,
         bakeId: undefined,
         source: "pipeline",

@@ -4,7 +4,7 @@
 import { strict as assert } from "assert";
 import { ImageProbeMissingError } from "../../automation/images/errors";
 import { amisInUse } from "../../automation/images/inUse";
-import { DAY_MS, decide } from "../../automation/images/prune";
+import { DAY_MS, decide, markInUse } from "../../automation/images/prune";
 import type { DeploymentState } from "../../automation/deploymentState";
 import type { JournalEntry } from "../../automation/journal";
 import type { FleetOutputs } from "../../programs/contract";
@@ -42,6 +42,16 @@ describe("a prune run", function () {
     register("ami-0000000000000000f");
     const up = await h.deployment.up({ release: "v1", imageId: "ami-0000000000000000a" });
     assert.equal(up.taggedInUse, true);
+    // Its tag taken off by hand: prune puts it back (the stacks decide, not the tags).
+    await h.engine.images.untagImage("ami-0000000000000000a", ["phoenix:in-use"]);
+    // Two snapshots behind one AMI: both named.
+    const twoSnapshots = h.engine.images.register({
+      imageId: "ami-0000000000000000d",
+      region: "us-east-1",
+      tags: GOLDEN,
+    });
+    twoSnapshots.snapshotIds.push("snap-0000000000000000d");
+    h.engine.images.snapshots.add("snap-0000000000000000d");
     const snapshotsOf = (id: string) => h.engine.images.get(id)!.snapshotIds.join(", ");
     const snapshots = {
       b: snapshotsOf("ami-0000000000000000b"),
@@ -55,6 +65,7 @@ describe("a prune run", function () {
       ["list-amis", undefined],
       ["find-in-use", undefined],
       ["untag-in-use:ami-0000000000000000c", undefined],
+      ["tag-in-use:ami-0000000000000000a", undefined],
       ["deprecate:ami-0000000000000000e", undefined],
       ["deprecate:ami-0000000000000000d", undefined],
       ["deprecate:ami-0000000000000000c", undefined],
@@ -89,6 +100,13 @@ describe("a prune run", function () {
     );
     const up = await blind.up({ release: "v1", imageId: "ami-0123456789abcdef0" });
     assert.equal(up.taggedInUse, false);
+  });
+
+  it("tagging one AMI in use: false without the image calls, true once tagged", async () => {
+    register("ami-0000000000000000a");
+    assert.equal(await markInUse(undefined, "ami-0000000000000000a"), false);
+    assert.equal(await markInUse(h.engine.images, "ami-0000000000000000a"), true);
+    assert.equal(h.engine.images.get("ami-0000000000000000a")?.tags["phoenix:in-use"], "true");
   });
 
   it("decides deregistration with the reason it gives", () => {
