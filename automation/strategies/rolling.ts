@@ -25,7 +25,7 @@ import {
 } from "./capacity";
 import { ReleaseFailedError } from "./errors";
 import type { ReleaseOptions, ReleaseResult, RollingBatch } from "./types";
-import { parseBatch, type BatchRule } from "./validate";
+import { DEFAULT_BATCH, parseBatch, type BatchRule } from "./validate";
 
 /** Instances per batch: a count (at most the whole fleet), or a percentage rounded up to at least one. */
 export function batchSize(rule: BatchRule, target: number): number {
@@ -76,16 +76,19 @@ export async function rolling(
   if (from && state.weights[from] !== 100) {
     throw steps.splitTraffic(state, await steps.ctx.journal.read());
   }
-  const rule = parseBatch(new Problems(), "batch", options.batch ?? "25%")!;
+  // The options were checked before the workflow began: no problem to collect, the name labels none.
+  // Stryker disable next-line StringLiteral: the name only labels a problem, and a checked batch has none
+  const rule = parseBatch(new Problems(), "batch", options.batch ?? DEFAULT_BATCH)!;
   const oldFleet = from ? state.fleets[from] : undefined;
   let oldRaw: CapacityConfig | undefined;
   let oldCapacity: FleetCapacity | undefined;
-  if (from && oldFleet) {
-    await run.step("rolling:check-old", () => checkHealthy(probe, from, oldFleet, run.signal), {
-      colour: from,
+  if (oldFleet) {
+    const old = from!; // a fleet is old only on the live colour
+    await run.step("rolling:check-old", () => checkHealthy(probe, old, oldFleet, run.signal), {
+      colour: old,
       detail: `release ${oldFleet.release}`,
     });
-    oldRaw = await run.step("rolling:read-capacity", () => readCapacityConfig(steps, from), { colour: from });
+    oldRaw = await run.step("rolling:read-capacity", () => readCapacityConfig(steps, old), { colour: old });
     oldCapacity = resolveCapacity(oldRaw);
   }
   const target = targetCapacity(options, oldCapacity);

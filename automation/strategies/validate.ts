@@ -5,6 +5,9 @@ import { STRATEGIES, type Batch, type ReleaseOptions } from "./types";
 
 const PERCENT = /^(\d+(?:\.\d+)?)%$/;
 
+/** A rolling release's batch when none is given. */
+export const DEFAULT_BATCH = "25%";
+
 /** A batch as a rule: a fixed count, or a fraction of the new fleet's desired capacity. */
 export type BatchRule = { count: number } | { percent: number };
 
@@ -76,7 +79,7 @@ export function checkStrategyOptions(
     only(names.pauseMs, options.pauseMs, "blue-green, canary and rolling");
     only(names.verify, options.verify, "blue-green, canary and rolling");
   }
-  if (strategy === "rolling") parseBatch(problems, names.batch, options.batch ?? "25%");
+  if (strategy === "rolling") parseBatch(problems, names.batch, options.batch ?? DEFAULT_BATCH);
   else only(names.batch, options.batch, "rolling");
   if (strategy === "recreate") {
     if (options.acceptDowntime !== true)
