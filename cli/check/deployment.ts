@@ -156,15 +156,16 @@ function fromDeployment(raw: unknown, version: number, path: string, source: str
 
 /**
  * A v1 or v2 resource as Pulumi migrates it to v3 (migrate/resource.go:56-79): the fields Phoenix reads are
- * the same; v1's `defaults` are dropped, and each input depends on every dependency of the resource.
+ * the same; v1's `defaults` are dropped, and each input depends on every dependency of the resource. Those
+ * property dependencies are made whatever the file says: ResourceV1 and ResourceV2 have no such field, so
+ * Pulumi's decoder drops one found in the file.
  */
 function migratedToV3(resource: unknown): unknown {
   if (typeof resource !== "object" || resource === null || Array.isArray(resource)) return resource;
   const { defaults: _defaults, ...r } = resource as Record<string, unknown>;
-  if (r.propertyDependencies === undefined && typeof r.inputs === "object" && r.inputs !== null) {
-    const dependencies = Array.isArray(r.dependencies) ? r.dependencies : [];
-    r.propertyDependencies = Object.fromEntries(Object.keys(r.inputs).map((key) => [key, dependencies]));
-  }
+  const inputs = typeof r.inputs === "object" && r.inputs !== null ? Object.keys(r.inputs) : [];
+  const dependencies = Array.isArray(r.dependencies) ? r.dependencies : [];
+  r.propertyDependencies = Object.fromEntries(inputs.map((key) => [key, dependencies]));
   return r;
 }
 

@@ -116,6 +116,7 @@ export function parseStackExport(text: string, source: string): StackResources[]
     const type = String(op.type);
     if (type === "deleting" || type === "reading") return;
     const urn = (op.resource as Record<string, unknown>).urn;
+    // Stryker disable next-line ConditionalExpression: the map has only string keys
     const entry = typeof urn === "string" ? pendingByUrn.get(urn) : undefined;
     // No Pulumi URN: refused by `add`, as a resource of `resources` without one is.
     if (!entry) add(op.resource, i, type);

@@ -325,6 +325,15 @@ describe("phoenix check: the documents it reads (deployment.ts)", () => {
       });
     }
 
+    it("version 2: property dependencies in the file are replaced, as Pulumi's decoder has no field for them", () =>
+      assert.deepEqual(
+        seenPropertyDependencies({
+          version: 2,
+          deployment: { resources: [vpc, { ...dependentGroup, propertyDependencies: { vpcId: [] } }] },
+        }),
+        { main: { cidrBlock: [] }, "fleet-sg": { vpcId: [VPC_URN], ingress: [VPC_URN] } },
+      ));
+
     it("version 3 keeps what the export says: no property dependencies recorded, none seen", () =>
       assert.deepEqual(
         seenPropertyDependencies({ version: 3, deployment: { resources: [vpc, dependentGroup] } }),

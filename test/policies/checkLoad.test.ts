@@ -154,6 +154,14 @@ describe("phoenix check: reading an export's resources (load.ts)", () => {
         assert.equal(out, NOTHING_CHECKED);
         assert.equal(code, 0);
       });
+
+      it(`checks a resource of \`resources\` that a \`${type}\` pending operation names, as it is`, async () => {
+        const { code, out } = await checkDocument(
+          exportOf({ resources: [openSshGroup()], pending_operations: [{ resource: openSshGroup(), type }] }),
+        );
+        assert.equal(out, ONE_OPEN_SSH_GROUP);
+        assert.equal(code, 1);
+      });
     }
 
     it("checks the resource of a pending import and marks it pending", async () => {
