@@ -46,6 +46,7 @@ const UNITS = {
     spec: [
       ...["health", "healthGate", "trafficGuards", "splitTraffic", "rollbackTarget", "keepWarm"],
       ...["noLiveRelease", "workflows", "recoveryCases", "route53", "strategies"],
+      ...["trafficHelpers", "rollbackExplanations", "deploymentStateRead"],
     ]
       .map((name) => `test/automation/${name}.test.ts`)
       .concat(["test/cli/workflows/rollback.test.ts", "test/cli/workflows/status.test.ts"]),

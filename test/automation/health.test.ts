@@ -14,7 +14,7 @@ import {
   SwapFailedError,
   UnhealthyError,
 } from "../../automation/errors";
-import { waitHealthy, type Clock } from "../../automation/health";
+import { isPermanentProbeError, waitHealthy, type Clock } from "../../automation/health";
 import type { CloudProbe } from "../../automation/seams";
 import type { FleetOutputs } from "../../programs/contract";
 import { AMI_1, AMI_2, APP, ENV, deployedOnce, harness, weights, type Harness } from "./harness";
@@ -110,6 +110,41 @@ describe("health wait and probe errors", () => {
       // Doubling up to the 15 s cap, the last pause cut to the 1 s left: the wait ran to its deadline.
       assert.deepStrictEqual(clock.sleeps, [2000, 4000, 8000, 15_000, 15_000, 15_000, 1000]);
       assert.strictEqual(probe.reads, 8);
+    });
+
+    it("an abort during a probe read ends the wait with the probe's error at once, without sleeping", async () => {
+      const clock = fakeClock();
+      const controller = new AbortController();
+      const cancelled = new Error("request cancelled");
+      const probe = scriptedProbe([]);
+      probe.targetGroupHealth = async () => {
+        controller.abort();
+        throw cancelled;
+      };
+      await assert.rejects(
+        waitHealthy(probe, "green", FLEET, { ...options(clock), signal: controller.signal }),
+        (thrown: unknown) => thrown === cancelled,
+      );
+      assert.deepStrictEqual(clock.sleeps, []);
+    });
+  });
+
+  describe("isPermanentProbeError", () => {
+    it("is true only for an object flagged retryable: false", () => {
+      assert.strictEqual(
+        isPermanentProbeError(Object.assign(new Error("AccessDenied"), { retryable: false })),
+        true,
+      );
+      assert.strictEqual(isPermanentProbeError({ retryable: false }), true);
+      assert.strictEqual(isPermanentProbeError({ retryable: "false" }), false);
+      assert.strictEqual(isPermanentProbeError(new Error("socket hang up")), false);
+    });
+
+    it("is false, without throwing, for null, undefined and other values thrown", () => {
+      assert.strictEqual(isPermanentProbeError(null), false);
+      assert.strictEqual(isPermanentProbeError(undefined), false);
+      assert.strictEqual(isPermanentProbeError("timeout"), false);
+      assert.strictEqual(isPermanentProbeError(Object.assign(() => undefined, { retryable: false })), false);
     });
   });
 
