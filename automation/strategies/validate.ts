@@ -89,7 +89,8 @@ export function checkStrategyOptions(
         "must be given for recreate: the old colour is destroyed before the new one serves, so the router " +
           "answers 503 in between (confirming the run does not accept downtime)",
       );
-  } else if (options.acceptDowntime !== undefined && options.acceptDowntime !== false) {
+  } else if (options.acceptDowntime !== false) {
+    // `only` refuses a value that was given; false (no downtime accepted) is what the other strategies do anyway.
     only(names.acceptDowntime, options.acceptDowntime, "recreate");
   }
 }
