@@ -77,11 +77,15 @@ describe("immutableUpdates (the preview guard)", () => {
   });
 
   it("ignores replacements, creates and mutable types", () => {
-    const events = [
+    const events: EngineEvent[] = [
       pre(LT, "replace", { diffs: ["imageId"] }),
       pre(ASG, "create"),
       pre("aws:lb/listener:Listener", "update", { diffs: ["defaultActions"] }),
-      { sequence: 2, timestamp: 0, diagnosticEvent: { message: "hi", color: "never", severity: "info" } },
+      {
+        sequence: 2,
+        timestamp: 0,
+        diagnosticEvent: { message: "hi", color: "never", severity: "info" as const },
+      },
     ];
     assert.deepStrictEqual(immutableUpdates(events), []);
   });
