@@ -4,6 +4,7 @@
 // colour's maximum, and each way back with what it says: a verification failing before any shrink, the old
 // colour slow to get healthy again, the traffic that cannot be put back, a failure with nothing live.
 import assert from "assert";
+import type { ProgressEvent } from "../../automation/events";
 import { ReleaseFailedError } from "../../automation/strategies/errors";
 import { planRolling } from "../../automation/strategies/rolling";
 import type { ReleaseOptions } from "../../automation/strategies/types";
@@ -39,7 +40,20 @@ describe("rolling, step by step", function () {
   it("journals each batch: grow and wait, check the old colour, route, verify, shrink; pauses between batches", async () => {
     await blueServesFour(h);
     const start = h.clock.now;
+    const seen: ProgressEvent[] = [];
+    h.deployment = h.another({ onProgress: (e) => seen.push(e) });
     const result = await h.deployment.release({ ...ROLLING, pauseMs: 5000 });
+    // The grow's up is reported as the green stack's up, its health wait as green's health readings.
+    const afterGrow = seen.slice(
+      seen.findIndex((e) => e.kind === "step-start" && e.step === "rolling:grow:2"),
+    );
+    const engine = afterGrow.find((e) => e.kind === "engine");
+    assert.deepStrictEqual(engine?.kind === "engine" && [engine.stack, engine.operation], [
+      `${APP}-${ENV}-green`,
+      "up",
+    ]);
+    const health = afterGrow.find((e) => e.kind === "health");
+    assert.deepStrictEqual(health?.kind === "health" && [health.colour, health.attempt], ["green", 1]);
     assert.deepStrictEqual(result.batches, [
       { newDesired: 2, oldDesired: 2, weight: 50 },
       { newDesired: 4, oldDesired: 0, weight: 100 },
@@ -142,6 +156,14 @@ describe("rolling, step by step", function () {
     );
     assert.strictEqual(desired(h, "blue"), 4);
     assert.strictEqual(releaseOf(h.engine, "green"), undefined);
+    const steps = await startedSteps(h);
+    assert.deepStrictEqual(
+      steps.filter(([step]) => step.startsWith("rolling:undo")),
+      [
+        ["rolling:undo-shrink", "blue", "blue back to desired 4 (min 1, max 6)"],
+        ["rolling:undo-wait-healthy", "blue", undefined],
+      ],
+    );
   });
 
   it("the traffic that cannot be put back: left for the next workflow, which finishes it from the journal", async () => {
