@@ -131,7 +131,7 @@ export function describeRule(r: SecurityGroupRule): string {
   const ports =
     r.protocol === "-1"
       ? "all"
-      : `${r.protocol || "?"} ${r.fromPort === r.toPort ? (r.fromPort ?? "?") : `${r.fromPort}-${r.toPort}`}`;
+      : `${r.protocol || "?"} ${r.fromPort === r.toPort ? (r.fromPort ?? "?") : `${r.fromPort ?? "?"}-${r.toPort ?? "?"}`}`;
   const source = r.cidrIpv4 ?? r.cidrIpv6 ?? r.prefixListId ?? r.referencedSecurityGroupId ?? "anywhere";
   return `${r.direction} ${ports} ${r.direction === "ingress" ? "from" : "to"} ${source}`;
 }

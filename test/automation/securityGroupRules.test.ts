@@ -275,6 +275,15 @@ describe("security group rules as single permissions", () => {
         { groupId: "g", direction: "egress", protocol: "tcp", fromPort: 1, toPort: 2 },
         "egress tcp 1-2 to anywhere",
       ],
+      // A rule resource may carry one port only: the missing end shows as "?", not "undefined".
+      [
+        { groupId: "g", direction: "ingress", protocol: "tcp", fromPort: 22, cidrIpv4: "10.0.0.0/8" },
+        "ingress tcp 22-? from 10.0.0.0/8",
+      ],
+      [
+        { groupId: "g", direction: "ingress", protocol: "tcp", toPort: 22, cidrIpv4: "10.0.0.0/8" },
+        "ingress tcp ?-22 from 10.0.0.0/8",
+      ],
     ];
     for (const [rule, text] of cases) it(`describes ${text}`, () => assert.equal(describeRule(rule), text));
   });
