@@ -52,16 +52,25 @@ const UNITS = {
       .concat(["test/cli/workflows/rollback.test.ts", "test/cli/workflows/status.test.ts"]),
   },
   // The checks: the immutability guard, input validation, fleet options, rules, secrets, drift reading, errors.
-  "automation/checks": automation([
-    "immutableGuard.ts",
-    "validate.ts",
-    "fleetOptions.ts",
-    "securityGroupRules.ts",
-    "secrets.ts",
-    "driftCheck.ts",
-    "events.ts",
-    "errors.ts",
-  ]),
+  // Its own spec, as automation/traffic's: the tests that judge these checks.
+  "automation/checks": {
+    ...automation([
+      "immutableGuard.ts",
+      "validate.ts",
+      "fleetOptions.ts",
+      "securityGroupRules.ts",
+      "secrets.ts",
+      "driftCheck.ts",
+      "events.ts",
+      "errors.ts",
+    ]),
+    spec: [
+      ...["validation", "immutableGuard", "secrets", "securityGroupRules", "inputBoundaries", "fleetConfig"],
+      ...["errorMessages", "driftSteps", "drift", "driftAcrossStacks"],
+    ]
+      .map((name) => `test/automation/${name}.test.ts`)
+      .concat(["test/images/imageOptions.test.ts"]),
+  },
   // The workflows and their steps.
   "automation/workflows": automation([
     "blueGreen.ts",
