@@ -13,6 +13,7 @@ export class ReleaseFailedError extends WorkflowError {
     readonly outcome: string,
     override readonly cause?: unknown,
   ) {
-    super(`Release (${strategy}) failed: ${reason}. ${outcome}`);
+    // A reason that is a whole sentence (a DeployFailedError's message) keeps its own full stop, not two.
+    super(`Release (${strategy}) failed: ${reason.replace(/\.$/, "")}. ${outcome}`);
   }
 }

@@ -219,3 +219,59 @@ describe("recreate, step by step", function () {
     assert.strictEqual((await lastRecord(h)).status, "interrupted");
   });
 });
+
+describe("recreate and blue-green undo, under Ctrl-C", function () {
+  this.timeout(120_000);
+  let h: Harness;
+  beforeEach(() => (h = harness()));
+  afterEach(() => h.cleanup());
+
+  it("a failed deploy's sentence ends with one full stop in the release's message", async () => {
+    await deployedOnce(h);
+    let past = false;
+    h.deployment = h.another({
+      onProgress: (e) => void (e.kind === "step-end" && e.step === "recreate:destroy" && (past = true)),
+    });
+    h.engine.failWhen((c) => (past && c.method === "setAllConfig" ? "before" : undefined));
+    const error = await h.deployment.release(RECREATE).catch((e: unknown) => e);
+    h.engine.clearFaults();
+    assert.ok(error instanceof ReleaseFailedError, String(error));
+    assert.match(error.message, /run `phoenix up` again\. Release v1 on blue was destroyed/);
+  });
+
+  it("Ctrl-C while routing to the new fleet: its destroy still runs to the end (a compensation)", async () => {
+    await deployedOnce(h);
+    const controller = new AbortController();
+    h.deployment = h.another({
+      onProgress: (e) => {
+        if (e.kind === "step-start" && e.step === "recreate:route") controller.abort(new Error("Ctrl-C"));
+      },
+    });
+    const error = await h.deployment
+      .release({ ...RECREATE, signal: controller.signal })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof ReleaseFailedError, String(error));
+    assert.match(error.message, /The new fleet on blue was destroyed\. Run the release again once fixed\.$/);
+    assert.deepStrictEqual(
+      [releaseOf(h.engine, "blue"), releaseOf(h.engine, "green")],
+      [undefined, undefined],
+    );
+  });
+
+  it("Ctrl-C during a blue-green swap: traffic back, and the new fleet's destroy runs to the end", async () => {
+    await deployedOnce(h);
+    const controller = new AbortController();
+    h.deployment = h.another({
+      onProgress: (e) => {
+        if (e.kind === "step-start" && e.step === "swap:verify:100") controller.abort(new Error("Ctrl-C"));
+      },
+    });
+    const error = await h.deployment
+      .release({ strategy: "blue-green", release: "v2", imageId: AMI_2, signal: controller.signal })
+      .catch((e: unknown) => e);
+    assert.ok(error instanceof ReleaseFailedError, String(error));
+    assert.match(error.message, /The traffic is where it was; the new fleet on green was destroyed\.$/);
+    assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+    assert.strictEqual(releaseOf(h.engine, "green"), undefined);
+  });
+});
