@@ -64,6 +64,7 @@ export type RollbackTarget =
 export function lastRetired(entries: JournalEntry[]): (FleetRecord & { at: string }) | undefined {
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i];
+    // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `retired`
     if (entry.type === "end" && entry.status === "ok" && entry.retired)
       return { ...entry.retired, at: entry.at };
   }
@@ -97,19 +98,23 @@ export function lastWhole(entries: JournalEntry[]): (FleetRecord & { at: string 
       : { colour, release, ...(deploymentId ? { deploymentId } : {}), at };
   };
   for (const entry of entries) {
+    // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `state`
     if (entry.type === "step" && entry.state) {
       const { releases, deployments = {}, weights } = entry.state;
       fleets.set(entry.id, { releases: { ...releases }, deployments: { ...deployments } });
       const colour = wholeColour(weights);
       if (colour) whole = fleetIn(entry.id, colour, entry.at);
+      // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `deployed`
     } else if (entry.type === "step" && entry.status === "ok" && entry.deployed) {
       const known = fleets.get(entry.id);
       const { colour, release, deploymentId } = entry.deployed;
       if (known) {
         known.releases[colour] = release;
+        // Stryker disable next-line ConditionalExpression: storing an undefined id reads back as no id, like deleting it
         if (deploymentId) known.deployments[colour] = deploymentId;
         else delete known.deployments[colour];
       }
+      // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `retired`
     } else if (entry.type === "end" && entry.status === "ok" && entry.retired) {
       whole = fleetIn(entry.id, otherColour(entry.retired.colour), entry.at);
     }
@@ -219,6 +224,7 @@ export function rollbackTarget(state: DeploymentState, entries: JournalEntry[]):
     };
   }
   const everServed = entries.some(
+    // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `retired`
     (e) => e.type === "end" && e.status === "ok" && e.retired?.deploymentId === candidate.deploymentId,
   );
   if (everServed) {
@@ -228,6 +234,7 @@ export function rollbackTarget(state: DeploymentState, entries: JournalEntry[]):
     );
   }
   const releaseServed = entries.some(
+    // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `retired`
     (e) => e.type === "end" && e.status === "ok" && e.retired?.release === candidate.release,
   );
   if (releaseServed) {

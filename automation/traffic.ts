@@ -32,6 +32,7 @@ export function idleColour(
 ): Colour {
   const live = liveColour(state.weights);
   if (live) return otherColour(live);
+  // Stryker disable next-line ConditionalExpression: without a release, the search finds the first colour without a fleet, which is `empty`
   const same = release === undefined ? undefined : COLOURS.find((c) => state.fleets[c]?.release === release);
   const empty = COLOURS.find((c) => !state.fleets[c]);
   if (same ?? empty) return (same ?? empty)!;
@@ -54,6 +55,7 @@ export function deploymentTimes(
     if (!fleet) continue;
     for (let i = entries.length - 1; i >= 0; i--) {
       const entry = entries[i];
+      // Stryker disable next-line ConditionalExpression: the type test only narrows the entry; begin entries have no status, end entries no colour
       if (entry.type !== "step" || entry.status !== "ok" || entry.colour !== colour) continue;
       const matches = fleet.deploymentId
         ? entry.deployed?.deploymentId === fleet.deploymentId
@@ -80,6 +82,7 @@ export function lastDeployedColour(entries: JournalEntry[]): Colour | undefined 
   for (let i = entries.length - 1; i >= 0; i--) {
     const entry = entries[i];
     if (
+      // Stryker disable next-line ConditionalExpression: the type test only narrows the entry; begin entries have no status, end entries no colour
       entry.type === "step" &&
       entry.status === "ok" &&
       entry.colour &&
@@ -95,9 +98,11 @@ export function retirement(
   before: JournalSnapshot | undefined,
   from: Colour | undefined,
 ): FleetRecord | undefined {
+  // Stryker disable next-line ConditionalExpression: without `from` the snapshot has no release under it, and the next line returns undefined
   if (from === undefined) return undefined;
   const release = before?.releases[from];
   if (!release) return undefined;
+  // Stryker disable next-line OptionalChaining: `before` is defined here (the line above returned without its release)
   const deploymentId = before?.deployments?.[from];
   return { colour: from, release, ...(deploymentId ? { deploymentId } : {}) };
 }
