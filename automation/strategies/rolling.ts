@@ -140,15 +140,16 @@ export async function rolling(
           },
         );
       }
-      if (from && oldCapacity && oldRaw) {
+      if (oldRaw) {
         // After the traffic moved: the old colour never serves more per instance than before the batch.
+        // (`oldRaw` was read only with a live colour and its capacity.)
         shrunk = true;
         old = await scaleStep(
           steps,
           run,
           `rolling:shrink:${n}`,
-          from,
-          withDesired(oldCapacity, batch.oldDesired),
+          from!,
+          withDesired(oldCapacity!, batch.oldDesired),
           oldRaw,
         );
       }
@@ -192,13 +193,14 @@ async function undoRolling(
   state: DeploymentState,
   at: { from?: Colour; oldRaw?: CapacityConfig; shrunk: boolean; routed: boolean; to: Colour },
 ): Promise<string> {
-  const notes: string[] = [];
+  let slow = "";
   let undone = true;
-  if (at.from && at.oldRaw && at.shrunk) {
+  // Shrunk only with a live colour whose capacity was read (`from`, `oldRaw`).
+  if (at.shrunk) {
     try {
-      const old = await restoreCapacityStep(steps, run, "rolling:undo-shrink", at.from, at.oldRaw);
-      await waitHealthyStep(steps, run, "rolling:undo-wait-healthy", at.from, old, false).catch(() =>
-        notes.push(`${at.from} did not report every target healthy in time`),
+      const old = await restoreCapacityStep(steps, run, "rolling:undo-shrink", at.from!, at.oldRaw!);
+      await waitHealthyStep(steps, run, "rolling:undo-wait-healthy", at.from!, old, false).catch(
+        () => (slow = `, though ${at.from} did not report every target healthy in time`),
       );
     } catch {
       undone = false;
@@ -231,7 +233,7 @@ async function undoRolling(
     );
   }
   return at.from
-    ? `Capacity and traffic are back on ${at.from} (100 %)${notes.length ? `, though ${notes.join("; ")}` : ""}; the new fleet on ${at.to} was destroyed.`
+    ? `Capacity and traffic are back on ${at.from} (100 %)${slow}; the new fleet on ${at.to} was destroyed.`
     : `The router is back at 0/0; the new fleet on ${at.to} was destroyed.`;
 }
 

@@ -54,6 +54,7 @@ describe("rolling, step by step", function () {
     ]);
     const health = afterGrow.find((e) => e.kind === "health");
     assert.deepStrictEqual(health?.kind === "health" && [health.colour, health.attempt], ["green", 1]);
+    assert.strictEqual(result.strategy, "rolling");
     assert.deepStrictEqual(result.batches, [
       { newDesired: 2, oldDesired: 2, weight: 50 },
       { newDesired: 4, oldDesired: 0, weight: 100 },
@@ -87,7 +88,44 @@ describe("rolling, step by step", function () {
     h.probe.setHealthy(APP, ENV, "blue", false);
     await assert.rejects(h.deployment.release(ROLLING), /blue/);
     assert.strictEqual(releaseOf(h.engine, "green"), undefined);
+    assert.ok(!(await startedSteps(h)).some(([step]) => step === "up:configure"), "no new fleet begun");
     assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
+  });
+
+  it("the old colour unhealthy before a batch's route: the traffic never moves to the split", async () => {
+    await blueServesFour(h);
+    h.deployment = h.another({
+      onProgress: (e) => {
+        if (e.kind === "step-start" && e.step === "rolling:check-old:1")
+          h.probe.setHealthy(APP, ENV, "blue", false);
+      },
+    });
+    await assert.rejects(h.deployment.release(ROLLING), ReleaseFailedError);
+    assert.ok(!(await startedSteps(h)).some(([step]) => step.startsWith("rolling:route")), "no route");
+  });
+
+  it("refuses split traffic before any change, naming the way out", async () => {
+    await blueServesFour(h);
+    await h.deployment.up({ release: "v2", imageId: AMI_2 });
+    const router = await h.engine.createOrSelectStack(`${APP}-${ENV}-router`, "router");
+    await router.setAllConfig({
+      "phoenix:blueWeight": { value: "60" },
+      "phoenix:greenWeight": { value: "40" },
+    });
+    await router.up();
+    await assert.rejects(
+      h.deployment.release({ ...ROLLING, release: "v3" }),
+      /^WorkflowError: The traffic is split \(blue 60 % \/ green 40 %\): run `phoenix rollback`/,
+    );
+    assert.deepStrictEqual(weights(h.engine), { blue: 60, green: 40 });
+  });
+
+  it("the old colour at the program's default capacity: the new fleet takes it like for like", async () => {
+    await h.deployment.bootstrap();
+    await h.deployment.up({ release: "v1", imageId: AMI_1 });
+    await h.deployment.swap();
+    await h.deployment.release(ROLLING);
+    assert.deepStrictEqual([desired(h, "green"), desired(h, "blue")], [2, 0]);
   });
 
   it("with nothing live: grows without traffic, routes once at the last batch, shrinks nothing", async () => {
@@ -133,6 +171,11 @@ describe("rolling, step by step", function () {
       "rolling:verify:1",
       "restore-traffic",
       "up:undo",
+    ]);
+    const undo = (await startedSteps(h)).slice(-2);
+    assert.deepStrictEqual(undo, [
+      ["restore-traffic", "blue", "after rolling release: blue 100 % / green 0 %"],
+      ["up:undo", "green", "destroy the new release's fleet"],
     ]);
     assert.deepStrictEqual(weights(h.engine), { blue: 100, green: 0 });
     assert.strictEqual(desired(h, "blue"), 4);
@@ -209,6 +252,12 @@ describe("rolling, step by step", function () {
     );
     assert.deepStrictEqual(weights(h.engine), { blue: 0, green: 0 });
     assert.strictEqual(releaseOf(h.engine, "blue"), undefined);
+    const steps = (await startedSteps(h)).map(([step]) => step);
+    assert.deepStrictEqual(
+      steps.slice(steps.indexOf("rolling:wait-healthy:2") + 1),
+      ["up:undo"],
+      "nothing to restore",
+    );
   });
 
   describe("planRolling (pure)", () => {
