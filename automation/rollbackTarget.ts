@@ -104,8 +104,12 @@ export function lastWhole(entries: JournalEntry[]): (FleetRecord & { at: string 
       fleets.set(entry.id, { releases: { ...releases }, deployments: { ...deployments } });
       const colour = wholeColour(weights);
       if (colour) whole = fleetIn(entry.id, colour, entry.at);
+    } else if (
       // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `deployed`
-    } else if (entry.type === "step" && entry.status === "ok" && entry.deployed) {
+      entry.type === "step" &&
+      entry.status === "ok" &&
+      entry.deployed
+    ) {
       const known = fleets.get(entry.id);
       const { colour, release, deploymentId } = entry.deployed;
       if (known) {
@@ -114,8 +118,12 @@ export function lastWhole(entries: JournalEntry[]): (FleetRecord & { at: string 
         if (deploymentId) known.deployments[colour] = deploymentId;
         else delete known.deployments[colour];
       }
+    } else if (
       // Stryker disable next-line ConditionalExpression: the type test only narrows the entry for TypeScript; no other entry type has `retired`
-    } else if (entry.type === "end" && entry.status === "ok" && entry.retired) {
+      entry.type === "end" &&
+      entry.status === "ok" &&
+      entry.retired
+    ) {
       whole = fleetIn(entry.id, otherColour(entry.retired.colour), entry.at);
     }
   }
