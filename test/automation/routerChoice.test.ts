@@ -78,6 +78,17 @@ describe("router mode rules", () => {
       );
     });
 
+    it("route53 needs a zone id without /hostedzone/ and a record name", () => {
+      assert.deepStrictEqual(
+        routerChoiceProblems({ mode: "route53", zoneId: "/hostedzone/Z0123456789ABC" }, LIBRARY_ROUTER_NAMES),
+        [
+          '`router.zoneId` ("/hostedzone/Z0123456789ABC") must be a Route 53 hosted zone id: upper-case letters ' +
+            "and digits, without /hostedzone/ (Z0123456789ABC)",
+          "`router.recordName` is required with router.mode route53: the name clients resolve (shop.example.com)",
+        ],
+      );
+    });
+
     it("a good route53 choice and a plain alb one have no problem", () => {
       assert.deepStrictEqual(
         routerChoiceProblems(

@@ -39,6 +39,26 @@ describe("the strategy options' rule", () => {
     ]);
   });
 
+  it("a batch: 1 to 1000 instances, or a percentage above 0 up to 100 (spaces around it ignored)", () => {
+    for (const batch of [1000, "100%", " 50% "])
+      assert.deepStrictEqual(problemsOf({ strategy: "rolling", batch: batch as never }), [], String(batch));
+    const allowed =
+      'must be a whole number of instances from 1 to 1000 (2) or a percentage above 0 and at most 100 ("25%")';
+    assert.deepStrictEqual(
+      [1001, true, "100.5%"].map((batch) => problemsOf({ strategy: "rolling", batch: batch as never })),
+      [[`\`batch\` (1001) ${allowed}`], [`\`batch\` (true) ${allowed}`], [`\`batch\` ("100.5%") ${allowed}`]],
+    );
+  });
+
+  it("steps are for blue-green and canary: refused with recreate; blue-green's one step must be 100", () => {
+    assert.deepStrictEqual(problemsOf({ strategy: "recreate", acceptDowntime: true, steps: [100] }), [
+      "`steps` ([100]) is for blue-green and canary only, not `recreate`",
+    ]);
+    assert.deepStrictEqual(problemsOf({ strategy: "blue-green", steps: [50] }), [
+      "`steps` ([50]) must be [100] for blue-green (all at once); steps before 100 are a canary",
+    ]);
+  });
+
   it("acceptDowntime true is for recreate only", () => {
     assert.deepStrictEqual(problemsOf({ strategy: "rolling", acceptDowntime: true }), [
       "`acceptDowntime` (true) is for recreate only, not `rolling`",
