@@ -185,7 +185,10 @@ export class BlueGreenDeployment {
         const state = await this.steps.readState(run);
         this.steps.requireBootstrapped(state);
         const image = await this.chooseImage(run, options);
-        return runStrategy(this.steps, run, state, { ...options, imageId: image.imageId });
+        const result = await runStrategy(this.steps, run, state, { ...options, imageId: image.imageId });
+        // As `up` does: the AMI named, and tagged in use so GoldenAmi's lifecycle policy never retires it.
+        const taggedInUse = await this.markInUse(run, image.imageId);
+        return { ...result, deploy: { ...result.deploy, image, taggedInUse } };
       },
       (result, state) => retirement(state, result.from),
     );

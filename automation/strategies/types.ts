@@ -54,7 +54,10 @@ export interface ReleaseResult {
   /** The colour that serves the release now, at 100 %. */
   to: Colour;
   release: string;
-  /** The `up` of the new colour (for `rolling`: at its first batch's capacity). */
+  /**
+   * The `up` of the new colour (for `rolling`: at its first batch's capacity), with the AMI chosen (`image`)
+   * and whether it now carries the in-use tag, as `up`'s result has them.
+   */
   deploy: DeployResult;
   /** blue-green and canary: the traffic steps taken. */
   steps?: SwapStepResult[];

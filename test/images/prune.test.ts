@@ -27,6 +27,17 @@ describe("ami prune", () => {
     return images;
   }
 
+  it("a release tags the AMI it deploys in use and names it, as up does", async () => {
+    await h.deployment.bootstrap();
+    const [image] = await bakeMany(1);
+    await h.engine.images.untagImage(image, ["phoenix:in-use"]);
+    const result = await h.deployment.release({ strategy: "blue-green", release: "v1" });
+    assert.equal(result.deploy.image?.imageId, image);
+    assert.equal(result.deploy.image?.source, "newest-bake");
+    assert.equal(result.deploy.taggedInUse, true);
+    assert.equal(h.engine.images.get(image)?.tags["phoenix:in-use"], "true");
+  });
+
   it("deprecates now, deregisters with snapshots a later run, and never touches an AMI in use", async () => {
     await h.deployment.bootstrap();
     const images = await bakeMany(5);
