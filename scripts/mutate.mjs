@@ -89,14 +89,25 @@ const UNITS = {
   // The records: journal, lock, record stores, and the history read from them.
   "automation/records": automation(["journal.ts", "lock.ts", "history.ts", "records/**/*.ts"]),
   // The release strategies and the routers they move traffic through (ALB weights, Route 53 records).
-  "automation/release": automation([
-    "strategies/**/*.ts",
-    "!strategies/index.ts",
-    "routers/**/*.ts",
-    "!routers/index.ts",
-  ]),
+  // Both with their own spec, as automation/traffic's: the tests that judge them.
+  "automation/release": {
+    ...automation(["strategies/**/*.ts", "!strategies/index.ts", "routers/**/*.ts", "!routers/index.ts"]),
+    spec: [
+      ...["strategies", "recreateSteps", "canaryRelease", "rollingSteps", "rollbackAfterRolling"],
+      ...["routerChoice", "strategyOptions", "route53"],
+    ]
+      .map((name) => `test/automation/${name}.test.ts`)
+      .concat(["test/cli/workflows/strategies.test.ts", "test/cli/workflows/route53.test.ts"]),
+  },
   // Golden AMIs: bake, choose, list and prune.
-  "automation/images": automation(["images/**/*.ts"]),
+  "automation/images": {
+    ...automation(["images/**/*.ts"]),
+    spec: [
+      "test/images/**/*.test.ts",
+      "test/cli/workflows/images.test.ts",
+      "test/automation/validation.test.ts",
+    ],
+  },
   "cli/check": {
     mutate: ["cli/check/**/*.ts"],
     spec: [
