@@ -16,7 +16,6 @@ import { FileRecordStore } from "./records/fileStore";
 import type { JournalReader, RecordStore } from "./records/types";
 import { recoverInterrupted } from "./recovery";
 import { rollBack } from "./rollback";
-import { isSplit } from "./rollbackTarget";
 import { readStatus } from "./status";
 import { retirement } from "./traffic";
 import type {
@@ -226,8 +225,7 @@ export class BlueGreenDeployment {
       {},
       options,
       (run) => rollBack(this.steps, run),
-      // Out of split traffic, the colour left did not serve all of it: no rollback target of its own.
-      (result, before) => (before && isSplit(before.weights) ? undefined : retirement(before, result.from)),
+      (result, state) => retirement(state, result.from),
     );
   }
 

@@ -90,6 +90,9 @@ export function plainOutputs(outputs: Record<string, { value: unknown }>): Recor
 }
 
 /** The colour that takes the traffic: the larger weight (blue on a tie); undefined when neither has any. */
+/** Both colours have traffic: no colour is idle and none is wholly live. */
+export const isSplit = (weights: Record<Colour, number>): boolean => weights.blue > 0 && weights.green > 0;
+
 export function liveColour(weights: Record<Colour, number>): Colour | undefined {
   if (weights.blue === 0 && weights.green === 0) return undefined;
   return weights.green > weights.blue ? "green" : "blue";

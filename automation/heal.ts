@@ -78,7 +78,7 @@ export async function heal(
     );
   if (networkUpdate) await refuseDestructiveNetworkPlan(steps, run);
   if (liveDrifted) {
-    if (state.weights[live] !== 100) throw steps.splitTraffic(state, await ctx.journal.read());
+    await steps.refuseSplitTraffic(state);
     if (idleFleet) steps.checkKeepWarm(idle, idleFleet, await ctx.journal.read(), force);
   } else {
     if (routerDrifted)

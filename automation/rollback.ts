@@ -4,7 +4,7 @@
 import { otherColour, type FleetOutputs } from "../programs/contract";
 import { NothingToRollBackError, RollbackRefusedError } from "./errors";
 import { checkHealthy } from "./health";
-import { rollbackTarget } from "./rollbackTarget";
+import { rollbackTarget, SET_WEIGHTS_BY_HAND } from "./rollbackTarget";
 import { withTargetScaledUp } from "./strategies/rolling";
 import { weightsFor } from "./traffic";
 import type { RollbackResult } from "./types";
@@ -18,8 +18,7 @@ export async function rollBack(steps: WorkflowSteps, run: WorkflowRun): Promise<
   if (!target.available) {
     if (target.reason === "split") {
       throw new NothingToRollBackError(
-        `Refusing to roll back: ${target.explanation}. Set the router's weights by hand (its stack's ` +
-          "`phoenix:blueWeight` and `phoenix:greenWeight` config, 100 and 0, then `pulumi up` of that stack). Nothing was changed.",
+        `Refusing to roll back: ${target.explanation}. ${SET_WEIGHTS_BY_HAND.replace(/^s/, "S")}. Nothing was changed.`,
       );
     }
     if (target.reason === "nothing-live") {

@@ -12,7 +12,7 @@
 // the fleet the records last saw take all of it, while that very fleet still runs: the way out of a split that
 // `up` and `swap` refuse to build on.
 import { otherColour, type Colour } from "../programs/contract";
-import { liveColour, type DeploymentState } from "./deploymentState";
+import { isSplit, liveColour, type DeploymentState } from "./deploymentState";
 import type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
 import { describeWeights } from "./traffic";
 import type { RollbackStatus } from "./types";
@@ -74,8 +74,10 @@ export function lastRetired(entries: JournalEntry[]): (FleetRecord & { at: strin
 const describe = (fleet: { release: string; deploymentId?: string }) =>
   `release ${fleet.release}${fleet.deploymentId ? `, deployment ${fleet.deploymentId}` : ""}`;
 
-/** Both colours have traffic: no colour is idle and none is wholly live. */
-export const isSplit = (weights: Record<Colour, number>): boolean => weights.blue > 0 && weights.green > 0;
+/** The way out of split traffic when no fleet can take it all back, as the refusals say it. */
+export const SET_WEIGHTS_BY_HAND =
+  "set the router's weights by hand (its stack's `phoenix:blueWeight` and `phoenix:greenWeight` config, 100 " +
+  "and 0, then `pulumi up` of that stack)";
 
 /** The colour a snapshot shows with all the traffic. */
 const wholeColour = (weights: Record<Colour, number>): Colour | undefined =>
@@ -171,10 +173,7 @@ export function splitTrafficAdvice(state: DeploymentState, entries: JournalEntry
       `that last took all the traffic), then retry`
     );
   }
-  return (
-    `${target.explanation}, so \`phoenix rollback\` cannot choose a colour: set the router's weights by hand ` +
-    `(its stack's \`phoenix:blueWeight\` and \`phoenix:greenWeight\` config, 100 and 0, then \`pulumi up\` of that stack), then retry`
-  );
+  return `${target.explanation}, so \`phoenix rollback\` cannot choose a colour: ${SET_WEIGHTS_BY_HAND}, then retry`;
 }
 
 /** The fleet `rollback` would give the traffic to, or why there is none. */

@@ -1,7 +1,7 @@
 // Pure helpers about traffic: weights, the idle colour, what a swap retires.
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { COLOURS, otherColour, type Colour } from "../programs/contract";
-import { liveColour, type DeploymentState } from "./deploymentState";
+import { isSplit, liveColour, type DeploymentState } from "./deploymentState";
 import type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
 
 /** Resources an update changed: every op but `same` (and reads). */
@@ -93,13 +93,17 @@ export function lastDeployedColour(entries: JournalEntry[]): Colour | undefined 
   return undefined;
 }
 
-/** The fleet a traffic move retired: the one `from` held when the workflow began. */
+/**
+ * The fleet a traffic move retired: the one `from` held when the workflow began. None when the traffic was
+ * split then (only `rollback` starts from a split): that colour never served all of it.
+ */
 export function retirement(
   before: JournalSnapshot | undefined,
   from: Colour | undefined,
 ): FleetRecord | undefined {
   // Stryker disable next-line ConditionalExpression: without `from` the snapshot has no release under it, and the next line returns undefined
   if (from === undefined) return undefined;
+  if (before && isSplit(before.weights)) return undefined;
   const release = before?.releases[from];
   if (!release) return undefined;
   // Stryker disable next-line OptionalChaining: `before` is defined here (the line above returned without its release)

@@ -73,7 +73,6 @@ export class WorkflowSteps {
     return state;
   }
 
-  /** Throw NotBootstrappedError unless the network and router stacks exist. */
   /** The refusal of a workflow that finds the traffic split: what it found, and the way out. */
   splitTraffic(state: DeploymentState, records: JournalEntry[], consequence = ""): WorkflowError {
     return new WorkflowError(
@@ -82,6 +81,13 @@ export class WorkflowSteps {
     );
   }
 
+  /** Refuse, before any change, to build on traffic that no colour holds wholly (swap, heal, rolling, recreate). */
+  async refuseSplitTraffic(state: DeploymentState): Promise<void> {
+    const live = liveColour(state.weights);
+    if (live && state.weights[live] !== 100) throw this.splitTraffic(state, await this.ctx.journal.read());
+  }
+
+  /** Throw NotBootstrappedError unless the network and router stacks exist. */
   requireBootstrapped(state: DeploymentState): void {
     const missing: string[] = [];
     if (!state.existing.has("network")) missing.push(this.ctx.stacks.name("network"));
@@ -340,9 +346,7 @@ export class WorkflowSteps {
     const to = from ? otherColour(from) : await this.firstLiveColour(state);
     const target = state.fleets[to];
     if (!target) throw new ColourMissingError(to, "there is nothing to swap the traffic to");
-    if (from && state.weights[from] !== 100) {
-      throw this.splitTraffic(state, await this.ctx.journal.read());
-    }
+    await this.refuseSplitTraffic(state);
     const skippedSteps = from ? [] : steps.filter((weight) => weight !== 100);
     const taken = from ? steps : [100];
     const firstNote = from

@@ -28,9 +28,7 @@ export async function recreate(
 ): Promise<ReleaseResult> {
   const { clock } = steps.ctx;
   const from = liveColour(state.weights);
-  if (from && state.weights[from] !== 100) {
-    throw steps.splitTraffic(state, await steps.ctx.journal.read());
-  }
+  await steps.refuseSplitTraffic(state);
   const old = from ? state.fleets[from] : undefined;
   let drainedAt: number | undefined;
   let after = state;

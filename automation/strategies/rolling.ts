@@ -73,9 +73,7 @@ export async function rolling(
 ): Promise<ReleaseResult> {
   const { probe } = steps.ctx;
   const from = liveColour(state.weights);
-  if (from && state.weights[from] !== 100) {
-    throw steps.splitTraffic(state, await steps.ctx.journal.read());
-  }
+  await steps.refuseSplitTraffic(state);
   // The options were checked before the workflow began: no problem to collect, the name labels none.
   // Stryker disable next-line StringLiteral: the name only labels a problem, and a checked batch has none
   const rule = parseBatch(new Problems(), "batch", options.batch ?? DEFAULT_BATCH)!;

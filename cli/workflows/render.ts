@@ -14,6 +14,7 @@ import type {
   StackDrift,
   SwapResult,
 } from "../../automation/types";
+import { isSplit } from "../../automation/deploymentState";
 import { describeRule } from "../../automation/securityGroupRules";
 import { COLOURS, otherColour, stackName } from "../../programs/contract";
 import { drawTraffic, type TrafficView } from "../plan/traffic";
@@ -198,7 +199,7 @@ export function renderStatus(s: DeploymentStatus, settings: DeploymentSettings):
             ? `Put it live: phoenix swap --app ${s.app} --env ${s.env}`
             : `Deploy one: phoenix up --app ${s.app} --env ${s.env} --release <name> --image-id <ami>`),
       );
-    } else if (s.weights.blue > 0 && s.weights.green > 0) {
+    } else if (isSplit(s.weights)) {
       out.push(`  traffic   split: blue ${s.weights.blue} % / green ${s.weights.green} %`);
       out.push(
         s.rollback?.available

@@ -1,5 +1,6 @@
 // `phoenix rollback`: 100 % of the traffic back on the fleet that served before the live one, while it exists.
 import type { Command } from "commander";
+import { isSplit } from "../../../automation/deploymentState";
 import type { CliIo } from "../../io";
 import { registerWorkflowCommand } from "../../workflows/command";
 import { renderRollback } from "../../workflows/render";
@@ -26,7 +27,7 @@ export function registerRollback(program: Command, io: CliIo): void {
       // No target (nothing live, no fleet, a release never live, a redeploy): the library refuses, naming why.
       if (!status.rollback?.available || !status.live) return undefined;
       const { colour, release, deploymentId, servedUntil } = status.rollback;
-      if (status.weights.blue > 0 && status.weights.green > 0) {
+      if (isSplit(status.weights)) {
         return (
           `this moves 100 % of the traffic of ${settings.app}/${settings.env}, now split (blue ` +
           `${status.weights.blue} % / green ${status.weights.green} %), to ${colour} (release ${release}, ` +
