@@ -187,10 +187,10 @@ function runResourcePolicies(
   // has optimised it, and `for…of` then allocates an iterator result per step.
   for (let r = 0; r < resources.length; r++) {
     const resource = resources[r];
-    const typed = byType.get(resource.type);
-    if (!typed && untyped.length === 0) continue;
+    // A type's own list already ends with the untyped validations (indexValidations).
+    const entries = byType.get(resource.type) ?? untyped;
+    if (entries.length === 0) continue;
     const args = new OfflineValidationArgs(resource, stackTags, config);
-    const entries = typed && untyped.length ? [...typed, ...untyped] : (typed ?? untyped);
     for (let e = 0; e < entries.length; e++) {
       args.policy = entries[e].policy.name;
       runValidation(entries[e], args, verdicts);
@@ -221,7 +221,7 @@ function runValidation(entry: IndexedValidation, args: OfflineValidationArgs, ve
   }
 }
 
-/** Validations by the type they are for (the engine's fast filter), untyped ones under `*`. */
+/** Validations by the type they are for (the engine's fast filter), each list ending with the untyped ones, kept under `*` too. */
 function indexValidations(policies: Policies, config: Map<string, ResolvedPolicyConfig>) {
   const byType = new Map<string, IndexedValidation[]>();
   for (const policy of policies as Array<Partial<ResourceValidationPolicy> & PolicyInfo>) {
@@ -241,6 +241,10 @@ function indexValidations(policies: Policies, config: Map<string, ResolvedPolicy
       }
     }
   }
+  // Each type's list ends with the untyped validations, so a resource takes one list, built once here.
+  const untyped = byType.get(ANY_TYPE) ?? [];
+  if (untyped.length > 0)
+    for (const [type, list] of byType) if (type !== ANY_TYPE) byType.set(type, [...list, ...untyped]);
   return byType;
 }
 
