@@ -221,7 +221,10 @@ function runValidation(entry: IndexedValidation, args: OfflineValidationArgs, ve
   }
 }
 
-/** Validations by the type they are for (the engine's fast filter), each list ending with the untyped ones, kept under `*` too. */
+/**
+ * Validations by the type they are for (the engine's fast filter), each list ending with the untyped ones,
+ * which are also kept under `*`.
+ */
 function indexValidations(policies: Policies, config: Map<string, ResolvedPolicyConfig>) {
   const byType = new Map<string, IndexedValidation[]>();
   for (const policy of policies as Array<Partial<ResourceValidationPolicy> & PolicyInfo>) {
