@@ -40,8 +40,7 @@ export function parseStackExport(text: string, source: string): StackResources[]
   const pendingByUrn = new Map<string, { resource: unknown; type: string }>();
   for (const op of deployment.pending) {
     const type = String(op.type);
-    // A delete (or a read) changes nothing the stack will hold; a create, update or import will.
-    if (type === "deleting" || type === "reading") continue;
+    if (!changesTheStack(type)) continue;
     const urn = (op.resource as Record<string, unknown>).urn;
     // Stryker disable next-line ConditionalExpression: a non-string key is never looked up
     if (typeof urn === "string") pendingByUrn.set(urn, { resource: op.resource, type });
@@ -114,7 +113,7 @@ export function parseStackExport(text: string, source: string): StackResources[]
   addResources();
   deployment.pending.forEach((op, i) => {
     const type = String(op.type);
-    if (type === "deleting" || type === "reading") return;
+    if (!changesTheStack(type)) return;
     const urn = (op.resource as Record<string, unknown>).urn;
     // Stryker disable next-line ConditionalExpression: the map has only string keys
     const entry = typeof urn === "string" ? pendingByUrn.get(urn) : undefined;
@@ -130,6 +129,9 @@ export function parseStackExport(text: string, source: string): StackResources[]
 function whereIs(source: string, prefix: string, i: number, pending: string | undefined): string {
   return `${source}: ${prefix}${pending ? `pending_operations[${i}].resource` : `resources[${i}]`}`;
 }
+
+/** A pending create, update or import changes what the stack will hold; a delete or a read does not. */
+const changesTheStack = (operation: string): boolean => operation !== "deleting" && operation !== "reading";
 
 /** The fields of a resource that must be objects when present. */
 const OBJECT_FIELDS = ["inputs", "outputs", "propertyDependencies"] as const;
