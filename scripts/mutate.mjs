@@ -87,7 +87,19 @@ const UNITS = {
   // The testing kit: the in-memory engine and probe (product: users test with them).
   "automation/kit": automation(["memoryEngine.ts", "memoryProbe.ts", "memory/**/*.ts"]),
   // The records: journal, lock, record stores, and the history read from them.
-  "automation/records": automation(["journal.ts", "lock.ts", "history.ts", "records/**/*.ts"]),
+  // Its own spec, as automation/traffic's: the tests of the journal, the lock and the stores, and the workflow
+  // tests that read records back (recovery, keep-warm, history and status, the CLI's lock and records).
+  "automation/records": {
+    ...automation(["journal.ts", "lock.ts", "history.ts", "records/**/*.ts"]),
+    spec: [
+      ...["lock", "lockTakeover", "journalArchive", "recovery", "keepWarm"],
+      ...["records/dynamoDbFaults", "records/dynamoDbLease", "records/dynamoDbWorkflows"],
+    ]
+      .map((name) => `test/automation/${name}.test.ts`)
+      .concat(
+        ["records", "interrupt", "safety", "status"].map((name) => `test/cli/workflows/${name}.test.ts`),
+      ),
+  },
   // The release strategies and the routers they move traffic through (ALB weights, Route 53 records).
   // Both with their own spec, as automation/traffic's: the tests that judge them.
   "automation/release": {
