@@ -29,7 +29,7 @@ const automation = (files) => ({
 
 /**
  * The scope (issue 12): each unit with the tests that judge it, its own incremental report and its own score.
- * automation/ is cut in five units so that each run ends (and writes its report) within a sitting.
+ * automation/ is cut in several units so that each run ends (and writes its report) within a sitting.
  * The LocalWorkspace adapter and the AWS probe are left out: the recorded transcripts and the rig judge them.
  */
 const UNITS = {
@@ -71,19 +71,50 @@ const UNITS = {
       .map((name) => `test/automation/${name}.test.ts`)
       .concat(["test/images/imageOptions.test.ts"]),
   },
-  // The workflows and their steps.
-  "automation/workflows": automation([
-    "blueGreen.ts",
-    "bootstrap.ts",
-    "rollback.ts",
-    "status.ts",
-    "workflowSteps.ts",
-    "workflowRun.ts",
-    "heal.ts",
-    "drift.ts",
-    "recovery.ts",
-    "existingVpc.ts",
-  ]),
+  // The workflows and their steps: up, swap, rollback, destroy, status, bootstrap, and the run that journals them.
+  // Its own spec, as automation/traffic's: the workflow tests over the in-memory engine and the CLI's workflow
+  // commands. Left out: the fault sweeps and fast-check properties (minutes each, and every survivor would rerun
+  // them), and the CLI frame (its processes run no mutant).
+  "automation/workflows": {
+    ...automation([
+      "blueGreen.ts",
+      "bootstrap.ts",
+      "rollback.ts",
+      "status.ts",
+      "workflowSteps.ts",
+      "workflowRun.ts",
+    ]),
+    spec: [
+      ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
+      ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
+      ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],
+    ]
+      .map((name) => `test/automation/${name}.test.ts`)
+      .concat(
+        ["project", "safety", "secrets", "status", "rollback", "records", "existingVpc", "release"].map(
+          (name) => `test/cli/workflows/${name}.test.ts`,
+        ),
+      ),
+  },
+  // Drift and heal, the recovery of an interrupted workflow, and the existing-VPC checks: split from
+  // automation/workflows so that each unit's run ends within a sitting.
+  "automation/recovery": {
+    ...automation(["heal.ts", "drift.ts", "recovery.ts", "existingVpc.ts"]),
+    spec: [
+      ...["recovery", "recoveryCases", "trafficGuards", "workflows"],
+      ...["drift", "driftSteps", "driftAcrossStacks", "existingVpc", "securityGroupRules", "healthGate"],
+      ...[
+        "splitTraffic",
+        "noLiveRelease",
+        "rollingSteps",
+        "recreateSteps",
+        "rollbackAfterRolling",
+        "route53",
+      ],
+    ]
+      .map((name) => `test/automation/${name}.test.ts`)
+      .concat(["existingVpc", "safety", "status"].map((name) => `test/cli/workflows/${name}.test.ts`)),
+  },
   // The testing kit: the in-memory engine and probe (product: users test with them).
   "automation/kit": automation(["memoryEngine.ts", "memoryProbe.ts", "memory/**/*.ts"]),
   // The records: journal, lock, record stores, and the history read from them.
