@@ -124,7 +124,7 @@ const UNITS = {
   // is checked against `phoenix plan --offline` by realPrograms.test.ts.
   "automation/kit": {
     ...automation(["memoryEngine.ts", "memoryProbe.ts", "memory/**/*.ts", "!memory/programWorker.ts"]),
-    spec: ["memoryEngine", "realPrograms", "healthGate", "adapters/revokeRules"]
+    spec: ["memoryEngine", "realPrograms", "healthGate"]
       .map((name) => `test/automation/${name}.test.ts`)
       .concat(["test/images/bake.test.ts", "test/images/catalog.test.ts"]),
   },
