@@ -134,7 +134,16 @@ const UNITS = {
   "automation/records": {
     ...automation(["journal.ts", "lock.ts", "history.ts", "records/**/*.ts"]),
     spec: [
-      ...["lock", "lockTakeover", "journalArchive", "journalFile", "history", "recovery", "keepWarm"],
+      ...[
+        "lock",
+        "lockFile",
+        "lockTakeover",
+        "journalArchive",
+        "journalFile",
+        "history",
+        "recovery",
+        "keepWarm",
+      ],
       ...["records/dynamoDbFaults", "records/dynamoDbLease", "records/dynamoDbWorkflows"],
       ...["records/dynamoDbItems", "records/recordsUrl"],
     ]
