@@ -145,7 +145,7 @@ const UNITS = {
         "keepWarm",
       ],
       ...["records/dynamoDbFaults", "records/dynamoDbLease", "records/dynamoDbWorkflows"],
-      ...["records/dynamoDbItems", "records/recordsUrl"],
+      ...["records/dynamoDbItems", "records/dynamoDbTable", "records/dynamoDbStore", "records/recordsUrl"],
     ]
       .map((name) => `test/automation/${name}.test.ts`)
       .concat(
