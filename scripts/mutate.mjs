@@ -144,7 +144,12 @@ const UNITS = {
         "recovery",
         "keepWarm",
       ],
-      ...["records/dynamoDbFaults", "records/dynamoDbLease", "records/dynamoDbWorkflows"],
+      ...[
+        "records/dynamoDbFaults",
+        "records/dynamoDbLease",
+        "records/dynamoDbWorkflows",
+        "records/dynamoDbLeaseTiming",
+      ],
       ...["records/dynamoDbItems", "records/dynamoDbTable", "records/dynamoDbStore", "records/recordsUrl"],
     ]
       .map((name) => `test/automation/${name}.test.ts`)

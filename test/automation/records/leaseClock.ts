@@ -12,6 +12,7 @@ export class ManualLeaseClock implements LeaseClock {
   }
 
   async sleep(ms: number): Promise<void> {
+    this.sleeps.push(ms);
     this.elapsed += ms;
     await this.onSleep?.();
   }
@@ -20,7 +21,13 @@ export class ManualLeaseClock implements LeaseClock {
     return Date.parse("2026-12-03T00:00:00Z") + this.elapsed;
   }
 
-  every(_ms: number, tick: () => Promise<void>): () => void {
+  /** The period of every renewal timer started, in order. */
+  readonly periods: number[] = [];
+  /** Every sleep asked for, in order. */
+  readonly sleeps: number[] = [];
+
+  every(ms: number, tick: () => Promise<void>): () => void {
+    this.periods.push(ms);
     this.ticks.add(tick);
     return () => void this.ticks.delete(tick);
   }

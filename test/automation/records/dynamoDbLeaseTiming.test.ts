@@ -1,0 +1,246 @@
+// The DynamoDB lease, to the millisecond on a hand-moved clock: how often a waiter looks, exactly when it
+// takes a silent lease over, how often the holder renews, the conditional writes it sends, and what check()
+// says word for word when the lease was lost or not renewed.
+import assert from "node:assert/strict";
+import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { hostname } from "os";
+import { LockCompromisedError, LockedError } from "../../../automation/errors";
+import type { JournalEntry } from "../../../automation/journal";
+import { DynamoDbRecordStore } from "../../../automation/records/dynamodb/store";
+import type { HeldLock } from "../../../automation/records/types";
+import { ManualLeaseClock } from "./leaseClock";
+import { TableModel } from "./tableModel";
+
+const SHOP = { app: "shop", env: "prod" };
+const LOCATION = "dynamodb://phoenix-records shop/prod";
+const begin: JournalEntry = {
+  type: "begin",
+  id: "w1",
+  workflow: "up",
+  at: "2026-12-03T00:00:00.000Z",
+  params: {},
+  pid: 1,
+};
+
+describe("DynamoDB lease timing and messages", () => {
+  let model: TableModel;
+  const store = (clock: ManualLeaseClock, leaseMs?: number) =>
+    new DynamoDbRecordStore({ table: "phoenix-records", client: model.client, clock, leaseMs });
+  beforeEach(() => (model = new TableModel()));
+  afterEach(() => model.restore());
+
+  /** A lease held by a machine that will never renew it (another host, so no process check applies). */
+  async function heldElsewhere(leaseMs = 60_000): Promise<void> {
+    await store(new ManualLeaseClock(), leaseMs).acquireLock(SHOP, "swap");
+    const item = model.get("shop/prod", "lock")!;
+    model.set({ ...item, holder: { M: { ...item.holder.M!, host: { S: "ci-runner-7" } } } });
+  }
+
+  const puts = () =>
+    model.inputs
+      .filter((call) => call.name === "PutItem")
+      .map((call) => call.input as PutItemCommand["input"]);
+
+  it("takes a free lease at once: the first write only if no lease exists, later ones on the version seen", async () => {
+    const clock = new ManualLeaseClock();
+    const first = await store(clock).acquireLock(SHOP, "up");
+    await first.release();
+    const second = await store(clock).acquireLock(SHOP, "up");
+    assert.deepEqual(clock.sleeps, []);
+    const conditions = puts().map((put) => [put.ConditionExpression, put.ExpressionAttributeValues]);
+    assert.deepEqual(conditions, [
+      ["attribute_not_exists(pk)", undefined],
+      ["version = :v", { ":v": { N: "1" } }],
+      ["version = :v", { ":v": { N: "2" } }],
+    ]);
+    assert.equal(model.get("shop/prod", "lock")?.version?.N, "3");
+    assert.match(model.get("shop/prod", "lock")?.token?.S ?? "", /^[0-9a-f-]{36}$/);
+    await second.release();
+  });
+
+  it("a waiter looks every sixth of a lease, at most every 5 s, and takes over after exactly one silent lease", async () => {
+    await heldElsewhere();
+    const waiter = new ManualLeaseClock();
+    const lock = await store(waiter).acquireLock(SHOP, "up");
+    assert.deepEqual(waiter.sleeps, Array(12).fill(5_000));
+    assert.equal(waiter.elapsed, 60_000);
+    assert.equal(model.get("shop/prod", "lock")?.holder?.M?.workflow?.S, "up");
+    await lock.release();
+  });
+
+  it("with a short lease, a sixth of it rounded up", async () => {
+    await heldElsewhere(5_000);
+    const waiter = new ManualLeaseClock();
+    await store(waiter, 5_000).acquireLock(SHOP, "up");
+    // 834 ms six times: 5004 ms, the first look past a whole lease (833 would need a seventh).
+    assert.deepEqual(waiter.sleeps, Array(6).fill(834));
+  });
+
+  it("waits out the longer of the holder's lease and its own", async () => {
+    await heldElsewhere(120_000);
+    const waiter = new ManualLeaseClock();
+    await store(waiter, 60_000).acquireLock(SHOP, "up");
+    assert.equal(waiter.elapsed, 120_000);
+
+    model.restore();
+    model = new TableModel();
+    await heldElsewhere(30_000);
+    const patient = new ManualLeaseClock();
+    await store(patient, 90_000).acquireLock(SHOP, "up");
+    assert.equal(patient.elapsed, 90_000);
+  });
+
+  it("a live holder of this very host is waited for like any other", async () => {
+    await store(new ManualLeaseClock()).acquireLock(SHOP, "swap");
+    const waiter = new ManualLeaseClock();
+    await store(waiter).acquireLock(SHOP, "up");
+    assert.equal(waiter.elapsed, 60_000);
+    assert.equal(model.get("shop/prod", "lock")?.holder?.M?.host?.S, hostname());
+  });
+
+  it("refuses as soon as it sees the version move, naming the holder word for word", async () => {
+    const holderClock = new ManualLeaseClock();
+    await store(holderClock).acquireLock(SHOP, "swap");
+    const waiter = new ManualLeaseClock();
+    waiter.onSleep = () => holderClock.renew();
+    await assert.rejects(store(waiter).acquireLock(SHOP, "up"), (error: Error) => {
+      assert.ok(error instanceof LockedError);
+      const user = error.holder?.user ? ` of ${error.holder.user}` : "";
+      assert.equal(
+        error.message,
+        `\`swap\` (pid ${process.pid}${user} on ${hostname()}, since 2026-12-03T00:00:00.000Z) holds the lock ` +
+          `${LOCATION}: wait for it to finish and retry. ` +
+          "A lock whose holder died is recognised as stale and taken over automatically.",
+      );
+      return true;
+    });
+    assert.deepEqual(waiter.sleeps, [5_000]);
+  });
+
+  it("a takeover lost to a third machine watches the new holder for a whole lease of its own", async () => {
+    await heldElsewhere();
+    const waiter = new ManualLeaseClock();
+    let raced = false;
+    model.onCall = (name) => {
+      // Just before the waiter's takeover write lands, a third machine takes the stale lease first.
+      if (name !== "PutItem" || raced) return;
+      raced = true;
+      const item = model.get("shop/prod", "lock")!;
+      model.set({
+        ...item,
+        version: { N: "9" },
+        holder: { M: { ...item.holder.M!, workflow: { S: "heal" } } },
+      });
+    };
+    await store(waiter).acquireLock(SHOP, "up");
+    assert.equal(waiter.elapsed, 120_000);
+    assert.equal(model.get("shop/prod", "lock")?.version?.N, "10");
+  });
+
+  it("renews every third of its lease", async () => {
+    const clock = new ManualLeaseClock();
+    await store(clock).acquireLock(SHOP, "up");
+    await store(clock, 10_000).acquireLock({ app: "shop", env: "staging" }, "up");
+    assert.deepEqual(clock.periods, [20_000, 3_333]);
+  });
+
+  describe("once it may have lost the lease", () => {
+    let clock: ManualLeaseClock;
+    let lock: HeldLock;
+    beforeEach(async () => {
+      clock = new ManualLeaseClock();
+      lock = await store(clock).acquireLock(SHOP, "up");
+    });
+
+    it("not renewed for a whole lease: check() says so, word for word", () => {
+      clock.elapsed = 60_000;
+      assert.throws(
+        () => lock.check(),
+        (error: Error) => {
+          assert.ok(error instanceof LockCompromisedError);
+          assert.equal(
+            error.message,
+            `The lock ${LOCATION} was not renewed for a whole lease (60000 ms) while up ran: another machine may ` +
+              "have taken it over. Run `phoenix status` before anything else.",
+          );
+          return true;
+        },
+      );
+    });
+
+    const refused = () => ({
+      when: "before" as const,
+      error: Object.assign(new Error("connect ECONNREFUSED"), { name: "Error" }),
+    });
+
+    it("a renewal whose write failed is read back, sent again 200 ms later, and counted from its first attempt", async () => {
+      model.faults.set(model.calls.length, refused());
+      clock.elapsed = 20_000;
+      await clock.renew();
+      assert.deepEqual(clock.sleeps, [200]);
+      assert.equal(model.get("shop/prod", "lock")?.version?.N, "2");
+      clock.elapsed = 79_999;
+      lock.check();
+      clock.elapsed = 80_000;
+      assert.throws(() => lock.check(), /not renewed for a whole lease/);
+    });
+
+    it("a renewal that cannot reach the table in three attempts is given up until the next tick, not lost", async () => {
+      const calls = model.calls.length;
+      // PutItem, GetItem (read back), PutItem, GetItem, PutItem, GetItem: every write refused, every read fine.
+      for (const offset of [0, 2, 4]) model.faults.set(calls + offset, refused());
+      clock.elapsed = 20_000;
+      await clock.renew();
+      assert.deepEqual(clock.sleeps, [200, 400]);
+      assert.equal(model.get("shop/prod", "lock")?.version?.N, "1");
+      lock.check();
+      clock.elapsed = 40_000;
+      await clock.renew();
+      clock.elapsed = 99_999;
+      lock.check();
+    });
+
+    it("taken over: check(), the next record and the renewal say where it was found, and release frees nothing", async () => {
+      const item = model.get("shop/prod", "lock")!;
+      model.set({ ...item, version: { N: "7" }, token: { S: "someone-else" } });
+      await assert.rejects(lock.journal.append(begin), (error: Error) => {
+        assert.ok(error instanceof LockCompromisedError);
+        assert.equal(
+          error.message,
+          `The lock ${LOCATION} was taken over while up ran (found when writing the begin record): this workflow ` +
+            "stopped. Run `phoenix status` before anything else.",
+        );
+        return true;
+      });
+      assert.throws(() => lock.check(), /\(found when writing the begin record\)/);
+      // The first loss found is the one told, whatever is found later.
+      await clock.renew();
+      await assert.rejects(lock.journal.append(begin), /\(found when writing the begin record\)/);
+      const writes = puts().length;
+      await clock.renew();
+      await lock.release();
+      assert.equal(puts().length, writes, "wrote to a lease that is someone else's");
+      assert.equal(model.get("shop/prod", "lock")?.version?.N, "7");
+    });
+
+    it("a renewal refused says it was found when renewing", async () => {
+      const item = model.get("shop/prod", "lock")!;
+      model.set({ ...item, version: { N: "7" }, token: { S: "someone-else" } });
+      await clock.renew();
+      assert.throws(
+        () => lock.check(),
+        (error: Error) => {
+          assert.equal(
+            error.message,
+            `The lock ${LOCATION} was taken over while up ran (found when renewing it): this workflow stopped. ` +
+              "Run `phoenix status` before anything else.",
+          );
+          return true;
+        },
+      );
+      assert.equal(clock.renewing, 1);
+      await lock.release();
+      assert.equal(clock.renewing, 0);
+    });
+  });
+});
