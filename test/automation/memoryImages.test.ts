@@ -108,7 +108,9 @@ describe("MemoryImages", () => {
   it("reads the wall clock when given none", () => {
     const images = new MemoryImages();
     const before = Date.now();
-    const created = Date.parse(images.register({ imageId: AMI, region: "eu-west-1", tags: {} }).creationDate);
+    const created = Date.parse(
+      images.register({ imageId: AMI, region: "eu-west-1", tags: {} }).creationDate!,
+    );
     assert.ok(created >= before && created <= Date.now(), `created ${created}, test started ${before}`);
   });
 });
