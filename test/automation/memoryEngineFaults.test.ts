@@ -107,6 +107,18 @@ describe("MemoryEngine faults on demand", () => {
     assert.deepStrictEqual(engine.stackNames(), ["s"], "a failed destroy removes no stack");
   });
 
+  it("fails any other call midway as after: its effect taken, then the fault", async () => {
+    const { engine, stack } = await stackOn();
+    engine.failCall(2, "midway");
+    await assert.rejects(stack.setAllConfig(cfg({ maxSize: "3" })), {
+      message: "injected fault midway engine call #2 (setAllConfig s)",
+    });
+    assert.deepStrictEqual(engine.inspect("s")!.config, { "phoenix:maxSize": "3" });
+    engine.failCall(3, "midway");
+    await assert.rejects(stack.preview(), { message: "injected fault midway engine call #3 (preview s)" });
+    assert.deepStrictEqual(names(engine), []);
+  });
+
   it("fails the calls a rule picks, until it is replaced or the faults are cleared", async () => {
     const { engine, stack } = await stackOn();
     engine.failWhen((call) => (call.method === "preview" ? "before" : undefined));
@@ -226,6 +238,47 @@ describe("MemoryEngine refresh", () => {
     assert.deepStrictEqual((await stack.up()).summary.resourceChanges, { same: 3, update: 1, create: 1 });
   });
 
+  it("keeps drift through an up that leaves the resource as it is, and forgets it once an up writes the resource", async () => {
+    const { engine, stack } = await stackOn();
+    await stack.up();
+    engine.simulateDrift("s", "a", { maxSize: 7 });
+    await stack.up();
+    assert.strictEqual(engine.liveOutputs("s", "a")!.maxSize, 7, "a same step touches nothing");
+    await stack.setAllConfig(cfg({ maxSize: "2" }));
+    await stack.up();
+    assert.strictEqual(engine.liveOutputs("s", "a")!.maxSize, 2);
+  });
+
+  it("forgets the drift of destroyed resources: the same URN created again is as declared", async () => {
+    const { engine, stack } = await stackOn();
+    await stack.up();
+    engine.simulateDrift("s", "a", { maxSize: 7 });
+    await stack.destroy();
+    await stack.up();
+    assert.strictEqual(engine.liveOutputs("s", "a")!.maxSize, 1);
+    assert.deepStrictEqual((await stack.refresh({ previewOnly: true })).summary.resourceChanges, { same: 5 });
+  });
+
+  it("reports the refresh steps of an up --refresh before its plan, op refresh and not planning, uncounted", async () => {
+    const { engine, stack } = await stackOn();
+    await stack.up();
+    engine.simulateDrift("s", "b", { maxSize: 4 });
+    const events: EngineEvent[] = [];
+    const result = await stack.up({ refresh: true, onEvent: (e) => events.push(e) });
+    assert.deepStrictEqual(result.summary.resourceChanges, { same: 4, update: 1 });
+    const ofB = events.flatMap((e) => {
+      const event = e.resourcePreEvent ?? e.resOutputsEvent;
+      return event?.metadata.urn.endsWith("::b") ? [[event.metadata.op, event.planning]] : [];
+    });
+    assert.deepStrictEqual(ofB, [
+      ["refresh", false],
+      ["refresh", false],
+      ["update", false],
+      ["update", false],
+    ]);
+    assert.strictEqual(engine.liveOutputs("s", "b")!.maxSize, 1);
+  });
+
   it("counts a drift that puts back exactly the state's outputs as same", async () => {
     const { engine, stack } = await stackOn();
     await stack.up();
@@ -339,6 +392,12 @@ describe("MemoryEngine bakes", () => {
     assert.deepStrictEqual(engine.images.get("ami-x")!.tags, { Ec2ImageBuilderArn: "" });
   });
 
+  it("registers nothing for a golden-ami stack without image ids", async () => {
+    const engine = new MemoryEngine({ programs: { "golden-ami": () => ({ resources: [], outputs: {} }) } });
+    await (await engine.createOrSelectStack("ami", "golden-ami")).up();
+    assert.deepStrictEqual(engine.images.all(), []);
+  });
+
   it("fails the image's create while image tests fail: earlier steps applied, the engine's failure events, no AMI", async () => {
     const engine = new MemoryEngine({ programs: { "golden-ami": bakeProgram } });
     const stack = await engine.createOrSelectStack("ami", "golden-ami");
@@ -391,7 +450,7 @@ describe("MemoryEngine bakes", () => {
     );
     assert.deepStrictEqual(engine.inspect("ami")!.outputs, {});
     engine.failImageTests(false);
-    await stack.up();
+    assert.strictEqual((await stack.up()).summary.version, 2, "the failed update counted as one");
     assert.deepStrictEqual(
       engine.images.all().map((a) => a.imageId),
       ["ami-eu", "ami-us", "ami-ap"],

@@ -202,6 +202,39 @@ describe("MemoryCloudProbe", () => {
     assert.strictEqual(await probe.desiredCapacity(BLUE_ASG), 2);
   });
 
+  it("passes the AMI calls to the engine's simulated account, each counted with its target", async () => {
+    const engine = new MemoryEngine({ now: () => Date.parse("2026-02-01T00:00:00Z") });
+    const probe = new MemoryCloudProbe(engine);
+    const [snapshot] = engine.images.register({
+      imageId: "ami-a",
+      region: "eu-west-1",
+      tags: { App: "shop" },
+    }).snapshotIds;
+    assert.deepStrictEqual(
+      (await probe.images.describeImages({ App: "shop" })).map((a) => a.imageId),
+      ["ami-a"],
+    );
+    await probe.images.tagImage("ami-a", { Retired: "yes" });
+    await probe.images.untagImage("ami-a", ["App"]);
+    await probe.images.deprecateImage("ami-a", new Date("2026-03-01T00:00:00Z"));
+    assert.deepStrictEqual(
+      [engine.images.get("ami-a")!.tags, engine.images.get("ami-a")!.deprecationTime],
+      [{ Retired: "yes" }, "2026-03-01T00:00:00.000Z"],
+    );
+    await probe.images.deregisterImage("ami-a", [snapshot]);
+    assert.deepStrictEqual(engine.images.all(), []);
+    assert.deepStrictEqual(probe.calls, [
+      { method: "images.describeImages", target: '{"App":"shop"}' },
+      { method: "images.tagImage", target: "ami-a" },
+      { method: "images.untagImage", target: "ami-a" },
+      { method: "images.deprecateImage", target: "ami-a" },
+      { method: "images.deregisterImage", target: "ami-a" },
+    ]);
+    const reason = new Error("stopped");
+    await assert.rejects(probe.images.describeImages({}, AbortSignal.abort(reason)), (e) => e === reason);
+    assert.strictEqual(probe.calls.length, 5);
+  });
+
   it("revokes security group rules in the engine's cloud, counted with the rules it names; no drift once back as declared", async () => {
     const https = { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] };
     const ssh = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] };
