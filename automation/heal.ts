@@ -71,6 +71,8 @@ export async function heal(
   const idleDrifted = idleFleet !== undefined && driftOf(drift, idle).length > 0;
 
   // ---- every refusal before the first change
+  // Split traffic leaves no colour idle: the "idle" fleet it would replace serves part of the traffic.
+  await steps.refuseSplitTraffic(state);
   if (strays.length > 0 && !ctx.probe.revokeSecurityGroupRules)
     throw new WorkflowError(
       `The network has security group rules that no Phoenix resource declares (${strays.map(describeRule).join("; ")}), ` +
@@ -78,7 +80,6 @@ export async function heal(
     );
   if (networkUpdate) await refuseDestructiveNetworkPlan(steps, run);
   if (liveDrifted) {
-    await steps.refuseSplitTraffic(state);
     if (idleFleet) steps.checkKeepWarm(idle, idleFleet, await ctx.journal.read(), force);
   } else {
     if (routerDrifted)
