@@ -85,6 +85,7 @@ const UNITS = {
       "workflowRun.ts",
     ]),
     spec: [
+      ...["workflowJournal", "workflowDefaults", "healSteps"],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
       ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],
@@ -101,7 +102,7 @@ const UNITS = {
   "automation/recovery": {
     ...automation(["heal.ts", "drift.ts", "recovery.ts", "existingVpc.ts"]),
     spec: [
-      ...["recovery", "recoveryCases", "trafficGuards", "workflows"],
+      ...["healSteps", "workflowDefaults", "recovery", "recoveryCases", "trafficGuards", "workflows"],
       ...["drift", "driftSteps", "driftAcrossStacks", "existingVpc", "securityGroupRules", "healthGate"],
       ...[
         "splitTraffic",
@@ -134,23 +135,10 @@ const UNITS = {
   "automation/records": {
     ...automation(["journal.ts", "lock.ts", "history.ts", "records/**/*.ts"]),
     spec: [
-      ...[
-        "lock",
-        "lockFile",
-        "lockTakeover",
-        "journalArchive",
-        "journalFile",
-        "history",
-        "recovery",
-        "keepWarm",
-      ],
-      ...[
-        "records/dynamoDbFaults",
-        "records/dynamoDbLease",
-        "records/dynamoDbWorkflows",
-        "records/dynamoDbLeaseTiming",
-      ],
-      ...["records/dynamoDbItems", "records/dynamoDbTable", "records/dynamoDbStore", "records/recordsUrl"],
+      ...["lock", "lockFile", "lockTakeover", "journalArchive", "journalFile", "history", "recovery"],
+      ...["keepWarm", "records/archivePlan", "records/recordsUrl", "records/dynamoDbItems"],
+      ...["records/dynamoDbTable", "records/dynamoDbStore", "records/dynamoDbLease"],
+      ...["records/dynamoDbLeaseTiming", "records/dynamoDbFaults", "records/dynamoDbWorkflows"],
     ]
       .map((name) => `test/automation/${name}.test.ts`)
       .concat(
