@@ -214,6 +214,7 @@ describe("MemoryEngine plans and reports", () => {
       [result.stdout, result.summary.kind, result.summary.message, result.summary.resourceChanges],
       ["Destroying (s)\n", "destroy", "bye", { delete: 5 }],
     );
+    assert.strictEqual(result.summary.version, 2, "one update, one destroy");
     assert.deepStrictEqual(engine.inspect("s")!.resources, []);
     assert.deepStrictEqual(await stack.outputs(), {});
     assert.deepStrictEqual(engine.stackNames(), ["s"]);
@@ -301,6 +302,29 @@ describe("MemoryEngine plans and reports", () => {
       "phoenix:imageId": "ami-1",
       "phoenix:maxSize": "4",
     });
+  });
+
+  it("keeps its own copy of the config it is given", async () => {
+    const engine = new MemoryEngine({ programs: { fleet: program } });
+    const stack = await engine.createOrSelectStack("s", "fleet");
+    const config = cfg({ release: "v1", imageId: "ami-1" });
+    await stack.setAllConfig(config);
+    config["phoenix:release"].value = "changed by the caller";
+    assert.strictEqual((await stack.getAllConfig())["phoenix:release"].value, "v1");
+  });
+
+  it("stamps events with the wall clock's seconds and a summary with the update's duration", async () => {
+    const { stack } = await deployed();
+    const realNow = Date.now;
+    Date.now = () => Date.parse("2026-01-01T00:00:09.900Z");
+    const events: EngineEvent[] = [];
+    try {
+      await stack.preview({ onEvent: (e) => events.push(e) });
+    } finally {
+      Date.now = realNow;
+    }
+    assert.deepStrictEqual([...new Set(events.map((e) => e.timestamp))], [1767225609]);
+    assert.strictEqual(events.at(-1)!.summaryEvent!.durationSeconds, 0);
   });
 
   it("passes the program only its own namespace's config, without the namespace", async () => {
