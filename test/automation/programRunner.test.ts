@@ -65,4 +65,22 @@ describe("the program runner's memo", () => {
     assert.strictEqual(fleet().outputs.release, "v1");
     assert.strictEqual(programRuns(), before + 2);
   });
+
+  it("keeps the 500 latest runs: the oldest is run again once 500 newer ones came after it", function () {
+    this.timeout(120_000);
+    // A router whose weights do not add up fails before creating anything: the cheapest run there is.
+    const run = (n: number) => {
+      const config = { role: "router", app: "memo-limit", env: "test", blueWeight: "30", greenWeight: "30" };
+      assert.throws(() => FAKE_PROGRAMS.router({ stack: `memo-limit-${n}`, config, stackOutputs: none }));
+    };
+    for (let n = 0; n < 500; n++) run(n);
+    const before = programRuns();
+    run(0);
+    assert.strictEqual(programRuns(), before, "500 runs kept: the oldest of them too");
+    run(500);
+    run(499);
+    assert.strictEqual(programRuns(), before + 1, "only the new one ran");
+    run(0);
+    assert.strictEqual(programRuns(), before + 2, "the oldest was dropped for it");
+  });
 });
