@@ -85,7 +85,7 @@ const UNITS = {
       "workflowRun.ts",
     ]),
     spec: [
-      ...["workflowJournal", "workflowDefaults", "healSteps"],
+      ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal"],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
       ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],
@@ -102,7 +102,8 @@ const UNITS = {
   "automation/recovery": {
     ...automation(["heal.ts", "drift.ts", "recovery.ts", "existingVpc.ts"]),
     spec: [
-      ...["healSteps", "workflowDefaults", "recovery", "recoveryCases", "trafficGuards", "workflows"],
+      ...["healSteps", "recoveryJournal", "workflowDefaults", "recovery", "recoveryCases", "trafficGuards"],
+      ...["workflows"],
       ...["drift", "driftSteps", "driftAcrossStacks", "existingVpc", "securityGroupRules", "healthGate"],
       ...[
         "splitTraffic",
