@@ -85,7 +85,7 @@ const UNITS = {
       "workflowRun.ts",
     ]),
     spec: [
-      ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal"],
+      ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal", "statusFields"],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
       ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],
