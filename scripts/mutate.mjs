@@ -138,7 +138,12 @@ const UNITS = {
     spec: [
       ...["lock", "lockFile", "lockTakeover", "journalArchive", "journalFile", "history", "recovery"],
       ...["keepWarm", "records/archivePlan", "records/recordsUrl", "records/dynamoDbItems"],
-      ...["records/dynamoDbTable", "records/dynamoDbStore", "records/dynamoDbLease"],
+      ...[
+        "records/dynamoDbTable",
+        "records/dynamoDbStore",
+        "records/dynamoDbAppend",
+        "records/dynamoDbLease",
+      ],
       ...["records/dynamoDbLeaseTiming", "records/dynamoDbFaults", "records/dynamoDbWorkflows"],
     ]
       .map((name) => `test/automation/${name}.test.ts`)
