@@ -191,6 +191,24 @@ describe("journal file", () => {
     await assert.rejects(journal.read(), /EISDIR/);
   });
 
+  it("archives only when a workflow ends, never on its begin or steps", async () => {
+    const journal = new Journal(path);
+    for (let n = 0; n < ACTIVE_MAX; n++) {
+      await journal.append(begin(`w${n}`));
+      await journal.append(end(`w${n}`));
+    }
+    await journal.append(begin("last"));
+    await journal.append(step("last", "deploy", "started"));
+    assert.deepEqual(readdirSync(join(dir, "state")), ["shop-prod.journal.jsonl"]);
+    assert.equal((await journal.read()).length, 242);
+    await journal.append(end("last"));
+    assert.deepEqual(readdirSync(join(dir, "state")).sort(), [
+      "shop-prod.journal.archive-0001.jsonl",
+      "shop-prod.journal.jsonl",
+    ]);
+    assert.equal((await journal.read()).length, 201);
+  });
+
   it("numbers a new archive after the last one, four digits, beside the active file", async () => {
     const journal = new Journal(path);
     await journal.append(begin("first"));
