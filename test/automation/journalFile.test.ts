@@ -147,11 +147,11 @@ describe("journal file", () => {
   let path: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "phoenix-journal-"));
-    path = join(dir, "state", "shop-prod.journal.jsonl");
+    path = join(dir, "project", "state", "shop-prod.journal.jsonl");
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it("reads nothing before the first append, which creates the directory; one JSON line per entry", async () => {
+  it("reads nothing before the first append, which creates the directories; one JSON line per entry", async () => {
     const journal = new Journal(path);
     assert.equal(journal.location, path);
     assert.deepEqual(await journal.read(), []);
@@ -199,10 +199,10 @@ describe("journal file", () => {
     }
     await journal.append(begin("last"));
     await journal.append(step("last", "deploy", "started"));
-    assert.deepEqual(readdirSync(join(dir, "state")), ["shop-prod.journal.jsonl"]);
+    assert.deepEqual(readdirSync(join(dir, "project", "state")), ["shop-prod.journal.jsonl"]);
     assert.equal((await journal.read()).length, 242);
     await journal.append(end("last"));
-    assert.deepEqual(readdirSync(join(dir, "state")).sort(), [
+    assert.deepEqual(readdirSync(join(dir, "project", "state")).sort(), [
       "shop-prod.journal.archive-0001.jsonl",
       "shop-prod.journal.jsonl",
     ]);
@@ -216,7 +216,7 @@ describe("journal file", () => {
     writeFileSync(path.replace(/\.jsonl$/, ".archive-0010.jsonl"), JSON.stringify(begin("ten")) + "\n");
     // Not archives of this journal: another app/env's, and a name without the .jsonl ending.
     writeFileSync(
-      join(dir, "state", "shop-staging.journal.archive-0099.jsonl"),
+      join(dir, "project", "state", "shop-staging.journal.archive-0099.jsonl"),
       JSON.stringify(begin("x")) + "\n",
     );
     writeFileSync(path.replace(/\.jsonl$/, ".archive-0011.jsonl.tmp"), JSON.stringify(begin("y")) + "\n");
@@ -225,7 +225,7 @@ describe("journal file", () => {
       await journal.append(begin(`w${n}`));
       await journal.append(end(`w${n}`));
     }
-    assert.deepEqual(readdirSync(join(dir, "state")).sort(), [
+    assert.deepEqual(readdirSync(join(dir, "project", "state")).sort(), [
       "shop-prod.journal.archive-0009.jsonl",
       "shop-prod.journal.archive-0010.jsonl",
       "shop-prod.journal.archive-0011.jsonl",
