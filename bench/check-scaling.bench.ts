@@ -10,6 +10,12 @@ import { cpus, loadavg, tmpdir } from "os";
 import { dirname, join } from "path";
 import { generateExport } from "./check.bench";
 import { compileCli } from "./fixtures/compiledCli";
+import {
+  callgrindAvailable,
+  countInstructions,
+  type InstructionCategory,
+  type InstructionCount,
+} from "./fixtures/instructions";
 
 const SIZES = [200, 20_000] as const;
 const ROUNDS = 5;
@@ -108,8 +114,49 @@ export default async function (): Promise<void> {
           `${(checkGrowth - readGrowth).toFixed(0)} ms`,
       );
     }
+    await instructionGrowth(check, parse, files);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     cli.dispose();
+  }
+}
+
+/**
+ * The same growth ratio in instructions executed (all threads), which a busy machine does not distort:
+ * with PHOENIX_BENCH_INSTRUCTIONS=1 and valgrind installed (about three minutes more), otherwise a line
+ * that says how to ask for it.
+ */
+async function instructionGrowth(
+  check: (file: string) => string[],
+  parse: (file: string) => string[],
+  files: string[],
+): Promise<void> {
+  if (process.env.PHOENIX_BENCH_INSTRUCTIONS !== "1" || !callgrindAvailable()) {
+    console.log(
+      "instructions: not counted (PHOENIX_BENCH_INSTRUCTIONS=1 with valgrind installed counts them, " +
+        "the same on a busy machine as on an idle one)",
+    );
+    return;
+  }
+  // Two at a time: one valgrind process runs on one core.
+  const [check200, check20k] = await Promise.all(files.map((file) => countInstructions(check(file), ROOT)));
+  const [parse200, parse20k] = await Promise.all(files.map((file) => countInstructions(parse(file), ROOT)));
+  const growth = (small: InstructionCount, large: InstructionCount) => large.total - small.total;
+  const millions = (n: number) => `${Math.round(n / 1e6)} M`;
+  console.log(
+    `instructions (callgrind, all threads): check cost beyond 200 resources / JSON.parse's: ` +
+      `${(growth(check200, check20k) / growth(parse200, parse20k)).toFixed(2)}× ` +
+      `(${millions(growth(check200, check20k))} vs ${millions(growth(parse200, parse20k))}; target ≤ 1.5×)`,
+  );
+  const part = (small: InstructionCount, large: InstructionCount, category: InstructionCategory) =>
+    (large.byCategory.get(category) ?? 0) - (small.byCategory.get(category) ?? 0);
+  const categories = [...check20k.byCategory.keys()].sort(
+    (a, b) => part(check200, check20k, b) - part(check200, check20k, a),
+  );
+  for (const category of categories) {
+    console.log(
+      `  ${category}: ${millions(part(check200, check20k, category))} of check's growth, ` +
+        `${millions(part(parse200, parse20k, category))} of JSON.parse's`,
+    );
   }
 }
