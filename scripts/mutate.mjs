@@ -86,7 +86,7 @@ const UNITS = {
     ]),
     spec: [
       ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal", "statusFields"],
-      ...["rollbackSteps", "workflowFrame"],
+      ...["rollbackSteps", "workflowFrame", "destroySwapEdges"],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
       ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],
