@@ -93,9 +93,19 @@ const UNITS = {
     ]
       .map((name) => `test/automation/${name}.test.ts`)
       .concat(
-        ["project", "safety", "secrets", "status", "rollback", "records", "existingVpc", "release"].map(
-          (name) => `test/cli/workflows/${name}.test.ts`,
-        ),
+        [
+          "project",
+          "safety",
+          "secrets",
+          "status",
+          "rollback",
+          "records",
+          "existingVpc",
+          "release",
+          "images",
+        ].map((name) => `test/cli/workflows/${name}.test.ts`),
+        // The image workflows' frame (bake, amis, pruneAmis, up without an AMI) lives in blueGreen.ts.
+        ["catalog", "pruneRun", "imageOptions"].map((name) => `test/images/${name}.test.ts`),
       ),
   },
   // Drift and heal, the recovery of an interrupted workflow, and the existing-VPC checks: split from
