@@ -86,7 +86,7 @@ const UNITS = {
     ]),
     spec: [
       ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal", "statusFields"],
-      ...["rollbackSteps", "workflowFrame", "destroySwapEdges", "deployEdges"],
+      ...["rollbackSteps", "workflowFrame", "destroySwapEdges", "deployEdges", "journalArchive"],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
       ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],

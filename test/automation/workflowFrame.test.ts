@@ -133,4 +133,26 @@ describe("the workflow frame", () => {
       ],
     );
   });
+
+  it("history: the last `limit` workflows oldest first; an aborted signal refused before any read", async () => {
+    await deployedOnce(h);
+    await h.deployment.drift();
+    assert.deepStrictEqual(
+      (await h.deployment.history()).map((r) => r.workflow),
+      ["bootstrap", "up", "swap", "drift"],
+    );
+    assert.deepStrictEqual(
+      (await h.deployment.history({ limit: 2 })).map((r) => r.workflow),
+      ["swap", "drift"],
+    );
+    assert.deepStrictEqual(
+      (await h.deployment.history({ limit: 9 })).map((r) => r.workflow),
+      ["bootstrap", "up", "swap", "drift"],
+    );
+    await assert.rejects(
+      h.deployment.history({ signal: AbortSignal.abort() }),
+      (error: unknown) => error instanceof AbortedError && error.during === "history",
+    );
+    await assert.rejects(h.deployment.history({ limit: 0 }), /`limit` \(0\)/);
+  });
 });
