@@ -31,6 +31,11 @@ export interface Deployment {
   pending: Array<{ resource: unknown; type: unknown }>;
   /** Where in the document the deployment is (`deployment`, `checkpoint.latest`), for messages. */
   path: string;
+  /**
+   * Where `resources[i]` is in the document, for messages, when it is not `<path>.resources[i]`: a plan's
+   * resources come from several `stacks[s].resources` lists.
+   */
+  locate?: (i: number) => string;
 }
 
 /** Text as Pulumi writes it: UTF-8, a byte order mark allowed; UTF-16 refused, naming it. */
@@ -174,13 +179,20 @@ function migratedToV3(resource: unknown): unknown {
  * outputs an export has (cli/plan/document.ts), so a plan is checked as its stacks would be once deployed.
  */
 function planDeployment(stacks: unknown[], source: string): Deployment {
-  const resources = stacks.flatMap((stack, i) => {
+  const lists = stacks.map((stack, i) => {
     const list = (stack as { resources?: unknown } | null)?.resources;
     if (!Array.isArray(list))
       throw bad(`${source}: stacks[${i}].resources must be an array, got ${kind(list)}`);
-    return list;
+    return list as unknown[];
   });
-  return { resources, pending: [], path: "" };
+  /** resources[i] of the joined list is in the stack whose list it falls into (i < their total length). */
+  const locate = (i: number) => {
+    let s = 0;
+    let j = i;
+    while (j >= lists[s].length) j -= lists[s++].length;
+    return `stacks[${s}].resources[${j}]`;
+  };
+  return { resources: lists.flat(), pending: [], path: "", locate };
 }
 
 function bad(message: string): CliError {

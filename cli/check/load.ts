@@ -3,7 +3,7 @@
 // file, what is wrong and where.
 import type { OfflineResource } from "../../policies/offline";
 import { CliError, EXIT } from "../exitCodes";
-import { deploymentOf, kind, utf8Text } from "./deployment";
+import { deploymentOf, kind, utf8Text, type Deployment } from "./deployment";
 
 /** The resources of one stack, in export order. */
 export interface StackResources {
@@ -35,7 +35,6 @@ export function parseStackExport(text: string, source: string): StackResources[]
     );
   }
   const deployment = deploymentOf(document, source);
-  const prefix = deployment.path ? `${deployment.path}.` : "";
   const stacks = new Map<string, StackResources>();
   const pendingByUrn = new Map<string, { resource: unknown; type: string }>();
   for (const op of deployment.pending) {
@@ -50,16 +49,18 @@ export function parseStackExport(text: string, source: string): StackResources[]
   const add = (raw: unknown, i: number, pending?: string) => {
     // Where the resource is (whereIs) is spelled out only for a message: not 20,000 times for none.
     if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-      throw notAnExport(`${whereIs(source, prefix, i, pending)} must be an object, got ${kind(raw)}`);
+      throw notAnExport(`${whereIs(deployment, source, i, pending)} must be an object, got ${kind(raw)}`);
     }
     const r = raw as Record<string, unknown>;
     if (typeof r.urn !== "string" || !r.urn.startsWith("urn:pulumi:")) {
       throw notAnExport(
-        `${whereIs(source, prefix, i, pending)}.urn must be a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>), got ${kind(r.urn)}`,
+        `${whereIs(deployment, source, i, pending)}.urn must be a Pulumi URN (urn:pulumi:<stack>::<project>::<type>::<name>), got ${kind(r.urn)}`,
       );
     }
     if (typeof r.type !== "string")
-      throw notAnExport(`${whereIs(source, prefix, i, pending)}.type must be a string, got ${kind(r.type)}`);
+      throw notAnExport(
+        `${whereIs(deployment, source, i, pending)}.type must be a string, got ${kind(r.type)}`,
+      );
     if (r.delete === true) return; // pending deletion: already replaced, not part of the stack's desired state
     // Resources of one stack come together: the group of the last one is tried first, without slicing.
     // Stryker disable next-line ConditionalExpression,MethodExpression: a shortcut to the same group
@@ -81,13 +82,13 @@ export function parseStackExport(text: string, source: string): StackResources[]
       const field = OBJECT_FIELDS[f];
       if (r[field] !== undefined && r[field] !== null && objectOrUndefined(r[field]) === undefined) {
         throw notAnExport(
-          `${whereIs(source, prefix, i, pending)}.${field} must be an object, got ${kind(r[field])}`,
+          `${whereIs(deployment, source, i, pending)}.${field} must be an object, got ${kind(r[field])}`,
         );
       }
     }
     if (r.dependencies !== undefined && !Array.isArray(r.dependencies)) {
       throw notAnExport(
-        `${whereIs(source, prefix, i, pending)}.dependencies must be an array of URNs, got ${kind(r.dependencies)}`,
+        `${whereIs(deployment, source, i, pending)}.dependencies must be an array of URNs, got ${kind(r.dependencies)}`,
       );
     }
     // An export resource already has the evaluator's field names (urn, type, inputs, outputs, parent,
@@ -126,8 +127,10 @@ export function parseStackExport(text: string, source: string): StackResources[]
 }
 
 /** How messages name a resource of the export: `f.json: deployment.resources[3]`. */
-function whereIs(source: string, prefix: string, i: number, pending: string | undefined): string {
-  return `${source}: ${prefix}${pending ? `pending_operations[${i}].resource` : `resources[${i}]`}`;
+function whereIs(deployment: Deployment, source: string, i: number, pending: string | undefined): string {
+  const prefix = deployment.path ? `${deployment.path}.` : "";
+  if (pending) return `${source}: ${prefix}pending_operations[${i}].resource`;
+  return `${source}: ${deployment.locate ? deployment.locate(i) : `${prefix}resources[${i}]`}`;
 }
 
 /** A pending create, update or import changes what the stack will hold; a delete or a read does not. */

@@ -276,11 +276,23 @@ describe("phoenix check: the documents it reads (deployment.ts)", () => {
       await assertRefused(plan([null]), `-: stacks[0].resources must be an array, got ${GOT_UNDEFINED}`);
     });
 
-    it("names a planned resource by its place among all the plan's resources", () =>
-      assertRefused(
+    it("names a planned resource by its place in its stack's list, past stacks with none", async () => {
+      await assertRefused(
         plan([{ name: "n", role: "network", resources: [planResource(openSshGroup()), { urn: SG_URN }] }]),
-        `-: resources[1].type must be a string, got ${GOT_UNDEFINED}`,
-      ));
+        `-: stacks[0].resources[1].type must be a string, got ${GOT_UNDEFINED}`,
+      );
+      const network = { name: "n", role: "network", resources: [planResource(openSshGroup())] };
+      const empty = { name: "r", role: "router", resources: [] };
+      const blue = { name: "b", role: "fleet", resources: [planResource(openSshGroup()), { urn: SG_URN }] };
+      await assertRefused(
+        plan([network, empty, blue]),
+        `-: stacks[2].resources[1].type must be a string, got ${GOT_UNDEFINED}`,
+      );
+      await assertRefused(
+        plan([network, empty, { ...blue, resources: [7] }]),
+        "-: stacks[2].resources[0] must be an object, got number 7",
+      );
+    });
   });
 
   describe("versions 1 and 2 read as Pulumi migrates them to 3", () => {
