@@ -30,10 +30,11 @@ export interface TracedRole {
   /** How messages name the role. */
   label: string;
   grants: Grant[];
-  /** Resources that run servers with the role (launch templates, instances, node groups, …). */
+  /**
+   * Resources that run servers with the role (launch templates, instances, node groups, …). Image Builder
+   * infrastructure configurations are not among them: their build instances need Session Manager.
+   */
   servers: PolicyResource[];
-  /** Image Builder infrastructure configurations that run build instances with it. */
-  builders: PolicyResource[];
   /** Why what the role serves can't be told from this stack, when it can't. */
   untraced?: string;
   /** A value the tracing needed that can't be read. */
@@ -193,8 +194,6 @@ function grantsByRole(resources: PolicyResource[]) {
       label: typeof role === "string" ? `Role "${role}"` : describeResource(role.type, role.name),
       grants: [],
       servers: [],
-      // Stryker disable next-line ArrayDeclaration: no policy reads `builders` (only `servers` and `untraced`)
-      builders: [],
     };
     traced.grants.push(grant);
     byRole.set(key, traced);
@@ -318,7 +317,7 @@ export function traceSessionManager(resources: PolicyResource[]): {
         }
         if (!refers) continue;
         used = true;
-        (r.type === AWS.imageBuilderInfrastructure ? role.builders : role.servers).push(r);
+        if (r.type !== AWS.imageBuilderInfrastructure) role.servers.push(r);
       }
       if (!used && !maybeUsed) unusedProfile ??= profile;
     }
