@@ -87,7 +87,7 @@ const UNITS = {
     spec: [
       ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal", "statusFields"],
       ...["rollbackSteps", "workflowFrame", "destroySwapEdges", "deployEdges", "journalArchive"],
-      ...["deploymentOptions", "records/dynamoDbWorkflows"],
+      ...["deploymentOptions", "records/dynamoDbWorkflows", "workflowStepsEdges"],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
       ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],
