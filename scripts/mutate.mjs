@@ -138,7 +138,10 @@ const UNITS = {
   // is checked against `phoenix plan --offline` by realPrograms.test.ts.
   "automation/kit": {
     ...automation(["memoryEngine.ts", "memoryProbe.ts", "memory/**/*.ts", "!memory/programWorker.ts"]),
-    spec: ["memoryEngine", "realPrograms", "healthGate"]
+    spec: [
+      ...["memoryEngine", "memoryEnginePlans", "memoryEngineFaults", "memoryProbe", "memoryImages"],
+      ...["forceNewKeys", "programRunner", "programProtocol", "realPrograms", "healthGate"],
+    ]
       .map((name) => `test/automation/${name}.test.ts`)
       .concat(["test/images/bake.test.ts", "test/images/catalog.test.ts"]),
   },
