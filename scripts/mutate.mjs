@@ -151,8 +151,8 @@ const UNITS = {
   "automation/records": {
     ...automation(["journal.ts", "lock.ts", "history.ts", "records/**/*.ts"]),
     spec: [
-      ...["lock", "lockFile", "lockTakeover", "journalArchive", "journalFile", "history", "recovery"],
-      ...["keepWarm", "records/archivePlan", "records/recordsUrl", "records/dynamoDbItems"],
+      ...["lock", "lockFile", "lockEdges", "lockTakeover", "journalArchive", "journalFile", "history"],
+      ...["recovery", "keepWarm", "records/archivePlan", "records/recordsUrl", "records/dynamoDbItems"],
       ...[
         "records/dynamoDbTable",
         "records/dynamoDbStore",
