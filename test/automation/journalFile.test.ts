@@ -77,6 +77,15 @@ describe("journal facts", () => {
       assert.deepEqual(found?.before, state);
     });
 
+    it("its last step is the last one that started, not an outcome recorded after it", () => {
+      const found = findInterrupted([
+        begin("w"),
+        step("w", "swap", "started"),
+        step("w", "read-state", "ok"),
+      ]);
+      assert.equal(found?.lastStep, "swap");
+    });
+
     it("is none when every workflow ended; a begin with no step has no last step and no state", () => {
       assert.equal(findInterrupted([begin("a"), end("a")]), undefined);
       assert.equal(findInterrupted([]), undefined);
@@ -147,7 +156,7 @@ describe("journal file", () => {
   let path: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), "phoenix-journal-"));
-    path = join(dir, "project", "state", "shop-prod.journal.jsonl");
+    path = join(dir, "project.jsonl", "state", "shop-prod.journal.jsonl");
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -191,6 +200,20 @@ describe("journal file", () => {
     await assert.rejects(journal.read(), /EISDIR/);
   });
 
+  it("leaves no file open: appends, archiving and reads close what they open", async () => {
+    const open = () => readdirSync("/proc/self/fd").length;
+    const journal = new Journal(path);
+    await journal.append(begin("first"));
+    const before = open();
+    for (let n = 0; n <= ACTIVE_MAX; n++) {
+      await journal.append(begin(`w${n}`));
+      await journal.append(end(`w${n}`));
+    }
+    await journal.readAll();
+    assert.ok(readdirSync(join(dir, "project.jsonl", "state")).length > 1, "archived");
+    assert.equal(open(), before);
+  });
+
   it("archives only when a workflow ends, never on its begin or steps", async () => {
     const journal = new Journal(path);
     for (let n = 0; n < ACTIVE_MAX; n++) {
@@ -199,24 +222,25 @@ describe("journal file", () => {
     }
     await journal.append(begin("last"));
     await journal.append(step("last", "deploy", "started"));
-    assert.deepEqual(readdirSync(join(dir, "project", "state")), ["shop-prod.journal.jsonl"]);
+    assert.deepEqual(readdirSync(join(dir, "project.jsonl", "state")), ["shop-prod.journal.jsonl"]);
     assert.equal((await journal.read()).length, 242);
     await journal.append(end("last"));
-    assert.deepEqual(readdirSync(join(dir, "project", "state")).sort(), [
+    assert.deepEqual(readdirSync(join(dir, "project.jsonl", "state")).sort(), [
       "shop-prod.journal.archive-0001.jsonl",
       "shop-prod.journal.jsonl",
     ]);
     assert.equal((await journal.read()).length, 201);
   });
 
-  it("numbers a new archive after the last one, four digits, beside the active file", async () => {
+  it("numbers a new archive after the last one, four digits, beside the active file (a directory named .jsonl too)", async () => {
     const journal = new Journal(path);
     await journal.append(begin("first"));
+    writeFileSync(path.replace(/\.jsonl$/, ".archive-0008.jsonl"), JSON.stringify(begin("eight")) + "\n");
     writeFileSync(path.replace(/\.jsonl$/, ".archive-0009.jsonl"), JSON.stringify(begin("nine")) + "\n");
     writeFileSync(path.replace(/\.jsonl$/, ".archive-0010.jsonl"), JSON.stringify(begin("ten")) + "\n");
     // Not archives of this journal: another app/env's, and a name without the .jsonl ending.
     writeFileSync(
-      join(dir, "project", "state", "shop-staging.journal.archive-0099.jsonl"),
+      join(dir, "project.jsonl", "state", "shop-staging.journal.archive-0099.jsonl"),
       JSON.stringify(begin("x")) + "\n",
     );
     writeFileSync(path.replace(/\.jsonl$/, ".archive-0011.jsonl.tmp"), JSON.stringify(begin("y")) + "\n");
@@ -225,7 +249,8 @@ describe("journal file", () => {
       await journal.append(begin(`w${n}`));
       await journal.append(end(`w${n}`));
     }
-    assert.deepEqual(readdirSync(join(dir, "project", "state")).sort(), [
+    assert.deepEqual(readdirSync(join(dir, "project.jsonl", "state")).sort(), [
+      "shop-prod.journal.archive-0008.jsonl",
       "shop-prod.journal.archive-0009.jsonl",
       "shop-prod.journal.archive-0010.jsonl",
       "shop-prod.journal.archive-0011.jsonl",
@@ -243,8 +268,8 @@ describe("journal file", () => {
     ]);
     assert.deepEqual(archived.slice(-2), [JSON.stringify(end("w19")), ""]);
     assert.deepEqual(
-      (await journal.readAll()).slice(0, 4).map((e) => e.id),
-      ["nine", "ten", "first", "first"],
+      (await journal.readAll()).slice(0, 5).map((e) => e.id),
+      ["eight", "nine", "ten", "first", "first"],
     );
   });
 });
