@@ -3,9 +3,11 @@
 // says word for word when the lease was lost or not renewed.
 import assert from "node:assert/strict";
 import { PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { mock } from "node:test";
 import { hostname } from "os";
 import { LockCompromisedError, LockedError } from "../../../automation/errors";
 import type { JournalEntry } from "../../../automation/journal";
+import { realClock } from "../../../automation/records/dynamodb/lease";
 import { DynamoDbRecordStore } from "../../../automation/records/dynamodb/store";
 import type { HeldLock } from "../../../automation/records/types";
 import { ManualLeaseClock } from "./leaseClock";
@@ -55,6 +57,14 @@ describe("DynamoDB lease timing and messages", () => {
     ]);
     assert.equal(model.get("shop/prod", "lock")?.version?.N, "3");
     assert.match(model.get("shop/prod", "lock")?.token?.S ?? "", /^[0-9a-f-]{36}$/);
+    const reads = model.inputs.filter((call) => call.name === "GetItem").map((call) => call.input);
+    assert.ok(reads.length >= 2);
+    for (const read of reads)
+      assert.deepEqual(read, {
+        TableName: "phoenix-records",
+        Key: { pk: { S: "shop/prod" }, sk: { S: "lock" } },
+        ConsistentRead: true,
+      });
     await second.release();
   });
 
@@ -137,6 +147,48 @@ describe("DynamoDB lease timing and messages", () => {
     assert.equal(model.get("shop/prod", "lock")?.version?.N, "10");
   });
 
+  it("a dead pid on another host is no proof: that holder is waited for like a live one", async () => {
+    await heldElsewhere();
+    const item = model.get("shop/prod", "lock")!;
+    model.set({ ...item, holder: { M: { ...item.holder.M!, pid: { N: "4194305" } } } });
+    const waiter = new ManualLeaseClock();
+    await store(waiter).acquireLock(SHOP, "up");
+    assert.equal(waiter.elapsed, 60_000);
+  });
+
+  it("a lock the table never takes fails after three attempts, 200 and 400 ms apart, word for word", async () => {
+    model.onCall = (name) => {
+      if (name === "PutItem") throw Object.assign(new Error("connect ECONNREFUSED"), { name: "Error" });
+    };
+    const clock = new ManualLeaseClock();
+    await assert.rejects(store(clock).acquireLock(SHOP, "up"), (error: Error) => {
+      assert.equal(
+        error.message,
+        `The record store ${LOCATION} could not take the lock (Error: connect ECONNREFUSED). Run \`phoenix status\` ` +
+          "once it is reachable: the next workflow completes or undoes this one.",
+      );
+      return true;
+    });
+    assert.equal(puts().length, 3);
+    assert.deepEqual(clock.sleeps, [200, 400]);
+  });
+
+  it("a lease that cannot be read names the store and the lock", async () => {
+    model.exists = true;
+    model.onCall = (name) => {
+      if (name === "GetItem")
+        throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    };
+    await assert.rejects(store(new ManualLeaseClock()).lockHolder(SHOP), (error: Error) => {
+      assert.equal(
+        error.message,
+        `The record store ${LOCATION} could not read the lock (ThrottlingException: Rate exceeded). Run ` +
+          "`phoenix status` once it is reachable: the next workflow completes or undoes this one.",
+      );
+      return true;
+    });
+  });
+
   it("renews every third of its lease", async () => {
     const clock = new ManualLeaseClock();
     await store(clock).acquireLock(SHOP, "up");
@@ -213,9 +265,11 @@ describe("DynamoDB lease timing and messages", () => {
         return true;
       });
       assert.throws(() => lock.check(), /\(found when writing the begin record\)/);
-      // The first loss found is the one told, whatever is found later.
+      // The first loss found is the one told, whatever is found later; a lost lease sends no more records.
       await clock.renew();
+      const calls = model.calls.length;
       await assert.rejects(lock.journal.append(begin), /\(found when writing the begin record\)/);
+      assert.equal(model.calls.length, calls);
       const writes = puts().length;
       await clock.renew();
       await lock.release();
@@ -242,5 +296,37 @@ describe("DynamoDB lease timing and messages", () => {
       await lock.release();
       assert.equal(clock.renewing, 0);
     });
+  });
+});
+
+describe("the real lease clock", () => {
+  afterEach(() => mock.timers.reset());
+
+  it("sleeps the time asked, renews every period until stopped, and tells wall time", async () => {
+    mock.timers.enable({ apis: ["setTimeout", "setInterval", "Date"], now: 1_764_720_000_000 });
+    assert.equal(realClock.now(), 1_764_720_000_000);
+    let slept = false;
+    void realClock.sleep(500).then(() => (slept = true));
+    mock.timers.tick(499);
+    await Promise.resolve();
+    assert.equal(slept, false);
+    mock.timers.tick(1);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(slept, true);
+    let ticks = 0;
+    const stop = realClock.every(1_000, async () => void (ticks += 1));
+    mock.timers.tick(2_000);
+    assert.equal(ticks, 2);
+    stop();
+    mock.timers.tick(5_000);
+    assert.equal(ticks, 2);
+  });
+
+  it("counts monotonic time in milliseconds", () => {
+    const first = realClock.monotonic();
+    const reference = performance.now();
+    assert.equal(typeof first, "number");
+    assert.ok(first <= reference && reference - first < 60_000, `${first} vs ${reference}`);
+    assert.ok(realClock.monotonic() >= first);
   });
 });
