@@ -66,6 +66,7 @@ const defaultSleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
+    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the listener only rejects; a second rejection is a no-op
     signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
 
