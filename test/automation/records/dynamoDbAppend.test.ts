@@ -3,13 +3,16 @@
 // checked as sent, and the errors word for word.
 import assert from "node:assert/strict";
 import {
+  DynamoDBClient,
   QueryCommand,
   TransactionCanceledException,
   TransactWriteItemsCommand,
 } from "@aws-sdk/client-dynamodb";
+import { mockClient } from "aws-sdk-client-mock";
 import { RecordStoreError } from "../../../automation/errors";
 import type { JournalEntry } from "../../../automation/journal";
 import { toRecordItem } from "../../../automation/records/dynamodb/items";
+import { DynamoDbJournal } from "../../../automation/records/dynamodb/records";
 import { DynamoDbRecordStore } from "../../../automation/records/dynamodb/store";
 import { ManualLeaseClock } from "./leaseClock";
 import { TableModel } from "./tableModel";
@@ -182,6 +185,70 @@ describe("DynamoDB records", () => {
     );
   });
 
+  /** The lease item as another machine may have left it, then every record write cancelled without reasons. */
+  async function cancelledAfter(
+    lease: (item: Record<string, unknown>) => Record<string, unknown> | undefined,
+  ) {
+    const lock = await store().acquireLock(SHOP, "up");
+    await lock.journal.append(entry("w1", 1));
+    const item = model.get("shop/prod", "lock")!;
+    const changed = lease(item);
+    if (changed) model.set(changed as typeof item);
+    else model.items.delete("shop/prod\u0000lock");
+    model.onCall = (name) => {
+      if (name === "TransactWriteItems")
+        throw new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {} });
+    };
+    const writes = model.calls.filter((call) => call === "TransactWriteItems").length;
+    await assert.rejects(lock.journal.append(entry("w1", 2)), /taken over while up ran/);
+    assert.equal(model.calls.filter((call) => call === "TransactWriteItems").length, writes + 1);
+  }
+
+  it("the lease is ours only with our version and our token: another token is a loss", () =>
+    cancelledAfter((item) => ({ ...item, token: { S: "someone-else" } })));
+
+  it("the lease is ours only with our version and our token: another version is a loss", () =>
+    cancelledAfter((item) => ({ ...item, version: { N: "5" } })));
+
+  it("the lease is ours only with our version and our token: no lease item is a loss", () =>
+    cancelledAfter(() => undefined));
+
+  it("a taken sequence number whose record was written by hand (no appendId) is skipped too", async () => {
+    const lock = await store().acquireLock(SHOP, "up");
+    await lock.journal.append(entry("w1", 1));
+    const { appendId: _none, ...byHand } = toRecordItem("shop/prod", 2, "x", entry("x", 0));
+    model.set(byHand);
+    await lock.journal.append(entry("w1", 2));
+    assert.equal(model.get("shop/prod", "record#000000000003")?.workflowId?.S, "w1");
+    const idReads = model.inputs
+      .filter((call) => call.name === "GetItem")
+      .map((call) => call.input as { Key: unknown; ConsistentRead: boolean })
+      .filter((input) => JSON.stringify(input.Key).includes("record#"));
+    assert.deepEqual(idReads, [
+      {
+        TableName: "phoenix-records",
+        Key: { pk: { S: "shop/prod" }, sk: { S: "record#000000000002" } },
+        ConsistentRead: true,
+      },
+    ]);
+  });
+
+  it("a write whose outcome cannot be read back fails naming the records", async () => {
+    const lock = await store().acquireLock(SHOP, "up");
+    await lock.journal.append(entry("w1", 1));
+    model.onCall = (name) => {
+      if (name === "TransactWriteItems")
+        throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+      if (name === "GetItem")
+        throw Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" });
+    };
+    await assert.rejects(lock.journal.append(entry("w1", 2)), (error: Error) => {
+      assert.ok(error instanceof RecordStoreError);
+      assert.match(error.message, /could not read the records \(ThrottlingException: Rate exceeded\)/);
+      return true;
+    });
+  });
+
   it("a read the table refuses names the store and what it could not do", async () => {
     model.exists = true;
     model.onCall = (name) => {
@@ -213,5 +280,33 @@ describe("DynamoDB records", () => {
     const interrupted = await store().journal(SHOP).interrupted();
     assert.equal(interrupted?.begin.id, "w1");
     assert.equal(interrupted?.lastStep, "step-1");
+  });
+});
+
+describe("DynamoDB records read from answers without items", () => {
+  const client = new DynamoDBClient({ region: "us-east-1" });
+  const mock = mockClient(client);
+  const journal = new DynamoDbJournal({
+    client,
+    table: "phoenix-records",
+    location: "dynamodb://phoenix-records shop/prod",
+    partition: "shop/prod",
+    sleep: async () => undefined,
+    exists: async () => true,
+  });
+  afterEach(() => mock.reset());
+  after(() => mock.restore());
+
+  it("a page without Items is an empty page, and no record means sequence number 0", async () => {
+    mock.on(QueryCommand).resolves({});
+    assert.deepEqual(await journal.read(), []);
+    assert.equal(await journal.lastSeq(), 0);
+  });
+
+  it("a newest record without a seq attribute counts as 0", async () => {
+    mock.on(QueryCommand).resolves({ Items: [{ pk: { S: "shop/prod" }, sk: { S: "record#000000000004" } }] });
+    assert.equal(await journal.lastSeq(), 0);
+    mock.on(QueryCommand).resolves({ Items: [{ seq: { N: "4" } }] });
+    assert.equal(await journal.lastSeq(), 4);
   });
 });

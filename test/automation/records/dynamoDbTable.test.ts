@@ -77,6 +77,8 @@ describe("DynamoDB records table", () => {
       BillingMode: "PAY_PER_REQUEST",
     });
     assert.ok(mock.commandCalls(DescribeTableCommand).length >= 2, "waited for the table it created");
+    for (const call of mock.commandCalls(DescribeTableCommand))
+      assert.deepEqual(call.args[0].input, { TableName: "phoenix-records" });
   });
 
   it("a table another machine created meanwhile is fine, and so is one still being created", async () => {
@@ -124,6 +126,16 @@ describe("DynamoDB records table", () => {
       );
       return true;
     });
+  });
+
+  it("a table that is gone again once created has no key schema to use", async () => {
+    mock.on(DescribeTableCommand).rejectsOnce(notFound()).resolvesOnce(active()).rejects(notFound());
+    mock.on(CreateTableCommand).resolves({});
+    const outcome = await onFakeTime(() => ensureTable(client, "phoenix-records", LOCATION), { stepMs: 100 });
+    const error =
+      outcome.settled && "error" in outcome.settled ? (outcome.settled.error as Error) : undefined;
+    assert.ok(error instanceof RecordStoreError, String(error));
+    assert.match(error.message, /could not use the table \(Error: its key schema is unknown;/);
   });
 
   it("a table with other keys is refused, naming them and the keys Phoenix needs", async () => {
