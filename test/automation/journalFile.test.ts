@@ -2,6 +2,8 @@
 // keep-warm window's start, torn lines from a crash mid-append, archive names and numbering.
 import assert from "node:assert/strict";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
+import type * as FsPromises from "fs/promises";
+import { createRequire } from "module";
 import { tmpdir } from "os";
 import { join } from "path";
 import {
@@ -212,6 +214,27 @@ describe("journal file", () => {
     await journal.readAll();
     assert.ok(readdirSync(join(dir, "project.jsonl", "state")).length > 1, "archived");
     assert.equal(open(), before);
+  });
+
+  it("appends where a directory cannot be opened for syncing (Windows)", async () => {
+    const fsPromises = createRequire(__filename)("fs/promises") as typeof FsPromises;
+    const open = fsPromises.open;
+    const noDirectories = (async (file: string, flags?: string) => {
+      if (flags === "r")
+        throw Object.assign(new Error(`EISDIR: illegal operation on a directory, open '${file}'`), {
+          code: "EISDIR",
+        });
+      return open(file, flags);
+    }) as typeof open;
+    fsPromises.open = noDirectories;
+    try {
+      const journal = new Journal(path);
+      await journal.append(begin("a"));
+      await journal.append(end("a"));
+      assert.deepEqual(await journal.read(), [begin("a"), end("a")]);
+    } finally {
+      fsPromises.open = open;
+    }
   });
 
   it("archives only when a workflow ends, never on its begin or steps", async () => {
