@@ -37,6 +37,7 @@ import type { WorkflowSteps } from "./workflowSteps";
 const DESTRUCTIVE_OPS = ["replace", "delete", "create-replacement", "delete-replaced"];
 
 function driftOf(drift: DriftReport, part: string): DriftedResource[] {
+  // Stryker disable next-line OptionalChaining: heal asks only for parts the drift refresh-previewed
   return drift.stacks.find((s) => s.part === part)?.drifted ?? [];
 }
 
@@ -68,7 +69,9 @@ export async function heal(
   const routerDrifted = driftOf(drift, "router").length > 0;
   const liveDrifted = driftOf(drift, live).length > 0;
   const idleFleet = state.fleets[idle];
-  const idleDrifted = idleFleet !== undefined && driftOf(drift, idle).length > 0;
+  const idleDrifted =
+    // Stryker disable next-line LogicalOperator,ConditionalExpression: drift reports an idle colour only when it holds a fleet; the test narrows idleFleet's type
+    idleFleet !== undefined && driftOf(drift, idle).length > 0;
 
   // ---- every refusal before the first change
   // Split traffic leaves no colour idle: the "idle" fleet it would replace serves part of the traffic.
@@ -170,12 +173,14 @@ async function replaceLive(
   const deployed = await steps.deploy(
     run,
     state,
+    // Stryker disable next-line BooleanLiteral: the keep-warm check of the idle colour was made before any change, with this force
     deployOptionsFromConfig(config, options.force ?? false),
     "up:",
   );
   let swapped: SwapResult;
   try {
     const afterUp = await steps.readState(run, "up:read-state");
+    // Stryker disable next-line ArrayDeclaration: BlueGreenDeployment.heal always passes its steps (default [100])
     swapped = await steps.shift(run, afterUp, options.steps ?? [100], 0, options.verify ?? {}, "swap:");
   } catch (error) {
     // The traffic is on the drifted colour (never moved, or put back): undo the new deployment so a
@@ -195,6 +200,7 @@ async function replaceLive(
   // From here on the new colour serves: a failure is completed (the drifted colour destroyed) by recovery.
   try {
     const afterSwap = await steps.readState(run, "destroy:read-state");
+    // Stryker disable next-line BooleanLiteral: the colour retires when this heal ends; no window protects it yet
     await steps.destroyColour(run, afterSwap, live, true, "destroy:");
   } catch (error) {
     run.leftOpen = true;
@@ -220,6 +226,7 @@ async function replaceIdle(
   );
   await destroyIdle(steps, run, state, idle);
   const afterDestroy = await steps.readState(run, "up:read-state");
+  // Stryker disable next-line BooleanLiteral: the idle colour was just destroyed, so no release there to keep warm
   await steps.deploy(run, afterDestroy, deployOptionsFromConfig(config, true), "up:");
 }
 

@@ -21,6 +21,7 @@ import type { WorkflowSteps } from "./workflowSteps";
 /** The creates a killed update left pending in `colour`'s stack (none when the engine keeps no such record). */
 async function interruptedCreates(steps: WorkflowSteps, colour: Colour): Promise<InterruptedOperation[]> {
   const stack = await steps.ctx.stacks.select(colour);
+  // Stryker disable next-line ArrayDeclaration: a stray string has no `operation` and is filtered out
   const pending = (await stack.interruptedOperations?.()) ?? [];
   return pending.filter((operation) => operation.operation === "creating");
 }
@@ -72,6 +73,7 @@ async function restoreCapacities(
   for (const { colour, raw } of restores) {
     const fleet = await restoreCapacityStep(steps, run, "restore-capacity", colour, raw);
     if (fleet.desiredCapacity > 0)
+      // Stryker disable next-line BooleanLiteral: a recover run has no abort signal
       await waitHealthyStep(steps, run, "restore-capacity:wait-healthy", colour, fleet, false).catch(() => {
         actions.push(`${colour} did not report every target healthy in time`);
       });
@@ -128,8 +130,10 @@ export async function recoverInterrupted(
       const leftoverNote = leftovers.length > 0 ? describeLeftovers(leftovers) : undefined;
       await run.step(
         "undo-up",
+        // Stryker disable next-line BooleanLiteral: a recover run has no abort signal
         () => steps.retry(() => steps.destroyStack(run, upColour, false)),
         { colour: upColour, ...(leftoverNote ? { detail: leftoverNote } : {}) },
+        // Stryker disable next-line BooleanLiteral: a recover run has no abort signal
         false,
       );
       actions.push(`destroyed the ${upColour} stack left by the interrupted ${begin.workflow}`);
@@ -148,8 +152,10 @@ export async function recoverInterrupted(
     ) {
       await run.step(
         "complete-destroy",
+        // Stryker disable next-line BooleanLiteral: a recover run has no abort signal
         () => steps.retry(() => steps.destroyStack(run, destroyColour, false)),
         { colour: destroyColour },
+        // Stryker disable next-line BooleanLiteral: a recover run has no abort signal
         false,
       );
       actions.push(`completed the destroy of ${destroyColour}`);

@@ -87,7 +87,13 @@ const UNITS = {
     spec: [
       ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal", "statusFields"],
       ...["rollbackSteps", "workflowFrame", "destroySwapEdges", "deployEdges", "journalArchive"],
-      ...["deploymentOptions", "records/dynamoDbWorkflows", "workflowStepsEdges"],
+      ...[
+        "deploymentOptions",
+        "records/dynamoDbWorkflows",
+        "workflowStepsEdges",
+        "healEdges",
+        "recoveryEdges",
+      ],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
       ...["strategies", "rollingSteps", "recreateSteps", "existingVpc", "recovery", "recoveryCases"],
@@ -115,7 +121,7 @@ const UNITS = {
     ...automation(["heal.ts", "drift.ts", "recovery.ts", "existingVpc.ts"]),
     spec: [
       ...["healSteps", "recoveryJournal", "workflowDefaults", "recovery", "recoveryCases", "trafficGuards"],
-      ...["workflows"],
+      ...["workflows", "healEdges", "recoveryEdges", "deployEdges", "strategies"],
       ...["drift", "driftSteps", "driftAcrossStacks", "existingVpc", "securityGroupRules", "healthGate"],
       ...[
         "splitTraffic",
