@@ -121,7 +121,7 @@ const UNITS = {
     ...automation(["heal.ts", "drift.ts", "recovery.ts", "existingVpc.ts"]),
     spec: [
       ...["healSteps", "recoveryJournal", "workflowDefaults", "recovery", "recoveryCases", "trafficGuards"],
-      ...["workflows", "healEdges", "recoveryEdges", "deployEdges", "strategies"],
+      ...["workflows", "healEdges", "recoveryEdges", "deployEdges", "strategies", "driftRead"],
       ...["drift", "driftSteps", "driftAcrossStacks", "existingVpc", "securityGroupRules", "healthGate"],
       ...[
         "splitTraffic",
