@@ -93,6 +93,7 @@ const UNITS = {
         "workflowStepsEdges",
         "healEdges",
         "recoveryEdges",
+        "route53Edges",
       ],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
@@ -122,6 +123,7 @@ const UNITS = {
     spec: [
       ...["healSteps", "recoveryJournal", "workflowDefaults", "recovery", "recoveryCases", "trafficGuards"],
       ...["workflows", "healEdges", "recoveryEdges", "deployEdges", "strategies", "driftRead"],
+      ...["route53Edges"],
       ...["drift", "driftSteps", "driftAcrossStacks", "existingVpc", "securityGroupRules", "healthGate"],
       ...[
         "splitTraffic",
