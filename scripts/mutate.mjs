@@ -94,6 +94,7 @@ const UNITS = {
         "healEdges",
         "recoveryEdges",
         "route53Edges",
+        "workflowOptionsEdges",
       ],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],
