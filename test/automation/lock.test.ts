@@ -72,6 +72,10 @@ describe("app/env lock", () => {
     const old = new Date(Date.now() - 120_000);
     utimesSync(lockDir, old, old);
     await h.deployment.bootstrap();
+    assert.deepStrictEqual(
+      (await h.deployment.history()).map((record) => [record.workflow, record.status]),
+      [["bootstrap", "ok"]],
+    );
     assert.ok(!existsSync(lockDir), "released after the workflow");
   });
 
@@ -88,6 +92,13 @@ describe("app/env lock", () => {
       }),
     );
     await h.deployment.bootstrap();
+    // Taken over: the workflow ran to its end under the lock, then released it.
+    assert.deepStrictEqual(
+      (await h.deployment.history()).map((record) => [record.workflow, record.status]),
+      [["bootstrap", "ok"]],
+    );
+    assert.ok(!existsSync(join(h.stateDir, "shop-prod.lock")), "released after the workflow");
+    assert.ok(!existsSync(join(h.stateDir, "shop-prod.lock-holder.json")), "holder file removed");
   });
 
   it("keeps a fresh lock held by another host, naming it", async () => {
