@@ -79,13 +79,19 @@ function evaluate(role: Role, context: ProgramContext): Memo {
     }
   } catch (error) {
     // The worker is in an unknown state (mid-run, or gone): the next run starts a fresh one.
+    // Stryker disable next-line all: reached only when the worker crashed or stayed silent for 120 s; no test waits that long
     disconnect();
     throw error;
   }
 }
 
+// Stryker disable all: the worker is started once per process, by the first program run (in Stryker's dry run,
+// before any mutant is active), and kept: a mutant below never runs again, whatever the tests do. The worker
+// itself runs on another thread, where no mutant is active either (scripts/mutate.mjs, automation/kit).
 function connect(): NonNullable<typeof connection> {
+  // Stryker restore all
   if (connection) return connection;
+  // Stryker disable all: as above, this only runs once per process.
   const signal = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const file = path.join(__dirname, `programWorker${path.extname(__filename)}`);
@@ -111,3 +117,4 @@ function disconnect(): void {
   connection?.port.close();
   connection = undefined;
 }
+// Stryker restore all
