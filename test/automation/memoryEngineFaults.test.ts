@@ -222,6 +222,7 @@ describe("MemoryEngine refresh", () => {
       [result.stdout, result.summary.kind, result.summary.message, result.summary.version],
       ["Refreshing (s)\n", "refresh", "r", 2],
     );
+    assert.strictEqual(result.stderr, "");
     assert.strictEqual((events.at(-1)!.summaryEvent as unknown as { isPreview: boolean }).isPreview, false);
     assert.ok(events.filter((e) => e.resourcePreEvent).every((e) => e.resourcePreEvent!.planning === false));
     assert.deepStrictEqual(names(engine), ["phoenix-s", "a", "c", "d"]);
@@ -390,6 +391,25 @@ describe("MemoryEngine bakes", () => {
     });
     await (await engine.createOrSelectStack("ami", "golden-ami")).up();
     assert.deepStrictEqual(engine.images.get("ami-x")!.tags, { Ec2ImageBuilderArn: "" });
+  });
+
+  it("tags an AMI with the builder ARN alone when its region's distribution sets no AMI tags", async () => {
+    const engine = new MemoryEngine({
+      programs: {
+        "golden-ami": () => ({
+          resources: [
+            {
+              type: "aws:imagebuilder/distributionConfiguration:DistributionConfiguration",
+              name: "dist",
+              inputs: { distributions: [{ region: "eu-west-1" }] },
+            },
+          ],
+          outputs: { imageArn: "arn:image", imageIds: { "eu-west-1": "ami-x" } },
+        }),
+      },
+    });
+    await (await engine.createOrSelectStack("ami", "golden-ami")).up();
+    assert.deepStrictEqual(engine.images.get("ami-x")!.tags, { Ec2ImageBuilderArn: "arn:image" });
   });
 
   it("registers nothing for a golden-ami stack without image ids", async () => {

@@ -215,6 +215,9 @@ describe("MemoryEngine plans and reports", () => {
       ["Destroying (s)\n", "destroy", "bye", { delete: 5 }],
     );
     assert.strictEqual(result.summary.version, 2, "one update, one destroy");
+    assert.strictEqual(result.stderr, "");
+    assert.ok(events.filter((e) => e.resourcePreEvent).every((e) => e.resourcePreEvent!.planning === false));
+    assert.strictEqual((events.at(-1)!.summaryEvent as unknown as { isPreview: boolean }).isPreview, false);
     assert.deepStrictEqual(engine.inspect("s")!.resources, []);
     assert.deepStrictEqual(await stack.outputs(), {});
     assert.deepStrictEqual(engine.stackNames(), ["s"]);
@@ -251,7 +254,7 @@ describe("MemoryEngine plans and reports", () => {
       ["phoenix-s", "web"],
       "half gone",
     );
-    await stack.destroy();
+    assert.strictEqual((await stack.destroy()).summary.version, 3, "the midway destroy counted as one");
     assert.deepStrictEqual(seen, ["s:4", "s:2"]);
   });
 

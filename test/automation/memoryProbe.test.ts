@@ -243,6 +243,8 @@ describe("MemoryCloudProbe", () => {
       programs: {
         network: () => ({
           resources: [
+            // Another group first: the revoke must find its group by id, not take the first one.
+            { type: "aws:ec2/securityGroup:SecurityGroup", name: "other", inputs: { ingress: [ssh] } },
             { type: "aws:ec2/securityGroup:SecurityGroup", name: "web", inputs: { ingress: [https] } },
           ],
           outputs: {},
@@ -263,12 +265,13 @@ describe("MemoryCloudProbe", () => {
     ]);
     assert.deepStrictEqual(engine.liveOutputs("shop-prod-network", "web"), declared);
     assert.deepStrictEqual((await network.refresh({ previewOnly: true })).summary.resourceChanges, {
-      same: 2,
+      same: 3,
     });
     await probe.revokeSecurityGroupRules([{ ...rule, fromPort: 443, toPort: 443 }]);
     assert.deepStrictEqual(engine.liveOutputs("shop-prod-network", "web"), { ...declared, ingress: [] });
+    assert.deepStrictEqual(engine.liveOutputs("shop-prod-network", "other")!.ingress, [ssh], "untouched");
     assert.deepStrictEqual((await network.refresh({ previewOnly: true })).summary.resourceChanges, {
-      same: 1,
+      same: 2,
       update: 1,
     });
     await assert.rejects(
