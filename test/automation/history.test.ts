@@ -64,6 +64,32 @@ describe("history records", () => {
     ]);
   });
 
+  it("of two open starts of one step, an outcome closes the later", () => {
+    const [record] = toHistory([
+      begin("w1", "2026-12-03T00:00:00.000Z"),
+      step("w1", "deploy", "started"),
+      step("w1", "deploy", "started"),
+      step("w1", "deploy", "ok", { durationMs: 4 }),
+    ]);
+    assert.deepEqual(record.steps, [
+      { step: "deploy", status: "started" },
+      { step: "deploy", status: "ok", durationMs: 4, error: undefined },
+    ]);
+  });
+
+  it("a second outcome of a step that already finished is a step of its own, not a rewrite of the first", () => {
+    const [record] = toHistory([
+      begin("w1", "2026-12-03T00:00:00.000Z"),
+      step("w1", "deploy", "started"),
+      step("w1", "deploy", "ok", { durationMs: 4 }),
+      step("w1", "deploy", "failed", { durationMs: 1, error: "late" }),
+    ]);
+    assert.deepEqual(record.steps, [
+      { step: "deploy", status: "ok", durationMs: 4, error: undefined },
+      { step: "deploy", status: "failed", durationMs: 1, error: "late" },
+    ]);
+  });
+
   it("an outcome without a start is listed as a step of its own", () => {
     const [record] = toHistory([
       begin("w1", "2026-12-03T00:00:00.000Z"),

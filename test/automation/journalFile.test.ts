@@ -70,7 +70,7 @@ describe("journal facts", () => {
         step("w", "deploy", "started"),
         step("w", "deploy", "failed"),
       ]);
-      assert.equal(found?.begin.id, "w");
+      assert.deepEqual(found?.begin, begin("w"));
       assert.deepEqual(
         found?.steps.map((s) => `${s.step}:${s.type === "step" && s.status}`),
         ["read-state:started", "read-state:ok", "deploy:started", "deploy:failed"],

@@ -59,6 +59,13 @@ describe("journal archive plan", () => {
   it("keeps unfinished workflows and, per colour, the newest deployment, health wait and traffic move", () => {
     const old: JournalEntry[] = [
       begin("crashed"),
+      begin("deployed-green"),
+      step("deployed-green", "deploy", { colour: "green", deployed: { colour: "green", release: "v0" } }),
+      end("deployed-green"),
+      begin("retired-blue"),
+      end("retired-blue", { retired: { colour: "blue", release: "v0" } }),
+      // A step whose workflow's begin was archived long ago and that never ended: nothing reads it.
+      step("orphan", "deploy", { colour: "green", status: "started" }),
       begin("deployed-blue-old"),
       step("deployed-blue-old", "deploy", { colour: "blue", deployed: { colour: "blue", release: "v0" } }),
       end("deployed-blue-old"),
@@ -95,6 +102,7 @@ describe("journal archive plan", () => {
     ];
     const plan = planArchive([...old, ...finished(0, 120)]);
     assert.deepEqual(ids(plan?.archived), [
+      "orphan",
       "deployed-blue-old",
       "failed-wait",
       "no-colour",
@@ -102,14 +110,16 @@ describe("journal archive plan", () => {
       "deploy-started",
       ...Array.from({ length: 20 }, (_, n) => `w${n}`),
     ]);
-    assert.deepEqual(ids(plan?.kept).slice(0, 5), [
+    assert.deepEqual(ids(plan?.kept).slice(0, 7), [
       "crashed",
+      "deployed-green",
+      "retired-blue",
       "deployed-blue",
       "healthy-green",
       "healthy-blue",
       "retired-green",
     ]);
-    assert.equal(ids(plan?.kept).length, 105);
+    assert.equal(ids(plan?.kept).length, 107);
   });
 
   it("archives nothing when everything past the newest 100 is pinned", () => {

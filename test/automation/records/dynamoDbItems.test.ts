@@ -80,6 +80,12 @@ describe("DynamoDB records table items", () => {
       holder: undefined,
     });
     assert.equal(fromLeaseItem({ held: { S: "true" } }).held, false);
+    assert.deepEqual(fromLeaseItem({ holder: { M: {} } }).holder, {
+      pid: NaN,
+      host: "?",
+      workflow: "?",
+      since: "?",
+    });
     assert.deepEqual(fromLeaseItem({ holder: { M: { pid: { N: "9" } } } }).holder, {
       pid: 9,
       host: "?",

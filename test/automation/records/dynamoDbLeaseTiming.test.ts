@@ -189,6 +189,42 @@ describe("DynamoDB lease timing and messages", () => {
     });
   });
 
+  it("a held lease that names no holder is waited for, not taken as free", async () => {
+    await heldElsewhere();
+    const { holder: _name, ...nameless } = model.get("shop/prod", "lock")!;
+    model.set(nameless);
+    const waiter = new ManualLeaseClock();
+    await store(waiter).acquireLock(SHOP, "up");
+    assert.equal(waiter.elapsed, 60_000);
+  });
+
+  it("a take whose answer was lost is ours only if the lease read back carries our token", async () => {
+    // The first PutItem fails before it lands; meanwhile another machine takes the free lease at the very
+    // version this one meant to write. Read back, that version is not ours: watch it, then take it over.
+    let raced = false;
+    model.onCall = (name) => {
+      if (name !== "PutItem" || raced) return;
+      raced = true;
+      model.set({
+        pk: { S: "shop/prod" },
+        sk: { S: "lock" },
+        version: { N: "1" },
+        held: { BOOL: true },
+        leaseMs: { N: "60000" },
+        token: { S: "someone-else" },
+        holder: {
+          M: { pid: { N: "7" }, host: { S: "ci-runner-7" }, workflow: { S: "heal" }, since: { S: "x" } },
+        },
+      });
+      throw Object.assign(new Error("socket hang up"), { name: "TimeoutError" });
+    };
+    const waiter = new ManualLeaseClock();
+    await store(waiter).acquireLock(SHOP, "up");
+    assert.equal(waiter.sleeps[0], 200, "the write was retried after reading back someone else's lease");
+    assert.equal(waiter.elapsed, 200 + 60_000);
+    assert.equal(model.get("shop/prod", "lock")?.holder?.M?.workflow?.S, "up");
+  });
+
   it("renews every third of its lease", async () => {
     const clock = new ManualLeaseClock();
     await store(clock).acquireLock(SHOP, "up");
@@ -255,6 +291,7 @@ describe("DynamoDB lease timing and messages", () => {
     it("taken over: check(), the next record and the renewal say where it was found, and release frees nothing", async () => {
       const item = model.get("shop/prod", "lock")!;
       model.set({ ...item, version: { N: "7" }, token: { S: "someone-else" } });
+      const reads = model.calls.filter((call) => call === "GetItem").length;
       await assert.rejects(lock.journal.append(begin), (error: Error) => {
         assert.ok(error instanceof LockCompromisedError);
         assert.equal(
@@ -264,6 +301,12 @@ describe("DynamoDB lease timing and messages", () => {
         );
         return true;
       });
+      // The transaction named the lease as the failed condition: no read of the lease was needed to know.
+      assert.equal(
+        model.calls.filter((call) => call === "GetItem").length,
+        reads + 1,
+        "one read of the record's id",
+      );
       assert.throws(() => lock.check(), /\(found when writing the begin record\)/);
       // The first loss found is the one told, whatever is found later; a lost lease sends no more records.
       await clock.renew();
