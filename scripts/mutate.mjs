@@ -95,6 +95,7 @@ const UNITS = {
         "recoveryEdges",
         "route53Edges",
         "workflowOptionsEdges",
+        "workflowLastEdges",
       ],
       ...["workflows", "trafficGuards", "splitTraffic", "keepWarm", "noLiveRelease"],
       ...["rollbackTarget", "rollbackAfterRolling", "healthGate", "validation", "routerChoice", "route53"],

@@ -165,8 +165,12 @@ describe("workflow step edges", () => {
 
     it("a failure before the new colour's stack exists destroys nothing", async () => {
       await deployedOnce(h);
+      // Only the first select fails: an undo that selected the stack would create it, to destroy it.
+      let selects = 0;
       h.engine.failWhen((call) =>
-        call.method === "createOrSelectStack" && call.stack === GREEN ? "before" : undefined,
+        call.method === "createOrSelectStack" && call.stack === GREEN && ++selects === 1
+          ? "before"
+          : undefined,
       );
       const destroys = h.engine.calls.filter((c) => c.method === "destroy").length;
       await assert.rejects(h.deployment.up({ release: "v2", imageId: AMI_2 }), DeployFailedError);
