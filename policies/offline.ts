@@ -189,6 +189,7 @@ function runResourcePolicies(
     const resource = resources[r];
     // A type's own list already ends with the untyped validations (indexValidations).
     const entries = byType.get(resource.type) ?? untyped;
+    // Stryker disable next-line ConditionalExpression: a shortcut; the loop below runs no validation on an empty list
     if (entries.length === 0) continue;
     const args = new OfflineValidationArgs(resource, stackTags, config);
     for (let e = 0; e < entries.length; e++) {
@@ -246,6 +247,7 @@ function indexValidations(policies: Policies, config: Map<string, ResolvedPolicy
   }
   // Each type's list ends with the untyped validations, so a resource takes one list, built once here.
   const untyped = byType.get(ANY_TYPE) ?? [];
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: a shortcut; appending no validations changes no list
   if (untyped.length > 0)
     for (const [type, list] of byType) if (type !== ANY_TYPE) byType.set(type, [...list, ...untyped]);
   return byType;
