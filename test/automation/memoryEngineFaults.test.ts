@@ -198,6 +198,14 @@ describe("MemoryEngine latency", () => {
     await assert.rejects(stack.up({ signal: controller.signal }), (error) => error === reason);
   });
 
+  // The one real timer of these tests (1 ms, no time asserted): the default sleep is what is under test.
+  it("sleeps on a real timer by default, with or without a signal", async () => {
+    const { engine, stack } = await stackOn({ latencyMs: (call) => (call.method === "up" ? 1 : 0) });
+    await stack.up();
+    await stack.up({ signal: new AbortController().signal });
+    assert.strictEqual(engine.simulatedLatencyMs, 2);
+  });
+
   it("refuses a call whose signal is already aborted, before any effect", async () => {
     const { engine, stack } = await stackOn();
     const reason = new Error("already stopped");
@@ -216,7 +224,14 @@ describe("MemoryEngine refresh", () => {
     engine.simulateDrift("s", "a", { maxSize: 7, extra: "cloud-only" });
     engine.simulateDrift("s", "b", null);
     const events: EngineEvent[] = [];
+    await stack.setAllConfig({
+      "phoenix:maxSize": { value: "1" },
+      "phoenix:token": { value: "t", secret: true },
+    });
     const result = await stack.refresh({ onEvent: (e) => events.push(e), message: "r" });
+    assert.deepStrictEqual(events[0].preludeEvent, {
+      config: { "phoenix:maxSize": "1", "phoenix:token": "[secret]" },
+    });
     assert.deepStrictEqual(result.summary.resourceChanges, { same: 3, update: 1, delete: 1 });
     assert.deepStrictEqual(
       [result.stdout, result.summary.kind, result.summary.message, result.summary.version],
@@ -421,6 +436,7 @@ describe("MemoryEngine bakes", () => {
   it("fails the image's create while image tests fail: earlier steps applied, the engine's failure events, no AMI", async () => {
     const engine = new MemoryEngine({ programs: { "golden-ami": bakeProgram } });
     const stack = await engine.createOrSelectStack("ami", "golden-ami");
+    await stack.setAllConfig(cfg({ version: "1.0.0" }));
     engine.failImageTests(true);
     const events: EngineEvent[] = [];
     const urn = "urn:pulumi:ami::phoenix::aws:imagebuilder/image:Image::image";
@@ -435,6 +451,23 @@ describe("MemoryEngine bakes", () => {
       ["phoenix-ami", "recipe", "dist"],
     );
     assert.deepStrictEqual(engine.images.all(), []);
+    assert.deepStrictEqual(events[0].preludeEvent, { config: { "phoenix:version": "1.0.0" } });
+    const applied = events.filter((e) => e.resourcePreEvent ?? e.resOutputsEvent);
+    assert.deepStrictEqual(
+      applied.map((e) => {
+        const { metadata, planning } = (e.resourcePreEvent ?? e.resOutputsEvent)!;
+        return [metadata.op, metadata.urn.split("::").pop(), planning];
+      }),
+      [
+        ["create", "phoenix-ami", false],
+        ["create", "phoenix-ami", false],
+        ["create", "recipe", false],
+        ["create", "recipe", false],
+        ["create", "dist", false],
+        ["create", "dist", false],
+        ["create", "image", false],
+      ],
+    );
     const kinds = events.map((e) => Object.keys(e).find((k) => k.endsWith("Event")));
     assert.deepStrictEqual(kinds, [
       "preludeEvent",

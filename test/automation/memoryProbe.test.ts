@@ -283,4 +283,68 @@ describe("MemoryCloudProbe", () => {
       message: `InvalidGroup.NotFound: The security group '${groupId}' does not exist`,
     });
   });
+
+  it("revokes the rules of several groups in one call, each group only its own rules and directions", async () => {
+    const https = { protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] };
+    const out = { protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["10.0.0.0/8"] };
+    const engine = new MemoryEngine({
+      programs: {
+        network: () => ({
+          resources: [
+            { type: "aws:ec2/securityGroup:SecurityGroup", name: "web", inputs: { ingress: [https] } },
+            { type: "aws:ec2/securityGroup:SecurityGroup", name: "egress-only", inputs: { egress: [out] } },
+            { type: "aws:ec2/launchTemplate:LaunchTemplate", name: "lt", inputs: { name: "lt" } },
+          ],
+          outputs: {},
+        }),
+      },
+    });
+    const probe = new MemoryCloudProbe(engine);
+    await (await engine.createOrSelectStack("shop-prod-network", "network")).up();
+    const id = (name: string) => engine.liveOutputs("shop-prod-network", name)!.id as string;
+    await probe.revokeSecurityGroupRules([
+      {
+        groupId: id("web"),
+        direction: "ingress",
+        protocol: "tcp",
+        fromPort: 443,
+        toPort: 443,
+        cidrIpv4: "0.0.0.0/0",
+      },
+      { groupId: id("egress-only"), direction: "egress", protocol: "-1", cidrIpv4: "10.0.0.0/8" },
+    ]);
+    assert.deepStrictEqual(
+      probe.calls.map((c) => c.target),
+      ["ingress tcp 443 from 0.0.0.0/0, egress all to 10.0.0.0/8"],
+    );
+    assert.deepStrictEqual(engine.liveOutputs("shop-prod-network", "web"), { ingress: [], id: id("web") });
+    assert.deepStrictEqual(engine.liveOutputs("shop-prod-network", "egress-only"), {
+      egress: [],
+      id: id("egress-only"),
+    });
+    // An id that is not a security group's is no group at all, as EC2 says.
+    await assert.rejects(
+      probe.revokeSecurityGroupRules([{ groupId: id("lt"), direction: "ingress", protocol: "-1" }]),
+      { message: `InvalidGroup.NotFound: The security group '${id("lt")}' does not exist` },
+    );
+  });
+
+  it("registers the targets of fleet stacks only, whatever another stack's outputs say", async () => {
+    const engine = new MemoryEngine({
+      programs: {
+        router: () => ({
+          resources: [],
+          outputs: { targetGroupArn: "arn:tg", autoScalingGroupName: "asg", desiredCapacity: 5 },
+        }),
+      },
+    });
+    const probe = new MemoryCloudProbe(engine);
+    await (await engine.createOrSelectStack("shop-prod-router", "router")).up();
+    assert.deepStrictEqual(await probe.targetGroupHealth("arn:tg"), {
+      targetGroupArn: "arn:tg",
+      healthy: 0,
+      byState: {},
+    });
+    await assert.rejects(probe.desiredCapacity("asg"), { message: "AutoScalingGroup asg not found" });
+  });
 });
