@@ -123,6 +123,7 @@ export async function recoverInterrupted(
     )?.colour;
     // A finished up stays (it only lacks its end line); heal's up is undone with the rest of heal.
     const upFinished =
+      // Stryker disable next-line ConditionalExpression: only `up` has a step named plain "wait-healthy" (the others prefix theirs)
       begin.workflow === "up" && done.some((s) => s.status === "ok" && s.step === "wait-healthy");
     if (upColour && !upFinished && state.weights[upColour] === 0 && state.existing.has(upColour)) {
       // Read before the destroy drops them: creates a killed update left pending may exist outside every stack.

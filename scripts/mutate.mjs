@@ -125,7 +125,7 @@ const UNITS = {
     spec: [
       ...["healSteps", "recoveryJournal", "workflowDefaults", "recovery", "recoveryCases", "trafficGuards"],
       ...["workflows", "healEdges", "recoveryEdges", "deployEdges", "strategies", "driftRead"],
-      ...["route53Edges"],
+      ...["route53Edges", "recoveryLastEdges"],
       ...["drift", "driftSteps", "driftAcrossStacks", "existingVpc", "securityGroupRules", "healthGate"],
       ...[
         "splitTraffic",

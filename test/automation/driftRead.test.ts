@@ -196,6 +196,23 @@ describe("reading drift, more edges", () => {
   });
 });
 
+describe("reading a security group's drift from sparse states", () => {
+  it("a new state without outputs reads no rules; an old one without inputs declares none", () => {
+    const old = state(SG, "g", { id: "sg-1", inputs: undefined as never, outputs: {} });
+    const next = state(SG, "g", { id: "sg-1", outputs: undefined as never });
+    assert.deepStrictEqual(driftedResources([outputsEvent(SG, "g", "update", old, next)]), []);
+  });
+
+  it("the group's id from the old outputs when neither state names it, else empty", () => {
+    const stray = (old: StepEventStateMetadata) =>
+      driftedResources([
+        outputsEvent(SG, "g", "same", old, state(SG, "g", { id: "", outputs: { ingress: [ssh] } })),
+      ])[0].strayRules?.[0].groupId;
+    assert.strictEqual(stray(state(SG, "g", { id: "", outputs: { id: "sg-out" } })), "sg-out");
+    assert.strictEqual(stray(state(SG, "g", { id: "", outputs: {} })), "");
+  });
+});
+
 describe("existing VPC helpers, more edges", () => {
   const ids = {
     publicSubnetIds: ["subnet-0a1b2c3d", "subnet-4e5f6a7b"],
