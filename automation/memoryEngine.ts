@@ -125,6 +125,7 @@ const sleepWithSignal = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(resolve, ms);
+    // Stryker disable next-line BooleanLiteral: a signal sends "abort" once: `once: false` behaves the same
     signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
   });
 
@@ -146,6 +147,7 @@ export class MemoryEngine implements Engine {
   private faultRule?: (call: EngineCall) => FaultMode | undefined;
   private sequence = 0;
   /** True while a call runs that fails midway: `up` and `destroy` then apply half of their steps. */
+  // Stryker disable next-line BooleanLiteral: never read before `call` sets it for the call's effect
   private midway = false;
   /** The simulated account's AMIs (automation/memory/images.ts): what bakes leave in EC2. */
   readonly images: MemoryImages;
@@ -227,6 +229,7 @@ export class MemoryEngine implements Engine {
         if (revoked.length > 0) next[direction] = blocksWithout(groupId, direction, live[direction], revoked);
       }
       // Back to what the state holds: no drift left.
+      // Stryker disable next-line ConditionalExpression: a drift equal to the state reads as none everywhere (liveOutputs, refresh, up); deleting it keeps the map honest, not the readings
       if (canonicalJson(next) === canonicalJson(resource.outputs)) stored.drift.delete(resource.urn);
       else stored.drift.set(resource.urn, next);
     }
@@ -636,10 +639,13 @@ export class MemoryEngine implements Engine {
       changes[step.op] = (changes[step.op] ?? 0) + 1;
       this.emit(onEvent, { resourcePreEvent: { metadata: this.metadata(step), planning: false } });
       this.emit(onEvent, { resOutputsEvent: { metadata: this.metadata(step), planning: false } });
+      // Stryker disable ConditionalExpression,StringLiteral: a plan lists its deletes last, so none comes before the failing create or replace
       if (step.op === "delete") stored.resources.delete(step.urn);
       else if (step.next) stored.resources.set(step.urn, step.next);
+      // Stryker restore ConditionalExpression,StringLiteral
     }
     const step = steps[failing];
+    // Stryker disable next-line OptionalChaining,StringLiteral: a create or replace step always has `next`; any fallback without a "/" gives "image"
     const recipe = String(step.next?.inputs.imageRecipeArn ?? "").split("/")[1] ?? "image";
     const message =
       `creating urn ${step.urn}: waiting for Image Builder Image (${recipe}) to become available: unexpected ` +
@@ -692,6 +698,7 @@ export class MemoryEngine implements Engine {
       if (actual === undefined) return { ...base, next: resource, resultOp: "same" };
       if (actual === null) return { ...base, resultOp: "delete" };
       const inputs = { ...resource.inputs };
+      // Stryker disable next-line ConditionalExpression: drift is made from the state's outputs (simulateDrift, revokes), which hold every input
       for (const key of Object.keys(inputs)) if (key in actual) inputs[key] = actual[key];
       const changed = canonicalJson(actual) !== canonicalJson(resource.outputs);
       return {
@@ -726,6 +733,7 @@ export class MemoryEngine implements Engine {
       };
       this.emit(onEvent, { resourcePreEvent: { metadata: before, planning } });
       const op = isRefresh ? step.resultOp! : "refresh";
+      // Stryker disable next-line ConditionalExpression: within up and preview these counts are dropped (report ignores them)
       if (isRefresh) changes[op] = (changes[op] ?? 0) + 1;
       const after = {
         ...this.metadata(step, op),
