@@ -124,9 +124,11 @@ interface Step {
 const sleepWithSignal = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
+    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
+    // A workflow passes one signal to all of its calls: each sleep takes its listener off again.
+    const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
     // Stryker disable next-line BooleanLiteral: a signal sends "abort" once: `once: false` behaves the same
-    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
+    signal?.addEventListener("abort", onAbort, { once: true });
   });
 
 const STACK_TYPE = "pulumi:pulumi:Stack";

@@ -2,6 +2,7 @@
 // hand-written programs: what a test that injects them sees (which calls fail, what each mode leaves behind,
 // the errors and events word for word), and the AMIs a bake leaves in the simulated account.
 import assert from "assert";
+import { getEventListeners } from "events";
 import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
 import { InjectedFault, MemoryEngine, type MemoryEngineOptions } from "../../automation/memoryEngine";
 import type { FakeProgramContext, FakeProgramResult } from "../../automation/memory/fakePrograms";
@@ -202,8 +203,12 @@ describe("MemoryEngine latency", () => {
   it("sleeps on a real timer by default, with or without a signal", async () => {
     const { engine, stack } = await stackOn({ latencyMs: (call) => (call.method === "up" ? 1 : 0) });
     await stack.up();
-    await stack.up({ signal: new AbortController().signal });
-    assert.strictEqual(engine.simulatedLatencyMs, 2);
+    const signal = new AbortController().signal;
+    await stack.up({ signal });
+    await stack.up({ signal });
+    assert.strictEqual(engine.simulatedLatencyMs, 3);
+    // Node warns of a leak past 10 listeners on one signal: a workflow's signal goes to every call.
+    assert.strictEqual(getEventListeners(signal, "abort").length, 0, "each sleep took its listener off");
   });
 
   it("refuses a call whose signal is already aborted, before any effect", async () => {
