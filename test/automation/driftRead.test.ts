@@ -201,6 +201,12 @@ describe("reading a security group's drift from sparse states", () => {
     const old = state(SG, "g", { id: "sg-1", inputs: undefined as never, outputs: {} });
     const next = state(SG, "g", { id: "sg-1", outputs: undefined as never });
     assert.deepStrictEqual(driftedResources([outputsEvent(SG, "g", "update", old, next)]), []);
+    // With the live rules read, an old state without inputs declares no inline rule: the live one is a stray.
+    const read = state(SG, "g", { id: "sg-1", outputs: { ingress: [ssh] } });
+    assert.deepStrictEqual(
+      driftedResources([outputsEvent(SG, "g", "update", old, read)]).map((d) => d.strayRules?.length),
+      [1],
+    );
   });
 
   it("the group's id from the old outputs when neither state names it, else empty", () => {

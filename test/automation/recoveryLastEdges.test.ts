@@ -101,6 +101,55 @@ describe("heal, last edges", () => {
   });
 });
 
+describe("recovery and heal, the very last edges", () => {
+  it("a rollback after a rolling release killed before its scale-up changed anything: no capacity to put back", async () => {
+    const c = crashable();
+    try {
+      const { h } = c;
+      await h.deployment.bootstrap();
+      await h.deployment.up({ release: "v1", imageId: AMI_1, capacity: { min: 1, max: 6, desired: 4 } });
+      await h.deployment.swap();
+      await h.deployment.release({ strategy: "rolling", release: "v2", imageId: AMI_2, batch: "50%" });
+      let hung = false;
+      // Killed as it writes the scale-up's config: the capacity it journaled it would change is unchanged.
+      c.arm((call) => (hung = call.method === "setAllConfig" && call.stack === BLUE));
+      await crashDuring(h.deployment.rollback(), () => hung);
+      c.kill();
+      await h.deployment.bootstrap();
+      const recovered = (await h.deployment.history()).find((r) => r.status === "recovered");
+      assert.deepStrictEqual([recovered?.workflow, recovered?.recovery], ["rollback", "nothing to undo"]);
+      assert.strictEqual(h.engine.inspect(BLUE)?.outputs.desiredCapacity, 0);
+    } finally {
+      c.h.cleanup();
+    }
+  });
+
+  it("a stray egress rule alone is revoked; the network needs no update", async () => {
+    const h = harness();
+    try {
+      await deployedOnce(h);
+      const group = h.engine
+        .inspect(NETWORK)!
+        .resources.find((r) => r.type === SG && /fleet/.test(r.name))!.name;
+      const live = h.engine.liveOutputs(NETWORK, group)!;
+      h.engine.simulateDrift(NETWORK, group, {
+        egress: [
+          ...(Array.isArray(live.egress) ? live.egress : []),
+          { protocol: "tcp", fromPort: 25, toPort: 25, cidrBlocks: ["203.0.113.7/32"] },
+        ],
+      });
+      const { drift: _drift, revokedRules, ...result } = await h.deployment.heal();
+      assert.deepStrictEqual(result, { healed: true });
+      assert.deepStrictEqual(
+        revokedRules?.map((r) => [r.direction, r.fromPort]),
+        [["egress", 25]],
+      );
+    } finally {
+      h.cleanup();
+    }
+  });
+});
+
 describe("an existing VPC against the deployed one", () => {
   const deployed = {
     vpcId: "vpc-0123abcd",
@@ -125,6 +174,15 @@ describe("an existing VPC against the deployed one", () => {
     assert.throws(
       () => assertSameVpc("n", deployed, { ...deployed, publicSubnetIds: ["subnet-0a1b2c3d"] }),
       NetworkMismatchError,
+    );
+    assert.throws(
+      () =>
+        assertSameVpc("n", deployed, {
+          ...deployed,
+          publicSubnetIds: [...deployed.publicSubnetIds, "subnet-99999999"],
+        }),
+      NetworkMismatchError,
+      "more subnets, the deployed ones among them",
     );
   });
 });
