@@ -113,9 +113,7 @@ describe("resolveRoute53RouterSettings edges", () => {
       [
         "a name given as an output",
         { recordName: Promise.resolve("shop.example.com") },
-        [
-          '`recordName` ({}) must be a lower-case DNS name without the trailing dot, like "shop.example.com"',
-        ],
+        ['`recordName` ({}) must be a lower-case DNS name without the trailing dot, like "shop.example.com"'],
       ],
     ];
     for (const [what, change, expected] of refused) assert.deepEqual(problemsOf(change), expected, what);
