@@ -202,18 +202,39 @@ describe("journal file", () => {
     await assert.rejects(journal.read(), /EISDIR/);
   });
 
-  it("leaves no file open: appends, archiving and reads close what they open", async () => {
-    const open = () => readdirSync("/proc/self/fd").length;
-    const journal = new Journal(path);
-    await journal.append(begin("first"));
-    const before = open();
-    for (let n = 0; n <= ACTIVE_MAX; n++) {
-      await journal.append(begin(`w${n}`));
-      await journal.append(end(`w${n}`));
+  it("leaves no file open: appends, archiving and reads close every handle they open", async () => {
+    // Each handle the journal opens is watched for its close(): a handle left open would only be closed by the
+    // garbage collector, some time later, so counting open descriptors could miss it.
+    const fsPromises = createRequire(__filename)("fs/promises") as typeof FsPromises;
+    const open = fsPromises.open;
+    const unclosed = new Set<string>();
+    let opened = 0;
+    const watched = (async (file: string, flags?: string) => {
+      const handle = await open(file, flags);
+      const name = `${file} (${flags}) #${++opened}`;
+      unclosed.add(name);
+      const close = handle.close.bind(handle);
+      handle.close = () => (unclosed.delete(name), close());
+      return handle;
+    }) as typeof open;
+    fsPromises.open = watched;
+    try {
+      const journal = new Journal(path);
+      for (let n = 0; n <= ACTIVE_MAX; n++) {
+        await journal.append(begin(`w${n}`));
+        await journal.append(end(`w${n}`));
+      }
+      await journal.readAll();
+    } finally {
+      fsPromises.open = open;
     }
-    await journal.readAll();
-    assert.ok(readdirSync(join(dir, "project.jsonl", "state")).length > 1, "archived");
-    assert.equal(open(), before);
+    assert.deepEqual(
+      readdirSync(join(dir, "project.jsonl", "state")).sort(),
+      ["shop-prod.journal.archive-0001.jsonl", "shop-prod.journal.jsonl"],
+      "archived once",
+    );
+    assert.ok(opened > 2 * ACTIVE_MAX, `only ${opened} handles opened`);
+    assert.deepEqual([...unclosed], []);
   });
 
   it("appends where a directory cannot be opened for syncing (Windows)", async () => {
