@@ -127,7 +127,7 @@ const sleepWithSignal = (ms: number, signal?: AbortSignal) =>
     const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
     // A workflow passes one signal to all of its calls: each sleep takes its listener off again.
     const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
-    // Stryker disable next-line BooleanLiteral: a signal sends "abort" once: `once: false` behaves the same
+    // Stryker disable next-line BooleanLiteral,ObjectLiteral: a signal sends "abort" once: without `once` the same
     signal?.addEventListener("abort", onAbort, { once: true });
   });
 
@@ -354,6 +354,7 @@ export class MemoryEngine implements Engine {
       if (mode) throw new InjectedFault(call, mode);
       return result;
     } finally {
+      // Stryker disable next-line BooleanLiteral: the next call sets it again before its effect
       this.midway = false;
       this.engineTimeMs += performance.now() - started;
     }

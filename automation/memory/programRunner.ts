@@ -77,7 +77,6 @@ function evaluate(role: Role, context: ProgramContext): Memo {
         };
       }
     }
-    // Stryker disable next-line all: reached only when the worker crashed or stayed silent for 120 s; no test waits that long
   } catch (error) {
     // The worker is in an unknown state (mid-run, or gone): the next run starts a fresh one.
     disconnect();
