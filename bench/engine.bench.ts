@@ -362,7 +362,8 @@ async function measure(
       },
       clock,
       undefined,
-      undefined,
+      // No lock to hold: this bench is the only writer of its own journal.
+      { check: () => undefined, release: async () => undefined, journal },
     );
     return { stacks: s.ctx.stacks, s, run, urns };
   };
