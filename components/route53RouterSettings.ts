@@ -45,14 +45,17 @@ export function resolveRoute53RouterSettings<I>(
 ): Route53RouterSettings<I> {
   const problems = new Problems();
   const weights = args.weights ?? ({} as Partial<Route53RouterSettings["weights"]>);
-  const weightsOk = ["blue", "green"].every((colour) => {
-    const value = weights[colour as "blue" | "green"];
-    if (value === undefined) {
-      problems.add(`\`weights.${colour}\` is required: an integer from 0 to 100`);
-      return false;
-    }
-    return checkInteger(problems, `weights.${colour}`, value, 0, 100);
-  });
+  // Each colour checked, then judged together: `every` alone would stop at blue's problem and hide green's.
+  const weightsOk = (["blue", "green"] as const)
+    .map((colour) => {
+      const value = weights[colour];
+      if (value === undefined) {
+        problems.add(`\`weights.${colour}\` is required: an integer from 0 to 100`);
+        return false;
+      }
+      return checkInteger(problems, `weights.${colour}`, value, 0, 100);
+    })
+    .every(Boolean);
   if (weightsOk) {
     const sum = weights.blue! + weights.green!;
     problems.check(

@@ -46,9 +46,15 @@ export class Problems {
   }
 }
 
-/** How a received value is shown in a message: JSON for strings, arrays and objects, plain for the rest. */
+/**
+ * How a received value is shown in a message: JSON for strings, arrays and objects, plain for the rest. An
+ * Output or a promise, which JSON shows as `{}`, is named for what it is: where only a plain value will do,
+ * that is the problem.
+ */
 export function show(value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean" || value === undefined) return String(value);
+  if (isOutputLike(value)) return "an Output, known only when the program runs";
+  if (typeof (value as { then?: unknown } | null)?.then === "function") return "a promise";
   try {
     return JSON.stringify(value);
   } catch {
@@ -84,6 +90,14 @@ export function checkInteger(
   const ok = typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
   const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
   return problems.check(ok, `\`${arg}\` (${show(value)}) must be ${range}`);
+}
+
+/**
+ * A Pulumi Output, recognised as the SDK does (`Output.isInstance`: a `__pulumiOutput` member that is true,
+ * @pulumi/pulumi output.js and utils.js `isInstance`) without importing it: this file stays pure.
+ */
+function isOutputLike(value: unknown): boolean {
+  return (value as { __pulumiOutput?: unknown } | null)?.__pulumiOutput === true;
 }
 
 /** A plain (already known) string, as opposed to a Pulumi output or promise. */

@@ -4,7 +4,6 @@ import { strict as assert } from "assert";
 import type { Route53RouterArgs } from "../../components/route53Router";
 import { resolveRoute53RouterSettings } from "../../components/route53RouterSettings";
 import { ComponentArgsError } from "../../components/validation";
-import { skipSuite } from "../integration/support";
 
 const target = (colour: string) => ({ dnsName: `${colour}.elb.amazonaws.com`, zoneId: "Z35SXDOTRQ7X7K" });
 
@@ -113,21 +112,22 @@ describe("resolveRoute53RouterSettings edges", () => {
       [
         "a name given as an output",
         { recordName: Promise.resolve("shop.example.com") },
-        ['`recordName` ({}) must be a lower-case DNS name without the trailing dot, like "shop.example.com"'],
+        [
+          '`recordName` (a promise) must be a lower-case DNS name without the trailing dot, like "shop.example.com"',
+        ],
       ],
     ];
     for (const [what, change, expected] of refused) assert.deepEqual(problemsOf(change), expected, what);
   });
 
-  it("reports both weights when both are wrong (every problem at once)", function () {
-    skipSuite(
-      this,
-      "known defect (issue 12 report): resolveRoute53RouterSettings checks the weights with `every`, which stops " +
-        "at blue's problem, so green's is not reported",
-    );
+  it("reports both weights when both are wrong (every problem at once)", () => {
     assert.deepEqual(problemsOf({ weights: undefined }), [
       "`weights.blue` is required: an integer from 0 to 100",
       "`weights.green` is required: an integer from 0 to 100",
+    ]);
+    assert.deepEqual(problemsOf({ weights: { blue: 101, green: -1 } }), [
+      "`weights.blue` (101) must be an integer from 0 to 100",
+      "`weights.green` (-1) must be an integer from 0 to 100",
     ]);
   });
 

@@ -1,5 +1,6 @@
 // The shared validators (pure).
 import { strict as assert } from "assert";
+import * as pulumi from "@pulumi/pulumi";
 import {
   AMI_ID_PATTERN,
   ComponentArgsError,
@@ -22,6 +23,15 @@ describe("validation helpers", () => {
     circular.self = circular;
     assert.equal(show(circular), "[object Object]");
     assert.equal(show(10n), "10");
+  });
+
+  it("show: an Output or a promise named for what it is, not JSON's {}", () => {
+    assert.equal(show(pulumi.output("shop.example.com")), "an Output, known only when the program runs");
+    assert.equal(show(Promise.resolve("shop.example.com")), "a promise");
+    // Only the SDK's marker, true, and a callable `then` make one.
+    assert.equal(show({ __pulumiOutput: "yes" }), '{"__pulumiOutput":"yes"}');
+    assert.equal(show({ then: 1 }), '{"then":1}');
+    assert.equal(show(null), "null");
   });
 
   it("NAME_PATTERN and AMI_ID_PATTERN", () => {
