@@ -52,7 +52,8 @@ export class Problems {
  * that is the problem.
  */
 export function show(value: unknown): string {
-  if (typeof value === "number" || typeof value === "boolean" || value === undefined) return String(value);
+  // Numbers plain: JSON writes NaN and the infinities as null. (Booleans read the same either way.)
+  if (typeof value === "number" || value === undefined) return String(value);
   if (isOutputLike(value)) return "an Output, known only when the program runs";
   if (typeof (value as { then?: unknown } | null)?.then === "function") return "a promise";
   try {

@@ -36,6 +36,10 @@ describe("resolveRoute53RouterSettings edges", () => {
       ["a 32-character zone id", { zoneId: "Z".repeat(32) }],
       ["a one-character zone id", { zoneId: "Z" }],
       ["a zone id given as an output", { zoneId: Promise.resolve("anything") as unknown as string }],
+      [
+        "a health check path given as an output",
+        { healthCheck: { path: Promise.resolve("no slash") as unknown as string } },
+      ],
       ["a 63-character label", { recordName: `${label63}.example.com` }],
       ["an underscore label", { recordName: "_acme.shop.example.com" }],
       ["a digit-led first label", { recordName: "1shop.example.com" }],

@@ -23,6 +23,9 @@ describe("validation helpers", () => {
     circular.self = circular;
     assert.equal(show(circular), "[object Object]");
     assert.equal(show(10n), "10");
+    assert.equal(show(NaN), "NaN");
+    assert.equal(show(-Infinity), "-Infinity");
+    assert.equal(show(false), "false");
   });
 
   it("show: an Output or a promise named for what it is, not JSON's {}", () => {
