@@ -5,6 +5,7 @@ import assert from "assert";
 import { getEventListeners } from "events";
 import type { ConfigMap, EngineEvent } from "@pulumi/pulumi/automation";
 import { InjectedFault, MemoryEngine, type MemoryEngineOptions } from "../../automation/memoryEngine";
+import { onFakeTime } from "../helpers/fakeTime";
 import type { FakeProgramContext, FakeProgramResult } from "../../automation/memory/fakePrograms";
 
 const GROUP = "aws:autoscaling/group:Group";
@@ -199,14 +200,21 @@ describe("MemoryEngine latency", () => {
     await assert.rejects(stack.up({ signal: controller.signal }), (error) => error === reason);
   });
 
-  // The one real timer of these tests (1 ms, no time asserted): the default sleep is what is under test.
-  it("sleeps on a real timer by default, with or without a signal", async () => {
-    const { engine, stack } = await stackOn({ latencyMs: (call) => (call.method === "up" ? 1 : 0) });
-    await stack.up();
+  // The default sleep is what is under test: on Node's mock timers, so a minute of latency takes no time.
+  it("sleeps on the timers by default, with or without a signal", async () => {
+    const { engine, stack } = await stackOn({ latencyMs: (call) => (call.method === "up" ? 60_000 : 0) });
     const signal = new AbortController().signal;
-    await stack.up({ signal });
-    await stack.up({ signal });
-    assert.strictEqual(engine.simulatedLatencyMs, 3);
+    const outcome = await onFakeTime(
+      async () => {
+        await stack.up();
+        await stack.up({ signal });
+        await stack.up({ signal });
+      },
+      { stepMs: 1000, limitMs: 600_000 },
+    );
+    assert.ok(outcome.settled && "value" in outcome.settled, JSON.stringify(outcome.settled));
+    assert.ok(outcome.elapsedMs >= 180_000, `${outcome.elapsedMs} ms of fake time`);
+    assert.strictEqual(engine.simulatedLatencyMs, 180_000);
     // Node warns of a leak past 10 listeners on one signal: a workflow's signal goes to every call.
     assert.strictEqual(getEventListeners(signal, "abort").length, 0, "each sleep took its listener off");
   });
