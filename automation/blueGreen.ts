@@ -59,16 +59,9 @@ import type {
   PruneResult,
 } from "./images/types";
 import { checkBakeOptions, checkPruneOptions } from "./images/validate";
+import { sleep } from "./sleep";
 
 const MINUTE = 60_000;
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(resolve, ms);
-    // Stryker disable next-line ObjectLiteral,BooleanLiteral: the listener only rejects; a second rejection is a no-op
-    signal?.addEventListener("abort", () => (clearTimeout(timer), reject(signal.reason)), { once: true });
-  });
 
 export class BlueGreenDeployment {
   readonly app: string;
@@ -104,7 +97,7 @@ export class BlueGreenDeployment {
     this.records =
       options.records ?? new FileRecordStore(options.stateDir!, { staleMs: options.lockStaleMs });
     this.journal = this.records.journal(this);
-    this.clock = { now: options.now ?? Date.now, sleep: options.sleep ?? defaultSleep };
+    this.clock = { now: options.now ?? Date.now, sleep: options.sleep ?? sleep };
     this.keepWarmMs = options.keepWarmMs ?? 60 * MINUTE;
     this.steps = new WorkflowSteps({
       stacks: this.stacks,

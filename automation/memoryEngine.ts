@@ -32,6 +32,7 @@ import { FAKE_PROGRAMS, shortHash, type FakeProgram, type FakeResource } from ".
 import { replaceOnKeys } from "./memory/forceNew";
 import { MemoryImages } from "./memory/images";
 import type { Engine, EngineStack } from "./seams";
+import { sleep } from "./sleep";
 import { blocksWithout, SECURITY_GROUP_TYPE, type SecurityGroupRule } from "./securityGroupRules";
 
 export type EngineMethod =
@@ -120,16 +121,6 @@ interface Step {
   diffs?: string[];
   detailedDiff?: Record<string, PropertyDiff>;
 }
-
-const sleepWithSignal = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => (clearTimeout(timer), reject(signal!.reason));
-    // A workflow passes one signal to all of its calls: each sleep takes its listener off again.
-    const timer = setTimeout(() => (signal?.removeEventListener("abort", onAbort), resolve()), ms);
-    // Stryker disable next-line BooleanLiteral,ObjectLiteral: a signal sends "abort" once: without `once` the same
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 const IMAGE_TYPE = "aws:imagebuilder/image:Image";
@@ -345,7 +336,7 @@ export class MemoryEngine implements Engine {
           : (this.options.latencyMs ?? 0);
       if (latency > 0) {
         this.simulatedLatencyMs += latency;
-        await (this.options.sleep ?? sleepWithSignal)(latency, signal);
+        await (this.options.sleep ?? sleep)(latency, signal);
       }
       const mode = this.faults.get(call.index) ?? this.faultRule?.(call);
       if (mode === "before") throw new InjectedFault(call, mode);

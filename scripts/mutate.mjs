@@ -83,9 +83,10 @@ const UNITS = {
       "status.ts",
       "workflowSteps.ts",
       "workflowRun.ts",
+      "sleep.ts",
     ]),
     spec: [
-      ...["workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal", "statusFields"],
+      ...["sleep", "workflowJournal", "workflowDefaults", "healSteps", "recoveryJournal", "statusFields"],
       ...["rollbackSteps", "workflowFrame", "destroySwapEdges", "deployEdges", "journalArchive"],
       ...[
         "deploymentOptions",
