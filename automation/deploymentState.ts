@@ -89,10 +89,10 @@ export function plainOutputs(outputs: Record<string, { value: unknown }>): Recor
   return Object.fromEntries(Object.entries(outputs).map(([key, output]) => [key, output.value]));
 }
 
-/** The colour that takes the traffic: the larger weight (blue on a tie); undefined when neither has any. */
 /** Both colours have traffic: no colour is idle and none is wholly live. */
 export const isSplit = (weights: Record<Colour, number>): boolean => weights.blue > 0 && weights.green > 0;
 
+/** The colour that takes the traffic: the larger weight (blue on a tie); undefined when neither has any. */
 export function liveColour(weights: Record<Colour, number>): Colour | undefined {
   if (weights.blue === 0 && weights.green === 0) return undefined;
   return weights.green > weights.blue ? "green" : "blue";

@@ -25,6 +25,12 @@ export type BakePhase = "prepare" | "build-test-distribute" | "distributed" | "f
 
 export type StepStatus = "ok" | "failed";
 
+/**
+ * A step that waited for a colour's targets to be healthy: up's `wait-healthy`, and the prefixed ones of the
+ * release strategies and recovery (`rolling:wait-healthy`, `restore-capacity:wait-healthy`).
+ */
+export const isHealthWaitStep = (step: string): boolean => /(^|:)wait-healthy$/.test(step);
+
 export type ProgressEvent =
   | { kind: "workflow-start"; workflow: WorkflowName; id: string; at: number }
   | {

@@ -8,7 +8,7 @@ import { toHistory } from "./history";
 import { findInterrupted, retiredAt } from "./journal";
 import type { AppEnv, RecordStore } from "./records/types";
 import { rollbackStatus, rollbackTarget } from "./rollbackTarget";
-import { deploymentTimes, idleColour } from "./traffic";
+import { deploymentTimes, idleColour, nothingLive } from "./traffic";
 import type { DeploymentStatus, StatusOptions } from "./types";
 import type { StepsContext } from "./workflowSteps";
 
@@ -66,7 +66,7 @@ export async function readStatus(
     missingStacks: missing.map((part) => stackName(app, env, part)),
     weights: state.weights,
     live: state.router ? liveColour(state.weights) : undefined,
-    nothingLive: missing.length === 0 && liveColour(state.weights) === undefined,
+    nothingLive: missing.length === 0 && nothingLive(state.weights),
     url: state.router?.url,
     // Only in route53 mode, so an ALB app/env's status stays as it was.
     ...(state.router?.routerMode === "route53" ? { route53: { recordName: state.router.recordName } } : {}),

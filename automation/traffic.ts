@@ -2,6 +2,7 @@
 import type { OpMap } from "@pulumi/pulumi/automation";
 import { COLOURS, otherColour, type Colour } from "../programs/contract";
 import { isSplit, liveColour, type DeploymentState } from "./deploymentState";
+import { isHealthWaitStep } from "./events";
 import type { FleetRecord, JournalEntry, JournalSnapshot } from "./journal";
 
 /** Resources an update changed: every op but `same` (and reads). */
@@ -59,7 +60,7 @@ export function deploymentTimes(
       if (entry.type !== "step" || entry.status !== "ok" || entry.colour !== colour) continue;
       const matches = fleet.deploymentId
         ? entry.deployed?.deploymentId === fleet.deploymentId
-        : entry.deployed !== undefined || /(^|:)wait-healthy$/.test(entry.step);
+        : entry.deployed !== undefined || isHealthWaitStep(entry.step);
       if (matches) {
         times[colour] = Date.parse(entry.at);
         break;
@@ -86,7 +87,7 @@ export function lastDeployedColour(entries: JournalEntry[]): Colour | undefined 
       entry.type === "step" &&
       entry.status === "ok" &&
       entry.colour &&
-      /(^|:)wait-healthy$/.test(entry.step)
+      isHealthWaitStep(entry.step)
     )
       return entry.colour;
   }

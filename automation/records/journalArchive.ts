@@ -4,6 +4,7 @@
 // and per colour the newest deployment and the newest traffic move off it (the keep-warm window, the rollback
 // target and which colour `up` replaces are read from those). So recovery and the workflows never need an
 // archive; `history` reads the archives when asked for more than the active file holds.
+import { isHealthWaitStep } from "../events";
 import type { JournalEntry } from "../journal";
 
 /** Workflows the active file keeps after archiving. */
@@ -24,7 +25,7 @@ function pinned(entries: JournalEntry[]): Set<string> {
   for (const entry of entries) {
     if (entry.type === "step" && entry.status === "ok" && entry.colour) {
       if (entry.deployed) newest.set(`deployed:${entry.colour}`, entry.id);
-      if (/(^|:)wait-healthy$/.test(entry.step)) newest.set(`healthy:${entry.colour}`, entry.id);
+      if (isHealthWaitStep(entry.step)) newest.set(`healthy:${entry.colour}`, entry.id);
     }
     if (entry.type === "end" && entry.retired) newest.set(`retired:${entry.retired.colour}`, entry.id);
   }
