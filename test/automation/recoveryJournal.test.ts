@@ -24,6 +24,18 @@ async function lastBegunId(c: Crashable): Promise<string> {
   return (await c.h.journal()).filter((l) => l.type === "begin").at(-1)!.id;
 }
 
+/**
+ * Kill the crashed process, then let the next workflow (a bootstrap) recover: the interrupted workflow's id and
+ * what the recovery journaled.
+ */
+async function killAndRecover(c: Crashable): Promise<{ id: string; lines: Line[] }> {
+  c.kill();
+  const id = await lastBegunId(c);
+  const from = (await c.h.journal()).length;
+  await c.h.deployment.bootstrap();
+  return { id, lines: await recoveryLines(c, from) };
+}
+
 const begin = (interrupted: string, workflow: string, lastStep: string): Line => ({
   type: "begin",
   workflow: "recover",
@@ -94,12 +106,8 @@ describe("what a recovery journals", () => {
     let hung = false;
     c.arm((call) => (hung = call.method === "removeStack" && call.stack === `${APP}-${ENV}-green`));
     await crashDuring(h.deployment.destroy({ colour: "green" }), () => hung);
-    c.kill();
-    const destroyId = await lastBegunId(c);
-    const from = (await h.journal()).length;
-
-    await h.deployment.bootstrap();
-    assert.deepStrictEqual(await recoveryLines(c, from), [
+    const { id: destroyId, lines } = await killAndRecover(c);
+    assert.deepStrictEqual(lines, [
       begin(destroyId, "destroy", "destroy"),
       ...readState({
         weights: { blue: 100, green: 0 },
@@ -119,12 +127,8 @@ describe("what a recovery journals", () => {
     let hung = false;
     c.arm((call) => (hung = call.method === "up" && call.stack === ROUTER && ++routerUps === 2));
     await crashDuring(h.deployment.heal({ steps: [50, 100] }), () => hung);
-    c.kill();
-    const healId = await lastBegunId(c);
-    const from = (await h.journal()).length;
-
-    await h.deployment.bootstrap();
-    assert.deepStrictEqual(await recoveryLines(c, from), [
+    const { id: healId, lines } = await killAndRecover(c);
+    assert.deepStrictEqual(lines, [
       begin(healId, "heal", "swap:route:100"),
       ...readState({
         weights: { blue: 50, green: 50 },
@@ -147,12 +151,8 @@ describe("what a recovery journals", () => {
     let hung = false;
     c.arm((call) => (hung = call.method === "destroy" && call.stack === BLUE));
     await crashDuring(h.deployment.heal(), () => hung);
-    c.kill();
-    const healId = await lastBegunId(c);
-    const from = (await h.journal()).length;
-
-    await h.deployment.bootstrap();
-    assert.deepStrictEqual(await recoveryLines(c, from), [
+    const { id: healId, lines } = await killAndRecover(c);
+    assert.deepStrictEqual(lines, [
       begin(healId, "heal", "destroy:destroy"),
       ...readState({
         weights: { blue: 0, green: 100 },
@@ -177,12 +177,8 @@ describe("what a recovery journals", () => {
       h.deployment.release({ strategy: "rolling", release: "v2", imageId: AMI_2, batch: "25%" }),
       () => hung,
     );
-    c.kill();
-    const releaseId = await lastBegunId(c);
-    const from = (await h.journal()).length;
-
-    await h.deployment.bootstrap();
-    assert.deepStrictEqual(await recoveryLines(c, from), [
+    const { id: releaseId, lines } = await killAndRecover(c);
+    assert.deepStrictEqual(lines, [
       begin(releaseId, "release", "rolling:shrink:2"),
       ...readState({
         weights: { blue: 50, green: 50 },
@@ -210,12 +206,8 @@ describe("what a recovery journals", () => {
     let hung = false;
     c.arm((call) => (hung = call.method === "up" && call.stack === ROUTER));
     await crashDuring(h.deployment.rollback(), () => hung);
-    c.kill();
-    const rollbackId = await lastBegunId(c);
-    const from = (await h.journal()).length;
-
-    await h.deployment.bootstrap();
-    assert.deepStrictEqual(await recoveryLines(c, from), [
+    const { id: rollbackId, lines } = await killAndRecover(c);
+    assert.deepStrictEqual(lines, [
       begin(rollbackId, "rollback", "route"),
       ...readState({
         weights: { blue: 0, green: 100 },
