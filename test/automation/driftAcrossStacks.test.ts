@@ -4,41 +4,11 @@
 import assert from "assert";
 import { WorkflowError } from "../../automation/errors";
 import type { CloudProbe } from "../../automation/seams";
+import { addSshRule, changingCalls, editListener, resourceOf } from "./consoleDrift";
 import { AMI_1, AMI_2, APP, ENV, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
 
 const NETWORK = `${APP}-${ENV}-network`;
 const ROUTER = `${APP}-${ENV}-router`;
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const SSH = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] };
-
-function resourceOf(h: Harness, stack: string, type: string, pattern = /./): string {
-  const found = h.engine.inspect(stack)?.resources.find((r) => r.type === type && pattern.test(r.name));
-  assert.ok(found, `${stack} has a ${type} matching ${pattern}`);
-  return found.name;
-}
-
-/** Someone adds SSH from anywhere to the fleet security group in the console. */
-function addSshRule(h: Harness): string {
-  const group = resourceOf(h, NETWORK, SG, /fleet/);
-  const live = h.engine.liveOutputs(NETWORK, group)!;
-  h.engine.simulateDrift(NETWORK, group, {
-    ingress: [...(Array.isArray(live.ingress) ? live.ingress : []), SSH],
-  });
-  return group;
-}
-
-/** Someone edits the listener's forward action (the weights) in the console. */
-function editListener(h: Harness): string {
-  const listener = resourceOf(h, ROUTER, "aws:lb/listener:Listener");
-  h.engine.simulateDrift(ROUTER, listener, {
-    defaultActions: [{ type: "forward", weights: "50/50 by hand" }],
-  });
-  return listener;
-}
-
-const changingCalls = (h: Harness) =>
-  h.engine.calls.filter((c) => c.method === "up" || c.method === "destroy").length +
-  h.probe.calls.filter((c) => c.method === "revokeSecurityGroupRules").length;
 
 describe("drift and heal across every stack of an app/env", () => {
   let h: Harness;

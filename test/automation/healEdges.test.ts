@@ -6,34 +6,14 @@ import assert from "assert";
 import { AbortedError } from "../../automation/errors";
 import type { EngineCall } from "../../automation/memoryEngine";
 import type { CloudProbe, EngineStack } from "../../automation/seams";
+import { addIngressRules, editListener, resourceOf } from "./consoleDrift";
 import { AMI_1, AMI_2, APP, ENV, deployedOnce, harness, releaseOf, weights, type Harness } from "./harness";
 
 const NETWORK = `${APP}-${ENV}-network`;
 const ROUTER = `${APP}-${ENV}-router`;
 const BLUE = `${APP}-${ENV}-blue`;
 const GREEN = `${APP}-${ENV}-green`;
-const SG = "aws:ec2/securityGroup:SecurityGroup";
 const rule = (port: number) => ({ protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: ["0.0.0.0/0"] });
-
-function resourceOf(h: Harness, stack: string, type: string, pattern = /./): string {
-  const found = h.engine.inspect(stack)?.resources.find((r) => r.type === type && pattern.test(r.name));
-  assert.ok(found, `${stack} has a ${type} matching ${pattern}`);
-  return found.name;
-}
-
-function addRules(h: Harness, ...ports: number[]): void {
-  const group = resourceOf(h, NETWORK, SG, /fleet/);
-  const live = h.engine.liveOutputs(NETWORK, group)!;
-  h.engine.simulateDrift(NETWORK, group, {
-    ingress: [...(Array.isArray(live.ingress) ? live.ingress : []), ...ports.map(rule)],
-  });
-}
-
-function editListener(h: Harness): void {
-  h.engine.simulateDrift(ROUTER, resourceOf(h, ROUTER, "aws:lb/listener:Listener"), {
-    defaultActions: [{ type: "forward", weights: "50/50 by hand" }],
-  });
-}
 
 async function startedFrom(h: Harness, from: number): Promise<(string | undefined)[]> {
   return (await h.journal())
@@ -118,7 +98,7 @@ describe("heal, more edges", () => {
   });
 
   it("stray rules alone: revoked, all named in one step; the network needs no update", async () => {
-    addRules(h, 22, 3389);
+    addIngressRules(h, [22, 3389].map(rule));
     const from = (await h.journal()).length;
     const { drift: _drift, revokedRules, ...result } = await h.deployment.heal();
     assert.deepStrictEqual(result, { healed: true });
@@ -132,7 +112,7 @@ describe("heal, more edges", () => {
   });
 
   it("stray rules the probe cannot revoke: all named in the refusal", async () => {
-    addRules(h, 22, 3389);
+    addIngressRules(h, [22, 3389].map(rule));
     await assert.rejects(
       h.another({ probe: probeWithoutRevoke(h) }).heal(),
       /declares \(ingress tcp 22 from 0\.0\.0\.0\/0; ingress tcp 3389 from 0\.0\.0\.0\/0\), and this CloudProbe/,

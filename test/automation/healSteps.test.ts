@@ -3,6 +3,7 @@
 // fails part way leaves (undone, or left open for the next workflow).
 import assert from "assert";
 import { SwapFailedError, WorkflowError } from "../../automation/errors";
+import { addSshRule, changingCalls, editListener, resourceOf } from "./consoleDrift";
 import type { EngineStack } from "../../automation/seams";
 import {
   AMI_2,
@@ -20,28 +21,6 @@ const NETWORK = `${APP}-${ENV}-network`;
 const ROUTER = `${APP}-${ENV}-router`;
 const BLUE = `${APP}-${ENV}-blue`;
 const GREEN = `${APP}-${ENV}-green`;
-const SG = "aws:ec2/securityGroup:SecurityGroup";
-const SSH = { protocol: "tcp", fromPort: 22, toPort: 22, cidrBlocks: ["0.0.0.0/0"] };
-
-function resourceOf(h: Harness, stack: string, type: string, pattern = /./): string {
-  const found = h.engine.inspect(stack)?.resources.find((r) => r.type === type && pattern.test(r.name));
-  assert.ok(found, `${stack} has a ${type} matching ${pattern}`);
-  return found.name;
-}
-
-function addSshRule(h: Harness): void {
-  const group = resourceOf(h, NETWORK, SG, /fleet/);
-  const live = h.engine.liveOutputs(NETWORK, group)!;
-  h.engine.simulateDrift(NETWORK, group, {
-    ingress: [...(Array.isArray(live.ingress) ? live.ingress : []), SSH],
-  });
-}
-
-function editListener(h: Harness): void {
-  h.engine.simulateDrift(ROUTER, resourceOf(h, ROUTER, "aws:lb/listener:Listener"), {
-    defaultActions: [{ type: "forward", weights: "50/50 by hand" }],
-  });
-}
 
 /** The heal's started lines from journal line `from` on: [step, colour, detail]. */
 async function stepsFrom(h: Harness, from: number): Promise<(string | undefined)[][]> {
@@ -49,10 +28,6 @@ async function stepsFrom(h: Harness, from: number): Promise<(string | undefined)
     .slice(from)
     .flatMap((l) => (l.type === "step" && l.status === "started" ? [[l.step, l.colour, l.detail]] : []));
 }
-
-const changingCalls = (h: Harness) =>
-  h.engine.calls.filter((c) => c.method === "up" || c.method === "destroy").length +
-  h.probe.calls.filter((c) => c.method === "revokeSecurityGroupRules").length;
 
 const REFRESHES = [
   ["read-state", undefined, undefined],
